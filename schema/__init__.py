@@ -1,0 +1,34 @@
+"""The GraphQL schema: per-domain Query and Mutation types merged into one."""
+
+import strawberry
+from django.conf import settings
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from schema import base
+from schema.error_codes import code_errors
+from schema.extensions import schema_extensions
+from schema.pagination import MAX_PAGE_SIZE
+from schema.users import mutations as user_mutations
+from schema.users import queries as user_queries
+from schema.users import tokens as user_tokens
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Instead of Strawberry's default (log every error, client mistakes included).
+        code_errors(errors, execution_context)
+
+
+Query = merge_types("Query", (base.Query, user_queries.Query))
+Mutation = merge_types("Mutation", (user_mutations.Mutation, user_tokens.Mutation))
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=schema_extensions(),
+    config=StrawberryConfig(
+        relay_max_results=MAX_PAGE_SIZE,
+        disable_field_suggestions=not settings.DEBUG,
+    ),
+)

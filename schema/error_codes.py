@@ -1,0 +1,62 @@
+"""Apollo-style `extensions.code` on every top-level error; unexpected ones logged and masked.
+
+Strawberry hands every error list of an operation to `Schema.process_errors`, whatever
+stage failed, so this is the one place that classifies them:
+- no document: the query did not parse (GRAPHQL_PARSE_FAILED);
+- a document but no result yet: validation refused it (GRAPHQL_VALIDATION_FAILED);
+- errors raised on purpose (schema.errors.ClientError) carry their own code;
+- graphql-core's own errors while executing (variables that do not coerce) are the
+  client's (BAD_USER_INPUT);
+- anything else escaped a resolver: a bug, logged once with its traceback and, outside
+  DEBUG, answered without its message (INTERNAL_SERVER_ERROR).
+"""
+
+import logging
+
+from django.conf import settings
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+logger = logging.getLogger("schema.errors")
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+MASKED_MESSAGE = "Internal server error."
+
+
+def _is_internal(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+def _code(error: GraphQLError, execution_context: ExecutionContext) -> str:
+    if execution_context.graphql_document is None:
+        return "GRAPHQL_PARSE_FAILED"
+    if execution_context.result is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return INTERNAL if _is_internal(error) else "BAD_USER_INPUT"
+
+
+def _log(error: GraphQLError, execution_context: ExecutionContext) -> None:
+    original = error.original_error
+    logger.error(
+        "Unexpected error in GraphQL operation %s at %s",
+        execution_context.operation_name or "<anonymous>",
+        ".".join(str(part) for part in error.path or []) or "-",
+        exc_info=(type(original), original, original.__traceback__),
+    )
+
+
+def code_errors(errors: list[GraphQLError], execution_context: ExecutionContext) -> None:
+    """Set each error's code in place (the list is what the client will be sent)."""
+    for error in errors:
+        extensions = dict(error.extensions or {})
+        if not extensions.get("code"):
+            extensions["code"] = _code(error, execution_context)
+        error.extensions = extensions
+        if extensions["code"] != INTERNAL:
+            continue
+        if error.original_error is not None:
+            _log(error, execution_context)
+        if not settings.DEBUG:
+            error.message = MASKED_MESSAGE
+            error.original_error = None

@@ -1,0 +1,135 @@
+"""Where failures get their codes: mutation payloads and top-level GraphQL errors.
+
+Services raise Django's ValidationError(code=...), PermissionDenied and
+ObjectDoesNotExist; `DomainErrors` turns those into `OperationInfo` with the
+contract's codes. Anything else that escapes a resolver is a top-level error whose
+`extensions.code` comes from `ErrorCodes` (schema/extensions.py).
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from graphql import GraphQLError
+from strawberry.extensions import FieldExtension
+from strawberry.utils.str_converters import to_camel_case
+from strawberry_django.fields.types import OperationInfo, OperationMessage
+
+# messages[].code in mutation payloads: the contract's list, nothing else.
+PAYLOAD_CODES = frozenset(
+    {
+        "unauthenticated",
+        "permission_denied",
+        "not_found",
+        "invalid",
+        "duplicate",
+        "unsupported_format",
+        "file_too_large",
+        "image_too_large",
+        "invalid_image",
+        "rate_limited",
+        "storage_unavailable",
+    }
+)
+
+
+class AuthenticationRequired(PermissionDenied):
+    """The operation needs a signed-in viewer."""
+
+
+class NotFound(ObjectDoesNotExist):
+    """An object that does not exist or that the viewer may not see (the two look alike)."""
+
+    def __init__(self, message: str = "Not found.", *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class ClientError(GraphQLError):
+    """A top-level error caused by the request, answered with an Apollo-style code."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str):
+        super().__init__(message, extensions={"code": self.code})
+
+
+class BadUserInput(ClientError):
+    code = "BAD_USER_INPUT"
+
+
+class Unauthenticated(ClientError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ClientError):
+    code = "FORBIDDEN"
+
+
+class RateLimited(ClientError):
+    code = "RATE_LIMITED"
+
+
+def _payload_code(code: str | None, default: str) -> str:
+    return code if code in PAYLOAD_CODES else default
+
+
+def _validation_messages(error: ValidationError) -> Iterator[OperationMessage]:
+    kind = OperationMessage.Kind.VALIDATION
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                yield OperationMessage(
+                    kind=kind,
+                    message=" ".join(item.messages),
+                    field=None if field == NON_FIELD_ERRORS else to_camel_case(field),
+                    code=_payload_code(item.code, "invalid"),
+                )
+    else:
+        for item in error.error_list:
+            yield OperationMessage(
+                kind=kind,
+                message=" ".join(item.messages),
+                code=_payload_code(item.code, "invalid"),
+            )
+
+
+def operation_info(error: Exception) -> OperationInfo:
+    if isinstance(error, ValidationError):
+        return OperationInfo(messages=list(_validation_messages(error)))
+    if isinstance(error, AuthenticationRequired):
+        message = str(error) or "You must be signed in."
+        code = "unauthenticated"
+    elif isinstance(error, PermissionDenied):
+        message = str(error) or "You may not do this."
+        code = "permission_denied"
+    else:
+        message = str(error) or "Not found."
+        code = "not_found"
+    return OperationInfo(
+        messages=[
+            OperationMessage(
+                kind=OperationMessage.Kind.PERMISSION
+                if isinstance(error, PermissionDenied)
+                else OperationMessage.Kind.ERROR,
+                message=message,
+                field=getattr(error, "field", None),
+                code=code,
+            )
+        ]
+    )
+
+
+class DomainErrors(FieldExtension):
+    """Expected failures of a mutation become its `OperationInfo` member."""
+
+    def resolve(self, next_, source: Any, info, **kwargs) -> Any:
+        try:
+            return next_(source, info, **kwargs)
+        except (ValidationError, PermissionDenied, ObjectDoesNotExist) as exc:
+            return operation_info(exc)

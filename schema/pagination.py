@@ -1,0 +1,68 @@
+"""Relay connections with the contract's page rules: 20 by default, 100 at most."""
+
+from typing import Any
+
+import strawberry
+from django.db import models
+from strawberry import relay
+from strawberry.relay.types import PREFIX as CURSOR_PREFIX
+from strawberry.relay.utils import from_base64
+from strawberry_django.relay import DjangoListConnection
+
+from schema.errors import BadUserInput
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def check_page_arguments(
+    *,
+    first: int | None,
+    last: int | None,
+    after: str | None = None,
+    before: str | None = None,
+) -> None:
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+            raise BadUserInput(f"'{name}' must be between 0 and {MAX_PAGE_SIZE}.")
+    for name, cursor in (("after", after), ("before", before)):
+        if cursor is None:
+            continue
+        try:
+            prefix, offset = from_base64(cursor)
+        except ValueError:
+            prefix, offset = "", ""
+        if prefix != CURSOR_PREFIX or not offset.isdigit():
+            raise BadUserInput(f"'{name}' is not a cursor this API gave out.")
+
+
+@strawberry.type(name="Connection", description="A page of nodes, with the total count.")
+class Connection(DjangoListConnection[relay.NodeType]):
+    @strawberry.field(description="How many nodes there are in all pages.")
+    def total_count(self) -> int:
+        # The optimizer annotates each node with the window count when it can.
+        edges = self.edges
+        if edges and hasattr(edges[0].node, "_strawberry_total_count"):
+            return edges[0].node._strawberry_total_count
+        if isinstance(self.nodes, models.QuerySet):
+            return self.nodes.count()
+        return len(list(self.nodes or []))
+
+    @classmethod
+    def resolve_connection(
+        cls,
+        nodes: Any,
+        *,
+        info: strawberry.Info,
+        before: str | None = None,
+        after: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        **kwargs: Any,
+    ):
+        check_page_arguments(first=first, last=last, after=after, before=before)
+        if first is None and last is None:
+            first = DEFAULT_PAGE_SIZE
+        return super().resolve_connection(
+            nodes, info=info, before=before, after=after, first=first, last=last, **kwargs
+        )

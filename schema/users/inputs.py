@@ -1,0 +1,15 @@
+import strawberry
+
+
+@strawberry.input
+class RegisterInput:
+    username: str
+    email: str
+    password: str = strawberry.field(description="Django's password validators apply.")
+    display_name: str | None = None
+
+
+@strawberry.input
+class UpdateProfileInput:
+    display_name: str | None = None
+    bio: str | None = None

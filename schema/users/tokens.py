@@ -1,0 +1,79 @@
+"""The four token mutations, in django-graphql-jwt's shapes (top-level errors, no payload union)."""
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.context import client_address
+from schema.errors import RateLimited, Unauthenticated
+from users import services, tokens
+
+
+@strawberry.type
+class ObtainJSONWebToken:
+    token: str
+    refresh_token: str
+    payload: JSON = strawberry.field(description="username, exp, origIat")
+    refresh_expires_in: int
+
+
+@strawberry.type
+class Verify:
+    payload: JSON
+
+
+@strawberry.type
+class Refresh:
+    token: str
+    refresh_token: str
+    payload: JSON
+    refresh_expires_in: int
+
+
+@strawberry.type
+class Revoke:
+    revoked: int
+
+
+def _pair(issued: tokens.IssuedTokens, cls):
+    return cls(
+        token=issued.token,
+        refresh_token=issued.refresh_token,
+        payload=issued.payload,
+        refresh_expires_in=issued.refresh_expires_in,
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Bad credentials answer an UNAUTHENTICATED error.")
+    def token_auth(self, info: strawberry.Info, username: str, password: str) -> ObtainJSONWebToken:
+        try:
+            user = services.user_authenticate(
+                username=username, password=password, address=client_address(info)
+            )
+        except services.TooManyAttempts:
+            raise RateLimited("Too many failed logins; try again later.") from None
+        except services.InvalidCredentials:
+            raise Unauthenticated("Please enter valid credentials.") from None
+        return _pair(tokens.issue_tokens(user), ObtainJSONWebToken)
+
+    @strawberry.mutation
+    def verify_token(self, token: str) -> Verify:
+        try:
+            return Verify(payload=tokens.verify_access_token(token))
+        except tokens.TokenError as exc:
+            raise Unauthenticated(str(exc)) from None
+
+    @strawberry.mutation(description="Rotates: the old refresh token stops working.")
+    def refresh_token(self, refresh_token: str) -> Refresh:
+        try:
+            return _pair(tokens.rotate_refresh_token(refresh_token), Refresh)
+        except tokens.TokenError as exc:
+            raise Unauthenticated(str(exc)) from None
+
+    @strawberry.mutation
+    def revoke_token(self, refresh_token: str) -> Revoke:
+        try:
+            return Revoke(revoked=tokens.revoke_refresh_token(refresh_token))
+        except tokens.TokenError as exc:
+            raise Unauthenticated(str(exc)) from None

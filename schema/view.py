@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from strawberry.django.views import GraphQLView as StrawberryView
+
+from schema.context import Context, build_context
+
+
+class GraphQLView(StrawberryView):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("graphql_ide", "graphiql" if settings.GRAPHIQL else None)
+        # The multipart spec is safe to accept here: cookies never authenticate, so a
+        # cross-site form post can do nothing a stranger could not.
+        kwargs.setdefault("multipart_uploads_enabled", True)
+        super().__init__(**kwargs)
+
+    def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
+        return build_context(request, response)

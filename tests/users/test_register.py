@@ -1,0 +1,69 @@
+import pytest
+
+from users.models import User
+
+REGISTER = """
+mutation Register($input: RegisterInput!) {
+  register(input: $input) {
+    __typename
+    ... on User { id username displayName email bio followersCount photosCount }
+    ... on OperationInfo { messages { kind code field message } }
+  }
+}
+"""
+
+
+def register(gql, **fields):
+    values = {"username": "carol", "email": "carol@example.com", "password": "a-long-passphrase-7"}
+    values.update(fields)
+    return gql.mutate("register", REGISTER, {"input": values})
+
+
+def test_register_creates_an_account_that_can_sign_in(gql):
+    payload = register(gql, displayName="Carol C.")
+    assert payload["__typename"] == "User"
+    assert payload["username"] == "carol"
+    assert payload["displayName"] == "Carol C."
+    assert payload["email"] is None  # nobody is signed in yet, so it is not "the viewer's own"
+    user = User.objects.get(username="carol")
+    assert user.check_password("a-long-passphrase-7")
+    assert user.followers_count == user.photos_count == 0
+
+
+def test_display_name_defaults_to_username(gql):
+    assert register(gql)["displayName"] == "carol"
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [("short", "too short"), ("password123", "too common"), ("1234567890123", "entirely numeric")],
+)
+def test_weak_password_is_invalid_on_the_password_field(gql, password, fragment):
+    payload = register(gql, password=password)
+    assert payload["__typename"] == "OperationInfo"
+    messages = [m for m in payload["messages"] if m["field"] == "password"]
+    assert messages and all(m["code"] == "invalid" for m in messages)
+    assert any(fragment in m["message"] for m in messages)
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_duplicate_username_ignores_case(gql, alice):
+    payload = register(gql, username="ALICE")
+    assert payload["__typename"] == "OperationInfo"
+    assert [(m["field"], m["code"]) for m in payload["messages"]] == [("username", "duplicate")]
+
+
+def test_duplicate_email_ignores_case(gql, alice):
+    payload = register(gql, email="Alice@Example.com")
+    assert [(m["field"], m["code"]) for m in payload["messages"]] == [("email", "duplicate")]
+
+
+def test_bad_username_and_email_are_reported_together(gql):
+    payload = register(gql, username="no spaces!", email="not-an-email")
+    fields = {(m["field"], m["code"]) for m in payload["messages"]}
+    assert fields == {("username", "invalid"), ("email", "invalid")}
+
+
+def test_display_name_over_the_limit_is_invalid(gql):
+    payload = register(gql, displayName="x" * 65)
+    assert [(m["field"], m["code"]) for m in payload["messages"]] == [("displayName", "invalid")]

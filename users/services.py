@@ -1,0 +1,88 @@
+"""Every write to accounts goes through here."""
+
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from users import throttle
+from users.models import User
+
+
+class InvalidCredentials(Exception):
+    pass
+
+
+class TooManyAttempts(Exception):
+    pass
+
+
+def _merge(errors: dict[str, list[ValidationError]], exc: ValidationError) -> None:
+    for field, field_errors in exc.error_dict.items():
+        errors.setdefault(field, []).extend(field_errors)
+
+
+def user_register(
+    *, username: str, email: str, password: str, display_name: str | None = None
+) -> User:
+    username = username.strip()
+    user = User(
+        username=username,
+        email=User.objects.normalize_email(email.strip()),
+        display_name=(display_name or "").strip() or username,
+    )
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        # Constraints are checked below, field by field, so the client learns which one.
+        user.full_clean(exclude=["password"], validate_constraints=False)
+    except ValidationError as exc:
+        _merge(errors, exc)
+    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [ValidationError("This username is taken.", code="duplicate")]
+    if "email" not in errors and User.objects.filter(email__iexact=user.email).exists():
+        errors["email"] = [ValidationError("An account with this email exists.", code="duplicate")]
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
+
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race with a concurrent registration of the same name or email.
+        raise ValidationError(
+            {"username": ValidationError("This username or email is taken.", code="duplicate")}
+        ) from None
+    return user
+
+
+def user_update_profile(
+    *, user: User, display_name: str | None = None, bio: str | None = None
+) -> User:
+    changed = []
+    if display_name is not None:
+        user.display_name = display_name.strip()
+        changed.append("display_name")
+    if bio is not None:
+        user.bio = bio.strip()
+        changed.append("bio")
+    if not changed:
+        return user
+    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
+    user.save(update_fields=changed)
+    return user
+
+
+def user_authenticate(*, username: str, password: str, address: str) -> User:
+    """Check credentials under the login throttle; raises, never answers None."""
+    if throttle.login_blocked(username=username, address=address):
+        raise TooManyAttempts
+    user = authenticate(username=username, password=password)
+    if user is None:
+        throttle.login_failed(username=username, address=address)
+        raise InvalidCredentials
+    throttle.login_succeeded(username=username)
+    return user

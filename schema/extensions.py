@@ -1,7 +1,6 @@
 """Schema extensions: query guards, parser and validation caches, the optimizer."""
 
 import functools
-from collections.abc import Iterator
 
 from django.conf import settings
 from strawberry.extensions import (
@@ -13,6 +12,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry_django.optimizer import DjangoOptimizerExtension
+
 
 @functools.cache
 def _guard_rules() -> tuple:

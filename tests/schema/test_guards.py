@@ -33,7 +33,7 @@ def test_wrong_variable_type_is_bad_user_input(gql):
 def test_too_deep_a_query_is_refused(gql):
     nested = "id"
     for _ in range(settings.GRAPHQL_MAX_DEPTH + 1):
-        nested = f"... on User {{ id }} ... on Query {{ node(id: \"x\") {{ {nested} }} }}"
+        nested = f'... on User {{ id }} ... on Query {{ node(id: "x") {{ {nested} }} }}'
     response = gql.execute(f"query Deep {{ {nested} }}")
     assert set(response.error_codes) == {"GRAPHQL_VALIDATION_FAILED"}
     assert any("exceeds maximum operation depth" in e["message"] for e in response.errors)
@@ -75,9 +75,7 @@ def test_unexpected_errors_are_masked_and_logged_once(gql, alice, login, monkeyp
     monkeypatch.setattr(services, "user_update_profile", broken)
     login(alice)
     with caplog.at_level(logging.INFO):
-        response = gql.execute(
-            "mutation Edit { updateProfile(input: {bio: \"x\"}) { __typename } }"
-        )
+        response = gql.execute('mutation Edit { updateProfile(input: {bio: "x"}) { __typename } }')
     assert response.status == 200
     assert response.error_codes == ["INTERNAL_SERVER_ERROR"]
     assert "secret detail" not in json.dumps(response.body)
@@ -91,8 +89,9 @@ def test_expected_errors_are_not_logged_as_tracebacks(gql, alice, caplog):
     with caplog.at_level(logging.INFO):
         gql.execute("query { me { usernam } }")
         gql.execute('mutation { tokenAuth(username: "alice", password: "x") { token } }')
-        gql.execute('mutation { register(input: {username: "", email: "", password: ""}) '
-                    "{ __typename } }")
+        gql.execute(
+            'mutation { register(input: {username: "", email: "", password: ""}) { __typename } }'
+        )
     assert [r for r in caplog.records if r.exc_info] == []
 
 

@@ -1,0 +1,53 @@
+"""The README's curl examples, run as a newcomer would run them, against a live server."""
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from tests.live import BASE_DIR, LiveServer
+
+README = (BASE_DIR / "README.md").read_text()
+
+
+def runnable_blocks() -> str:
+    return "\n".join(re.findall(r"```bash\n(.*?)```", README, flags=re.S))
+
+
+def expected_outputs(script: str) -> list[dict]:
+    # A comment that is a JSON document is the output the line above it prints.
+    return [json.loads(m) for m in re.findall(r"^# (\{.*\})$", script, flags=re.M)]
+
+
+def json_documents(text: str) -> list[dict]:
+    decoder, documents, index = json.JSONDecoder(), [], 0
+    while index < len(text):
+        if text[index].isspace():
+            index += 1
+            continue
+        document, index = decoder.raw_decode(text, index)
+        documents.append(document)
+    return documents
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("readme")).start()
+    yield server
+    server.stop()
+
+
+def test_readme_examples_answer_what_the_readme_says(live):
+    script = runnable_blocks()
+    assert "curl" in script
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env={"API": f"{live.url}/graphql/", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + live.log.read_text()[-2000:]
+    assert json_documents(result.stdout) == expected_outputs(script)

@@ -90,6 +90,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # --- storage: S3 when a bucket is named, the local filesystem otherwise ---------------
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
+# Short timeouts and few retries: a storage outage must answer storage_unavailable
+# within seconds, not hang a worker.
+AWS_S3_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=2,
+    read_timeout=10,
+    retries={"max_attempts": 2, "mode": "standard"},
+    signature_version="s3v4",
+    s3={"addressing_style": "path"},
+)
 if USE_S3:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -105,15 +114,7 @@ if USE_S3:
             "querystring_auth": True,
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
             "file_overwrite": False,
-            # Short timeouts and few retries: a storage outage must answer
-            # storage_unavailable within seconds, not hang a worker.
-            "client_config": BotoConfig(
-                connect_timeout=2,
-                read_timeout=10,
-                retries={"max_attempts": 2, "mode": "standard"},
-                signature_version="s3v4",
-                s3={"addressing_style": "path"},
-            ),
+            "client_config": AWS_S3_CLIENT_CONFIG,
         },
     }
 else:
@@ -130,8 +131,21 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 50_000_000)
 # Uploads never sit in memory whole: anything over 256 KiB streams to a temp file.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
-FILE_UPLOAD_TEMP_DIR = None
+FILE_UPLOAD_HANDLERS = ["media_graph.uploads.SizeLimitedUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
+
+# Thumbnails: easy-thumbnails aliases, written beside the originals under thumbnails/.
+THUMBNAIL_ALIASES = {
+    "": {
+        "small": {"size": (320, 320), "crop": True, "quality": 80},
+        "medium": {"size": (640, 640), "quality": 80},
+        "large": {"size": (1280, 1280), "quality": 80},
+    }
+}
+THUMBNAIL_BASEDIR = "thumbnails"
+THUMBNAIL_SOURCE_GENERATORS = ("media_graph.imaging.draft_source_generator",)
+THUMBNAIL_CHECK_CACHE_MISS = False
+THUMBNAIL_CACHE_DIMENSIONS = False
 
 # --- cache (login throttling) ---------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

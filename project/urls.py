@@ -13,10 +13,12 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+
+def local_media(request, path: str):
+    """Local media (no S3 configured) are served by the app itself; with S3 the client
+    fetches signed URLs from the bucket directly. Keys are unguessable uuids."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if not settings.USE_S3:
-    # Local media (no S3 configured) are served by the app itself; with S3 the
-    # client fetches signed URLs from the bucket directly.
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", local_media))

@@ -8,6 +8,8 @@ from strawberry.tools import merge_types
 from schema import base
 from schema.error_codes import code_errors
 from schema.extensions import schema_extensions
+from schema.media import mutations as media_mutations
+from schema.media import queries as media_queries
 from schema.pagination import MAX_PAGE_SIZE
 from schema.users import mutations as user_mutations
 from schema.users import queries as user_queries
@@ -20,8 +22,10 @@ class Schema(strawberry.Schema):
         code_errors(errors, execution_context)
 
 
-Query = merge_types("Query", (base.Query, user_queries.Query))
-Mutation = merge_types("Mutation", (user_mutations.Mutation, user_tokens.Mutation))
+Query = merge_types("Query", (base.Query, user_queries.Query, media_queries.Query))
+Mutation = merge_types(
+    "Mutation", (user_mutations.Mutation, user_tokens.Mutation, media_mutations.Mutation)
+)
 
 schema = Schema(
     query=Query,

@@ -3,10 +3,13 @@
 from typing import Any
 
 import strawberry
+import strawberry_django
 from django.db import models
 from strawberry import relay
 from strawberry.relay.types import PREFIX as CURSOR_PREFIX
-from strawberry.relay.utils import from_base64
+from strawberry.relay.utils import SliceMetadata, from_base64
+from strawberry_django.fields.field import StrawberryDjangoField
+from strawberry_django.pagination import apply_window_pagination
 from strawberry_django.relay import DjangoListConnection
 
 from schema.errors import BadUserInput
@@ -66,3 +69,40 @@ class Connection(DjangoListConnection[relay.NodeType]):
         return super().resolve_connection(
             nodes, info=info, before=before, after=after, first=first, last=last, **kwargs
         )
+
+
+class NestedConnectionField(StrawberryDjangoField):
+    """A connection on a type (user.photos, tag.photos, ...) that lists stay cheap on.
+
+    When a list of parents is resolved, the optimizer prefetches every parent's page in
+    one query. It only knows how to cut those pages for its own connection classes, so
+    this does the cut for `Connection`: a window over each parent's rows, with the same
+    page rules as top-level connections.
+    """
+
+    def get_queryset(self, queryset, info, **kwargs):
+        related_field_id = kwargs.get("_strawberry_related_field_id")
+        queryset = super().get_queryset(queryset, info, **kwargs)
+        if related_field_id is None:
+            return queryset
+        first, last = kwargs.get("first"), kwargs.get("last")
+        before, after = kwargs.get("before"), kwargs.get("after")
+        check_page_arguments(first=first, last=last, after=after, before=before)
+        if first is None and last is None:
+            first = DEFAULT_PAGE_SIZE
+        page = SliceMetadata.from_arguments(
+            info, first=first, last=last, before=before, after=after, max_results=MAX_PAGE_SIZE
+        )
+        backwards = page.expected is None
+        return apply_window_pagination(
+            queryset,
+            related_field_id=related_field_id,
+            offset=page.start,
+            limit=last if backwards else page.end - page.start,
+            max_results=MAX_PAGE_SIZE,
+            reverse=backwards,
+        )
+
+
+def nested_connection(graphql_type, **kwargs):
+    return strawberry_django.connection(graphql_type, field_cls=NestedConnectionField, **kwargs)

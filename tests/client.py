@@ -62,3 +62,40 @@ class GraphQLClient:
     def mutate(self, name: str, query: str, variables: dict[str, Any] | None = None) -> dict:
         """Run a mutation and answer its payload (whichever union member it is)."""
         return self.execute(query, variables).data[name]
+
+
+def multipart_operation(
+    client: "GraphQLClient",
+    query: str,
+    variables: dict[str, Any],
+    files: dict[str, tuple[str, bytes, str]],
+    *,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """POST the GraphQL multipart request spec, the way `curl -F` and apollo-upload-client do.
+
+    `files` maps a variable path ("input.file") to (filename, bytes, content type); each
+    becomes a form part "0", "1", ... with the `map` pointing the path at it.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    variables = json.loads(json.dumps(variables))
+    file_map, parts = {}, {}
+    for index, (path, (filename, content, content_type)) in enumerate(files.items()):
+        target = variables
+        *parents, leaf = path.split(".")
+        for key in parents:
+            target = target[key]
+        target[leaf] = None  # the spec: the file's place in variables is null
+        file_map[str(index)] = [f"variables.{path}"]
+        parts[str(index)] = SimpleUploadedFile(filename, content, content_type=content_type)
+    response = client.http.post(
+        ENDPOINT,
+        data={
+            "operations": json.dumps({"query": query, "variables": variables}),
+            "map": json.dumps(file_map),
+            **parts,
+        },
+        headers=client.headers() if headers is None else headers,
+    )
+    return Response(response.status_code, response.json())

@@ -62,3 +62,67 @@ def login(gql):
         return tokens
 
     return sign_in
+
+
+# --- media storage: a real S3 server (rclone) or the local filesystem -----------------
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    from tests.s3server import RcloneS3Server
+
+    server = RcloneS3Server(tmp_path_factory.mktemp("s3"))
+    server.start()
+    yield server
+    server.stop()
+
+
+class MediaStore:
+    """What is in the media storage, read behind the app's back (S3 API or the folder)."""
+
+    def __init__(self, kind: str, s3_server=None, root=None) -> None:
+        self.kind, self.s3_server, self.root = kind, s3_server, root
+
+    def list_keys(self, prefix: str = "") -> list[str]:
+        if self.kind == "s3":
+            return sorted(self.s3_server.list_keys(prefix))
+        return sorted(
+            str(path.relative_to(self.root))
+            for path in self.root.rglob("*")
+            if path.is_file() and str(path.relative_to(self.root)).startswith(prefix)
+        )
+
+
+def use_s3(settings, server) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **server.django_storage_options(),
+                "client_config": settings.AWS_S3_CLIENT_CONFIG,
+            },
+        },
+    }
+    settings.USE_S3 = True
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def media(request, settings, tmp_path) -> MediaStore:
+    """Each test using it runs twice: on the local filesystem and on a real S3 server."""
+    if request.param == "s3":
+        server = request.getfixturevalue("s3_server")
+        use_s3(settings, server)
+        # Each test gets an empty bucket.
+        for key in server.list_keys():
+            server.client().delete_object(Bucket=server.bucket, Key=key)
+        return MediaStore("s3", s3_server=server)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.MEDIA_ROOT, "base_url": "/media/"},
+        },
+    }
+    return MediaStore("filesystem", root=settings.MEDIA_ROOT)

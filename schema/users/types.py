@@ -1,11 +1,18 @@
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
 from strawberry import relay
 
+from media_graph import models as media
 from schema.context import viewer_of
+from schema.pagination import Connection, nested_connection
 from users import models
+
+if TYPE_CHECKING:
+    from schema.media.types import Photo
 
 
 @strawberry_django.type(models.User, name="User")
@@ -30,3 +37,10 @@ class User(relay.Node):
     )
     def email(self, info: strawberry.Info) -> str | None:
         return self.email if viewer_of(info).pk == self.pk else None
+
+    @nested_connection(
+        Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]],
+        description="Newest first; the owner also sees drafts.",
+    )
+    def photos(self) -> Iterable[media.Photo]:
+        return media.Photo.objects.filter(owner=self).newest_first()

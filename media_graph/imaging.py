@@ -1,0 +1,336 @@
+"""Upload validation, EXIF extraction and thumbnail decoding for photos.
+
+Pure Pillow on purpose: nothing here imports Django, so it is unit-testable without settings.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+import re
+import struct
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import IO, Any
+
+from PIL import Image, ImageCms, ImageOps
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # MIME type: image/<format>
+# Once a file is identified, Pillow reports damaged data through any of these.
+_BROKEN = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_TRANSPOSED = (5, 6, 7, 8)  # orientations that swap width and height
+
+
+class ImageRejected(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    exif: dict[str, Any]
+    taken_at: datetime | None
+
+
+class _EofWatch:
+    """File proxy noting whether a decoder asked for bytes past the end.
+
+    Pillow rejects truncated data only while the process-wide ImageFile.LOAD_TRUNCATED_IMAGES
+    is False, and other code (easy-thumbnails' pil_image) flips it, so we check for ourselves.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.hit_eof = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        if size and not data:
+            self.hit_eof = True
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+
+def probe(fileobj: IO[bytes], *, max_pixels: int) -> ImageInfo:
+    """Identify, size-check and fully decode an upload; raise ImageRejected if unusable."""
+    fileobj.seek(0)
+    try:
+        # Bomb warnings are superseded by our own limit, and Pillow's warnings about hostile
+        # input must not turn into crashes when warnings are escalated to errors.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _probe(_EofWatch(fileobj), max_pixels)
+    finally:
+        fileobj.seek(0)
+
+
+def _probe(reader: _EofWatch, max_pixels: int) -> ImageInfo:
+    too_large = f"The image exceeds the limit of {max_pixels} pixels."
+    invalid = "The image data is corrupt or truncated."
+    try:
+        img = Image.open(reader, formats=ALLOWED_FORMATS)  # type: ignore[arg-type]
+    except Image.UnidentifiedImageError as exc:
+        raise ImageRejected("unsupported_format", "Only JPEG, PNG and WebP are accepted.") from exc
+    except Image.DecompressionBombError as exc:
+        raise ImageRejected("image_too_large", too_large) from exc
+    except _BROKEN as exc:
+        raise ImageRejected("invalid_image", invalid) from exc
+    with img:
+        width, height = img.size
+        if width * height > max_pixels:
+            raise ImageRejected("image_too_large", too_large)
+        # Multi-picture JPEGs (MPO) from some cameras are plain JPEGs to every browser.
+        fmt = "JPEG" if img.format == "MPO" else str(img.format)
+        reader.hit_eof = False
+        try:
+            if fmt == "JPEG":
+                # DCT scaling still entropy-decodes every block, at 1/64 of the pixel work.
+                img.draft("RGB", (1, 1))
+            img.load()
+        except _BROKEN as exc:
+            raise ImageRejected("invalid_image", invalid) from exc
+        if reader.hit_eof:
+            raise ImageRejected("invalid_image", invalid)
+        exif, taken_at = _read_exif(img)
+    if exif.get("orientation") in _TRANSPOSED:
+        width, height = height, width
+    return ImageInfo(fmt, f"image/{fmt.lower()}", _EXTENSIONS[fmt], width, height, exif, taken_at)
+
+
+def _read_exif(img: Image.Image) -> tuple[dict[str, Any], datetime | None]:
+    """JSON-safe summary of the EXIF block; malformed data only costs the affected keys."""
+    base = _guard(img.getexif)
+    if base is None:
+        return {}, None
+    sub = _guard(lambda: dict(base.get_ifd(0x8769))) or {}
+    gps = _guard(lambda: dict(base.get_ifd(0x8825))) or {}
+    fields: dict[str, Callable[[], Any]] = {
+        "camera": lambda: _camera(_text(base.get(0x010F)), _text(base.get(0x0110))),
+        "lens": lambda: _text(sub.get(0xA434)),
+        "exposureTime": lambda: _exposure(_float(sub.get(0x829A))),
+        "fNumber": lambda: _positive(sub.get(0x829D)),
+        "iso": lambda: int(v) if (v := _positive(sub.get(0x8827))) else None,
+        "focalLength": lambda: _positive(sub.get(0x920A)),
+        "orientation": lambda: base.get(0x0112) if base.get(0x0112) in range(1, 9) else None,
+        "gps": lambda: _gps(gps),
+    }
+    out = {key: value for key, read in fields.items() if (value := _guard(read)) is not None}
+    local = _guard(lambda: _taken_at(base, sub))
+    if local is None:
+        return out, None
+    out["takenAt"] = local.isoformat()
+    # EXIF often carries no offset; such wall-clock times are taken as UTC to stay comparable.
+    return out, local if local.tzinfo else local.replace(tzinfo=UTC)
+
+
+def strip_gps(exif: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in exif.items() if key != "gps"}
+
+
+def _guard(read: Callable[[], Any]) -> Any:
+    try:
+        return read()
+    except Exception:  # EXIF is attacker-controlled; any surprise just drops the value
+        return None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    value = "".join(ch for ch in value if ch.isprintable()).strip()
+    return value[:128] or None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, tuple) and value:  # multi-valued tags (e.g. ISO): the first counts
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    number = float(value)  # IFDRational with a zero denominator becomes NaN here
+    return number if math.isfinite(number) else None
+
+
+def _positive(value: Any) -> float | None:
+    number = _float(value)
+    return round(number, 2) if number is not None and number > 0 else None
+
+
+def _camera(make: str | None, model: str | None) -> str | None:
+    if make and model and model.lower().startswith(make.lower()):
+        return model  # "Canon" + "Canon EOS R5" should not read "Canon Canon EOS R5"
+    return " ".join(part for part in (make, model) if part) or None
+
+
+def _exposure(seconds: float | None) -> str | None:
+    if seconds is None or seconds <= 0:
+        return None
+    if seconds < 1:
+        denominator = round(1 / seconds)
+        if denominator > 1 and abs(1 / denominator - seconds) <= seconds * 0.02:
+            return f"1/{denominator}"
+    return f"{round(seconds, 4):g}"
+
+
+_STAMP = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+
+
+def _taken_at(base: Image.Exif, sub: dict[int, Any]) -> datetime | None:
+    # DateTimeOriginal pairs with OffsetTimeOriginal, the IFD0 DateTime with OffsetTime.
+    for stamp, offset in ((sub.get(0x9003), sub.get(0x9011)), (base.get(0x0132), sub.get(0x9010))):
+        match = _STAMP.match(_text(stamp) or "")
+        try:
+            local = datetime(*(int(part) for part in match.groups())) if match else None
+        except ValueError:  # "0000:00:00 00:00:00" and friends
+            local = None
+        if local is None:
+            continue
+        if zone := _OFFSET.fullmatch(_text(offset) or ""):
+            delta = timedelta(hours=int(zone[2]), minutes=int(zone[3]))
+            if delta < timedelta(hours=24):
+                local = local.replace(tzinfo=timezone(-delta if zone[1] == "-" else delta))
+        return local
+    return None
+
+
+def _degrees(dms: Any, ref: Any, negative: str, limit: int) -> float | None:
+    parts = [_float(part) for part in (dms if isinstance(dms, tuple) else (dms,))][:3]
+    if not parts or any(part is None or part < 0 for part in parts):
+        return None
+    value = sum(part / 60**index for index, part in enumerate(parts))  # type: ignore[operator]
+    if value > limit:
+        return None
+    return round(-value if (_text(ref) or "").upper() == negative else value, 7)
+
+
+def _gps(gps: dict[int, Any]) -> dict[str, float] | None:
+    latitude = _degrees(gps.get(2), gps.get(1), "S", 90)
+    longitude = _degrees(gps.get(4), gps.get(3), "W", 180)
+    if latitude is None or longitude is None:
+        return None
+    out = {"latitude": latitude, "longitude": longitude}
+    if (altitude := _float(gps.get(6))) is not None:
+        below_sea = gps.get(5) in (1, b"\x01")
+        out["altitude"] = round(-altitude if below_sea else altitude, 2)
+    return out
+
+
+def _orientation(img: Image.Image) -> int:
+    try:
+        value = img.getexif().get(0x0112)
+    except Exception:  # unreadable EXIF: show the pixels as stored
+        return 1
+    return value if value in range(1, 9) else 1
+
+
+def _draft_target(
+    size: tuple[int, int], box: tuple[int, int], *, cover: bool, zoom: float = 0
+) -> tuple[int, int] | None:
+    """Smallest decode size from which a resize can still produce `box` without upscaling.
+
+    Mirrors easy-thumbnails' scale_and_crop: a crop (or one-sided box) scales so that the
+    image covers the box, a plain fit so that it fits inside; zoom enlarges before cropping.
+    """
+    ratios = [want / have for want, have in zip(box, size, strict=True) if want > 0]
+    if not ratios:
+        return None
+    scale = (max(ratios) if cover or len(ratios) == 1 else min(ratios)) * (1 + zoom / 100)
+    if scale >= 1:
+        return None
+    return max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale))
+
+
+def _decode(
+    fp: IO[bytes], box: tuple[int, int], *, cover: bool, zoom: float = 0, transpose: bool = True
+) -> Image.Image:
+    img = Image.open(fp, formats=ALLOWED_FORMATS)
+    if img.format in ("JPEG", "MPO"):
+        orientation = _orientation(img) if transpose else None
+        # draft() works on the stored pixels, which are sideways for these orientations.
+        stored_box = box[::-1] if orientation in _TRANSPOSED else box
+        if target := _draft_target(img.size, stored_box, cover=cover, zoom=zoom):
+            img.draft("RGB", target)
+    img.load()
+    if transpose and _orientation(img) != 1:
+        img = ImageOps.exif_transpose(img)
+    icc = img.info.get("icc_profile")
+    if icc and img.mode in ("RGB", "RGBA", "CMYK"):
+        # Thumbnails ship without a profile, so bake wide-gamut (e.g. Display P3) colours
+        # into sRGB, which is what browsers assume for untagged images.
+        try:
+            mode = "RGBA" if img.mode == "RGBA" else "RGB"
+            img = ImageCms.profileToProfile(img, io.BytesIO(icc), _SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # a broken profile is ignored, as browsers do
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile"):
+        img.info.pop(key, None)  # nothing of the original metadata (GPS!) may reach a thumbnail
+    return img
+
+
+def draft_source_generator(source: Any, exif_orientation: bool = True, **options: Any) -> Any:
+    """easy-thumbnails source generator (THUMBNAIL_SOURCE_GENERATORS) that decodes JPEGs small.
+
+    easy_thumbnails.engine.generate_source_image calls it as generator(source, **options):
+    `source` is the opened and rewound source File (or None), `options` the thumbnail options
+    (size, crop, upscale, zoom, quality, subsampling, ...). Returning None or raising lets the
+    next generator try; the returned image then runs through THUMBNAIL_PROCESSORS.
+    """
+    if not source:
+        return None
+    try:
+        box = (int(options["size"][0] or 0), int(options["size"][1] or 0))
+        zoom = float(options.get("zoom") or 0)
+    except (KeyError, IndexError, TypeError, ValueError):
+        box, zoom = (0, 0), 0.0  # unknown geometry: decode at full size
+    if options.get("autocrop"):
+        box = (0, 0)  # autocrop trims first, so the remaining area may need every pixel
+    cover = bool(options.get("crop")) or 0 in box
+    # Read into memory like easy-thumbnails does: storage files may not seek reliably.
+    return _decode(
+        io.BytesIO(source.read()), box, cover=cover, zoom=zoom, transpose=exif_orientation
+    )
+
+
+def render_thumbnail(
+    fileobj: IO[bytes], *, box: tuple[int, int], crop: bool, quality: int = 80
+) -> tuple[bytes, int, int]:
+    """JPEG thumbnail without easy-thumbnails: cover-crop or fit, never upscaled, no metadata."""
+    fileobj.seek(0)
+    img = _decode(fileobj, box, cover=crop)
+    fileobj.seek(0)
+    if img.has_transparency_data:
+        rgba = img.convert("RGBA")
+        img = Image.new("RGB", rgba.size, "white")
+        img.paste(rgba, mask=rgba.getchannel("A"))
+    elif img.mode != "RGB":
+        img = img.convert("RGB")
+    width, height = img.size
+    if crop and width >= box[0] and height >= box[1]:
+        img = ImageOps.fit(img, box, Image.Resampling.LANCZOS)
+    elif crop:  # too small to cover the box: crop what exceeds it, like easy-thumbnails
+        w, h = min(width, box[0]), min(height, box[1])
+        left, top = (width - w) // 2, (height - h) // 2
+        img = img.crop((left, top, left + w, top + h))
+    else:
+        img.thumbnail(box, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue(), img.width, img.height

@@ -1,0 +1,86 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+
+from media_graph.querysets import PhotoQuerySet, TagQuerySet
+
+CAPTION_MAX_LENGTH = 2200
+ALT_TEXT_MAX_LENGTH = 1000
+TAG_MAX_LENGTH = 64
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True, help_text="Lower-case, no '#'.")
+    photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["-photos_count", "name"], name="tag_most_used")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Photo(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT"
+        PUBLISHED = "PUBLISHED"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    caption = models.TextField(blank=True, validators=[MaxLengthValidator(CAPTION_MAX_LENGTH)])
+    alt_text = models.TextField(blank=True, validators=[MaxLengthValidator(ALT_TEXT_MAX_LENGTH)])
+    tags = models.ManyToManyField(Tag, related_name="photos", blank=True)
+
+    # The original, under a server-chosen key (originals/<uuid>.<ext>), and what its
+    # bytes say about it: never the client's file name or content type.
+    original = models.FileField(max_length=255)
+    content_type = models.CharField(max_length=32)
+    size_bytes = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(help_text="After EXIF orientation.")
+    height = models.PositiveIntegerField(help_text="After EXIF orientation.")
+    exif = models.JSONField(default=dict, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    # {"small": {"name": ..., "width": ..., "height": ...}, ...}; empty until they are made.
+    thumbnails = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    likes_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "sha256"], name="photo_sha256_per_owner"),
+            models.CheckConstraint(
+                condition=models.Q(status="DRAFT", published_at__isnull=True)
+                | models.Q(status="PUBLISHED", published_at__isnull=False),
+                name="photo_published_at_matches_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="photo_published"),
+            models.Index(fields=["owner", "-created_at"], name="photo_owner_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk} by {self.owner_id}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def original_key(extension: str) -> str:
+    return f"originals/{uuid.uuid4().hex}.{extension}"

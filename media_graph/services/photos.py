@@ -1,0 +1,206 @@
+"""Photo writes: upload, edit, publish, unpublish, delete, thumbnails."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from media_graph import imaging, storage, thumbnails
+from media_graph.models import Photo, original_key
+from media_graph.services.tags import photo_set_tags
+from users.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class DuplicatePhoto(ValidationError):
+    """The owner uploaded these exact bytes before; `existing` is that photo."""
+
+    def __init__(self, existing: Photo) -> None:
+        super().__init__(
+            {"file": ValidationError("You uploaded this photo already.", code="duplicate")}
+        )
+        self.existing = existing
+
+
+def _file_error(code: str, message: str) -> ValidationError:
+    return ValidationError({"file": ValidationError(message, code=code)})
+
+
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _check_owner(photo: Photo, actor: User) -> None:
+    if photo.owner_id != actor.pk:
+        raise PermissionDenied("Only the photo's owner may do this.")
+
+
+def _count_published(photo: Photo, delta: int) -> None:
+    """Move the owner's and the tags' published-photo counters by `delta` (+1 or -1)."""
+    from media_graph.models import Tag
+
+    User.objects.filter(pk=photo.owner_id).update(photos_count=F("photos_count") + delta)
+    Tag.objects.filter(photos=photo).update(photos_count=F("photos_count") + delta)
+    if Photo.owner.is_cached(photo):
+        # The caller answers with this photo; its owner's counter must not be stale.
+        photo.owner.refresh_from_db(fields=["photos_count"])
+
+
+def photo_upload(
+    *,
+    owner: User,
+    file,
+    caption: str = "",
+    alt_text: str = "",
+    publish: bool = False,
+) -> Photo:
+    """Validate, store the original, then write the row; thumbnails follow the commit.
+
+    Checks run in the contract's order and before anything is written. If the row
+    cannot be written, the stored original is deleted again: no orphans.
+    """
+    if getattr(file, "too_large", False) or file.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES
+        raise _file_error("file_too_large", f"The file is larger than {limit} bytes.")
+    try:
+        info = imaging.probe(file, max_pixels=settings.MAX_IMAGE_PIXELS)
+    except imaging.ImageRejected as exc:
+        raise _file_error(exc.code, str(exc)) from None
+    digest = _sha256(file)
+    existing = Photo.objects.filter(owner=owner, sha256=digest).first()
+    if existing is not None:
+        raise DuplicatePhoto(existing)
+
+    photo = Photo(
+        owner=owner,
+        caption=caption,
+        alt_text=alt_text,
+        content_type=info.content_type,
+        size_bytes=file.size,
+        sha256=digest,
+        width=info.width,
+        height=info.height,
+        exif=info.exif,
+        taken_at=info.taken_at,
+    )
+    photo.full_clean(exclude=["original", "owner", "tags"], validate_constraints=False)
+
+    photo.original.name = storage.save(original_key(info.extension), file)
+    try:
+        with transaction.atomic():
+            photo.save()
+            photo_set_tags(photo=photo)
+            if publish:
+                _publish(photo)
+            transaction.on_commit(lambda: photo_make_thumbnails(photo=photo, source=file))
+    except IntegrityError:
+        storage.delete([photo.original.name])
+        existing = Photo.objects.filter(owner=owner, sha256=digest).first()
+        if existing is None:
+            raise
+        raise DuplicatePhoto(existing) from None
+    except BaseException:
+        storage.delete([photo.original.name])
+        raise
+    return photo
+
+
+def photo_make_thumbnails(*, photo: Photo, source=None) -> bool:
+    """Make the photo's thumbnails; False (and logged) when it could not, to retry later.
+
+    `source` is the upload itself when it is still open, which spares a download.
+    """
+    try:
+        if source is not None and not source.closed:
+            made = thumbnails.render(source, relative_name=photo.original.name)
+        else:
+            with thumbnails.open_original(photo.original.name) as original:
+                made = thumbnails.render(original, relative_name=photo.original.name)
+    except Exception:
+        logger.exception(
+            "thumbnails for photo %s failed; `manage.py make_thumbnails` retries", photo.pk
+        )
+        return False
+    if not Photo.objects.filter(pk=photo.pk).update(thumbnails=made):
+        # Deleted while its thumbnails were being made.
+        storage.delete(entry["name"] for entry in made.values())
+        return False
+    photo.thumbnails = made
+    return True
+
+
+def photo_update(
+    *, photo: Photo, actor: User, caption: str | None = None, alt_text: str | None = None
+) -> Photo:
+    _check_owner(photo, actor)
+    changed = []
+    if caption is not None:
+        photo.caption = caption
+        changed.append("caption")
+    if alt_text is not None:
+        photo.alt_text = alt_text
+        changed.append("alt_text")
+    if not changed:
+        return photo
+    photo.full_clean(exclude=[f.name for f in Photo._meta.fields if f.name not in changed])
+    with transaction.atomic():
+        photo.save(update_fields=[*changed, "updated_at"])
+        if "caption" in changed:
+            photo_set_tags(photo=photo)
+    return photo
+
+
+def _publish(photo: Photo) -> None:
+    photo.status = Photo.Status.PUBLISHED
+    photo.published_at = timezone.now()
+    photo.save(update_fields=["status", "published_at", "updated_at"])
+    _count_published(photo, +1)
+
+
+def photo_publish(*, photo: Photo, actor: User) -> Photo:
+    _check_owner(photo, actor)
+    with transaction.atomic():
+        # The row lock makes a double publish count once.
+        locked = Photo.objects.select_for_update().get(pk=photo.pk)
+        if not locked.is_published:
+            _publish(locked)
+    photo.refresh_from_db()
+    return photo
+
+
+def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
+    _check_owner(photo, actor)
+    with transaction.atomic():
+        locked = Photo.objects.select_for_update().get(pk=photo.pk)
+        if locked.is_published:
+            locked.status = Photo.Status.DRAFT
+            locked.published_at = None
+            locked.save(update_fields=["status", "published_at", "updated_at"])
+            _count_published(locked, -1)
+    photo.refresh_from_db()
+    return photo
+
+
+def photo_delete(*, photo: Photo, actor: User) -> int:
+    """Delete the row; the original and every thumbnail leave storage after the commit."""
+    _check_owner(photo, actor)
+    pk = photo.pk
+    with transaction.atomic():
+        locked = Photo.objects.select_for_update().get(pk=pk)
+        names = [locked.original.name, *(t["name"] for t in locked.thumbnails.values())]
+        if locked.is_published:
+            _count_published(locked, -1)
+        locked.tags.clear()
+        locked.delete()
+        transaction.on_commit(lambda: storage.delete(names))
+    return pk

@@ -1,0 +1,23 @@
+"""#tags in captions: Unicode letters, digits and underscore; stored lower-case, unique."""
+
+import re
+
+from media_graph.models import TAG_MAX_LENGTH
+
+# \w is Unicode-aware for str patterns: letters and digits of every script, and "_".
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+
+
+def normalize_tag(name: str) -> str:
+    """A tag as a client may type it ('#Sunset', 'SUNSET') in its stored form ('sunset')."""
+    return name.strip().lstrip("#").lower()
+
+
+def parse_tags(caption: str) -> list[str]:
+    """The caption's tags, in order of first appearance, without repeats."""
+    seen: dict[str, None] = {}
+    for match in _HASHTAG.finditer(caption):
+        name = normalize_tag(match.group(1))
+        if len(name) <= TAG_MAX_LENGTH:
+            seen.setdefault(name, None)
+    return list(seen)

@@ -1,0 +1,48 @@
+"""Thumbnails through easy-thumbnails aliases, recorded on the photo row.
+
+The aliases live in settings.THUMBNAIL_ALIASES; the source generator
+(media_graph.imaging.draft_source_generator) decodes JPEGs at a reduced DCT scale and
+applies EXIF orientation. Names and pixel sizes go into `Photo.thumbnails`, so showing
+a thumbnail costs no query and no storage round trip.
+"""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from easy_thumbnails.alias import aliases
+from easy_thumbnails.files import get_thumbnailer
+
+from media_graph import storage
+
+logger = logging.getLogger(__name__)
+
+SIZES = ("small", "medium", "large")
+
+
+def render(source, *, relative_name: str) -> dict[str, dict]:
+    """Make and store every size from `source` (an open file); answers what was stored.
+
+    Raises on failure, after deleting whatever it had stored: easy-thumbnails would
+    otherwise leave half a set behind.
+    """
+    thumbnailer = get_thumbnailer(source, relative_name=relative_name)
+    made: dict[str, dict] = {}
+    try:
+        for size in SIZES:
+            source.seek(0)
+            thumbnail = thumbnailer.generate_thumbnail(aliases.get(size))
+            storage.save(thumbnail.name, ContentFile(thumbnail.file.read()))
+            made[size] = {
+                "name": thumbnail.name,
+                "width": thumbnail.image.width,
+                "height": thumbnail.image.height,
+            }
+    except BaseException:
+        storage.delete(entry["name"] for entry in made.values())
+        raise
+    return made
+
+
+def open_original(name: str):
+    return default_storage.open(name, "rb")

@@ -1,0 +1,62 @@
+from collections.abc import Iterable
+
+import strawberry
+import strawberry_django
+
+from media_graph import models
+from media_graph.tags import normalize_tag
+from schema.media.inputs import Ordering, PhotoFilter, PhotoOrder
+from schema.media.types import Photo, Tag
+from schema.nodes import parse_global_id
+from schema.pagination import Connection
+
+
+def _filtered(photos: models.PhotoQuerySet, filters: PhotoFilter) -> models.PhotoQuerySet:
+    if filters.owner:
+        photos = photos.filter(owner__username__iexact=filters.owner.strip())
+    if filters.status:
+        photos = photos.filter(status=filters.status.value)
+    if filters.tags:
+        photos = photos.with_all_tags([normalize_tag(name) for name in filters.tags])
+    if filters.published_after:
+        photos = photos.filter(published_at__gt=filters.published_after)
+    if filters.published_before:
+        photos = photos.filter(published_at__lt=filters.published_before)
+    if filters.search:
+        photos = photos.caption_has_words(filters.search)
+    return photos
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.field
+    def photo(self, info: strawberry.Info, id: strawberry.ID) -> Photo | None:
+        pk = parse_global_id(id, "Photo")
+        if pk is None:
+            return None
+        return Photo.get_queryset(models.Photo.objects.all(), info).filter(pk=pk).first()
+
+    @strawberry_django.connection(Connection[Photo])
+    def photos(
+        self,
+        filters: PhotoFilter | None = None,
+        order: PhotoOrder | None = None,
+    ) -> Iterable[models.Photo]:
+        photos = models.Photo.objects.all()
+        if filters is not None:
+            photos = _filtered(photos, filters)
+        if order is not None and order.published_at == Ordering.ASC:
+            return photos.oldest_first()
+        return photos.newest_first()
+
+    @strawberry_django.field
+    def tag(self, info: strawberry.Info, name: str) -> Tag | None:
+        tags = Tag.get_queryset(models.Tag.objects.all(), info)
+        return tags.filter(name=normalize_tag(name)).first()
+
+    @strawberry_django.connection(Connection[Tag], description="Most used first.")
+    def tags(self, search: str | None = None) -> Iterable[models.Tag]:
+        tags = models.Tag.objects.all()
+        if search and normalize_tag(search):
+            tags = tags.filter(name__startswith=normalize_tag(search))
+        return tags.most_used_first()

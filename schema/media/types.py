@@ -1,0 +1,116 @@
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from media_graph import models
+from media_graph import storage as media_storage
+from schema.context import viewer_of
+from schema.pagination import Connection, nested_connection
+
+if TYPE_CHECKING:
+    from schema.users.types import User
+
+PhotoStatus = strawberry.enum(models.Photo.Status, name="PhotoStatus")
+
+
+@strawberry.enum(
+    description="SMALL: 320x320 crop. MEDIUM: 640 px, LARGE: 1280 px on the long edge."
+)
+class ThumbnailSize(Enum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+@strawberry.type
+class Image:
+    url: str = strawberry.field(description="Absolute; signed when the storage is private.")
+    width: int
+    height: int
+
+
+def _image(info: strawberry.Info, name: str, width: int, height: int) -> Image:
+    url = info.context.request.build_absolute_uri(media_storage.url(name))
+    return Image(url=url, width=width, height=height)
+
+
+def _is_owner(info: strawberry.Info, photo: models.Photo) -> bool:
+    return viewer_of(info).pk == photo.owner_id
+
+
+@strawberry_django.type(models.Tag, name="Tag")
+class Tag(relay.Node):
+    name: str = strawberry_django.field(description="Lower-case, without '#'.")
+    photos_count: int = strawberry_django.field(description="Published photos.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
+        return queryset.visible_to(viewer_of(info))
+
+    @nested_connection(
+        Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]],
+        description="Published photos with this tag, newest first.",
+    )
+    def photos(self) -> Iterable[models.Photo]:
+        return models.Photo.objects.filter(tags=self).published().newest_first()
+
+
+@strawberry_django.type(models.Photo, name="Photo")
+class Photo(relay.Node):
+    owner: Annotated["User", strawberry.lazy("schema.users.types")]
+    caption: str = strawberry_django.field(description="#tags in it are parsed into `tags`.")
+    alt_text: str
+    status: PhotoStatus
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = strawberry_django.field(description="Null while DRAFT.")
+    width: int = strawberry_django.field(description="Of the original, after EXIF orientation.")
+    height: int
+    content_type: str = strawberry_django.field(description="Detected from the bytes.")
+    size_bytes: int
+    sha256: str
+    taken_at: datetime | None = strawberry_django.field(description="From EXIF when present.")
+    tags: list[Tag]
+    likes_count: int
+    comments_count: int
+
+    @classmethod
+    def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
+        return queryset.visible_to(viewer_of(info))
+
+    @strawberry_django.field(only=["exif", "owner_id"], description="Owner only.")
+    def exif(self, info: strawberry.Info) -> JSON | None:
+        return self.exif if _is_owner(info, self) else None
+
+    @strawberry_django.field(
+        only=["thumbnails"], description="Null only while its variants are still being made."
+    )
+    def thumbnail(
+        self, info: strawberry.Info, size: ThumbnailSize = ThumbnailSize.MEDIUM
+    ) -> Image | None:
+        made = self.thumbnails.get(size.value)
+        if not made:
+            return None
+        return _image(info, made["name"], made["width"], made["height"])
+
+    @strawberry_django.field(
+        only=["original", "width", "height", "owner_id"], description="Owner only."
+    )
+    def original(self, info: strawberry.Info) -> Image | None:
+        if not _is_owner(info, self):
+            return None
+        return _image(info, self.original.name, self.width, self.height)
+
+
+@strawberry.type
+class DeletedNode:
+    id: strawberry.ID
+
+
+PhotoConnection = Connection[Photo]

@@ -1,0 +1,31 @@
+"""Global IDs in arguments: parsed here so a bad one is 'not found', never a crash."""
+
+from strawberry import relay
+
+from schema.errors import NotFound
+
+
+def parse_global_id(value: str, type_name: str) -> int | None:
+    """The primary key in a global ID of `type_name`, or None when it is not one."""
+    try:
+        gid = relay.GlobalID.from_id(value)
+    except Exception:  # any malformed ID is simply not an ID of ours
+        return None
+    if gid.type_name != type_name or not gid.node_id.isdigit():
+        return None
+    return int(gid.node_id)
+
+
+def global_id(type_name: str, pk: int) -> str:
+    return str(relay.GlobalID(type_name, str(pk)))
+
+
+def get_visible(node_type, model, value: str, info, *, field: str = "id"):
+    """The object the viewer may see under this ID; anything else is `not_found`."""
+    pk = parse_global_id(value, node_type.__name__)
+    found = None
+    if pk is not None:
+        found = node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"No {node_type.__name__.lower()} with this ID.", field=field)
+    return found

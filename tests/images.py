@@ -1,0 +1,172 @@
+"""In-memory test image factories (Pillow only), returning encoded bytes.
+
+Pictures are a green/blue gradient with a cyan disc and a pure red square MARKER in the stored
+top-left corner; red appears nowhere else, so tests can tell where that corner ended up.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from fractions import Fraction
+
+from PIL import Image, ImageDraw
+from PIL.TiffImagePlugin import IFDRational
+
+MARKER = (255, 0, 0)
+
+
+def picture(width: int, height: int, *, noise: bool = False) -> Image.Image:
+    green = Image.linear_gradient("L").resize((width, height))
+    blue = green.transpose(Image.Transpose.ROTATE_90).resize((width, height))
+    if noise:  # camera-like entropy so encoded sizes and decode times are realistic
+        grain = Image.effect_noise((width, height), 24)
+        green = Image.blend(green, grain, 0.3)
+        blue = Image.blend(blue, grain, 0.3)
+    img = Image.merge("RGB", (Image.new("L", (width, height), 0), green, blue))
+    draw = ImageDraw.Draw(img)
+    w, h = width // 3, height // 3
+    draw.ellipse((w, h, 2 * w, 2 * h), fill=(0, 220, 220))
+    side = max(1, min(width, height) // 5)
+    draw.rectangle((0, 0, side - 1, side - 1), fill=MARKER)
+    return img
+
+
+def _rational(value: float) -> IFDRational:
+    fraction = Fraction(value).limit_denominator(10_000)
+    return IFDRational(fraction.numerator, fraction.denominator)
+
+
+def _dms(degrees: float) -> tuple[IFDRational, IFDRational, IFDRational]:
+    degrees = abs(degrees)
+    whole = int(degrees)
+    minutes = int((degrees - whole) * 60)
+    seconds = round((degrees - whole - minutes / 60) * 3600, 2)
+    return IFDRational(whole), IFDRational(minutes), IFDRational(round(seconds * 100), 100)
+
+
+def make_exif(
+    *,
+    orientation: int | None = None,
+    gps: tuple[float, float] | None = None,
+    make: str | None = "TestCam",
+    model: str | None = "X100",
+    lens: str | None = None,
+    taken_at: str | None = "2024:05:01 10:20:30",
+    offset: str | None = None,
+    exposure: tuple[int, int] | None = (1, 125),
+    f_number: float | None = 2.8,
+    iso: int | None = 400,
+    focal_length: float | None = 23.0,
+    altitude: float | None = None,
+) -> Image.Exif:
+    exif = Image.Exif()
+    for tag, value in ((0x010F, make), (0x0110, model), (0x0112, orientation)):
+        if value is not None:
+            exif[tag] = value
+    sub = exif.get_ifd(0x8769)  # Exif IFD
+    if taken_at is not None:
+        sub[0x9003] = taken_at
+    if offset is not None:
+        sub[0x9011] = offset
+    if exposure is not None:
+        sub[0x829A] = IFDRational(*exposure)
+    if f_number is not None:
+        sub[0x829D] = _rational(f_number)
+    if iso is not None:
+        sub[0x8827] = iso
+    if focal_length is not None:
+        sub[0x920A] = _rational(focal_length)
+    if lens is not None:
+        sub[0xA434] = lens
+    if gps is not None:
+        latitude, longitude = gps
+        info = exif.get_ifd(0x8825)  # GPS IFD
+        info[1], info[2] = ("S" if latitude < 0 else "N"), _dms(latitude)
+        info[3], info[4] = ("W" if longitude < 0 else "E"), _dms(longitude)
+        if altitude is not None:
+            info[5], info[6] = (1 if altitude < 0 else 0), _rational(abs(altitude))
+    return exif
+
+
+def make_jpeg(
+    width: int = 640,
+    height: int = 480,
+    *,
+    orientation: int | None = None,
+    gps: tuple[float, float] | None = None,
+    make: str | None = "TestCam",
+    model: str | None = "X100",
+    lens: str | None = None,
+    taken_at: str | None = "2024:05:01 10:20:30",
+    quality: int = 90,
+    noise: bool = False,
+    exif: Image.Exif | bytes | None = None,
+    icc_profile: bytes | None = None,
+    progressive: bool = False,
+) -> bytes:
+    """JPEG with real EXIF; pass `exif` to override the generated block (b"" for none)."""
+    if exif is None:
+        exif = make_exif(
+            orientation=orientation, gps=gps, make=make, model=model, lens=lens, taken_at=taken_at
+        )
+    out = io.BytesIO()
+    extra = {"icc_profile": icc_profile} if icc_profile else {}
+    picture(width, height, noise=noise).save(
+        out, "JPEG", quality=quality, exif=exif, progressive=progressive, **extra
+    )
+    return out.getvalue()
+
+
+def make_png(width: int = 64, height: int = 48, *, alpha: bool = False) -> bytes:
+    img = picture(width, height)
+    if alpha:  # transparent left half, opaque right half
+        mask = Image.new("L", (width, height), 255)
+        mask.paste(0, (0, 0, width // 2, height))
+        img.putalpha(mask)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def make_webp(width: int = 64, height: int = 48) -> bytes:
+    out = io.BytesIO()
+    picture(width, height).save(out, "WEBP", quality=90)
+    return out.getvalue()
+
+
+def make_gif(width: int = 32, height: int = 32) -> bytes:
+    out = io.BytesIO()
+    picture(width, height).convert("P").save(out, "GIF")
+    return out.getvalue()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
+    """Valid 1-bit greyscale PNG of `width` x `height` black pixels, only tens of KB on disk.
+
+    Written by hand, row by row, so building it never allocates the full bitmap.
+    """
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed bits
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", body)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def truncated_jpeg() -> bytes:
+    data = make_jpeg(400, 300, noise=True)
+    return data[: len(data) // 2]
+
+
+def text_as_jpg() -> bytes:
+    return b"hello, this is not an image\n"

@@ -18,6 +18,9 @@ class Tag(models.Model):
     objects = TagQuerySet.as_manager()
 
     class Meta:
+        # The optimizer prefetches related rows through the base manager; visible_to
+        # must be there too (it filters nothing unless called).
+        base_manager_name = "objects"
         ordering = ["name"]
         indexes = [models.Index(fields=["-photos_count", "name"], name="tag_most_used")]
 
@@ -61,6 +64,9 @@ class Photo(models.Model):
     objects = PhotoQuerySet.as_manager()
 
     class Meta:
+        # The optimizer prefetches related rows through the base manager; visible_to
+        # must be there too (it filters nothing unless called).
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["owner", "sha256"], name="photo_sha256_per_owner"),
             models.CheckConstraint(

@@ -137,7 +137,9 @@ FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 # Thumbnails: easy-thumbnails aliases, written beside the originals under thumbnails/.
 THUMBNAIL_ALIASES = {
     "": {
-        "small": {"size": (320, 320), "crop": True, "quality": 80},
+        # SMALL is always exactly 320x320 (grids need uniform squares), so it may
+        # upscale a tiny original; the proportional sizes never do.
+        "small": {"size": (320, 320), "crop": True, "upscale": True, "quality": 80},
         "medium": {"size": (640, 640), "quality": 80},
         "large": {"size": (1280, 1280), "quality": 80},
     }

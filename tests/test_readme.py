@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from tests.images import make_jpeg
 from tests.live import BASE_DIR, LiveServer
 
 README = (BASE_DIR / "README.md").read_text()
@@ -38,12 +39,14 @@ def live(tmp_path_factory):
     server.stop()
 
 
-def test_readme_examples_answer_what_the_readme_says(live):
+def test_readme_examples_answer_what_the_readme_says(live, tmp_path):
     script = runnable_blocks()
     assert "curl" in script
+    (tmp_path / "photo.jpg").write_bytes(make_jpeg(1200, 900))
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         env={"API": f"{live.url}/graphql/", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,

@@ -24,6 +24,9 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        # The optimizer prefetches related rows through the base manager; visible_to
+        # must be there too (it filters nothing unless called).
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.UniqueConstraint(

@@ -118,8 +118,10 @@ def photo_upload(
 def photo_make_thumbnails(*, photo: Photo, source=None) -> bool:
     """Make the photo's thumbnails; False (and logged) when it could not, to retry later.
 
-    `source` is the upload itself when it is still open, which spares a download.
+    `source` is the upload itself when it is still open, which spares a download. A
+    photo that has thumbnails already gets a fresh set under the same names.
     """
+    storage.delete(entry["name"] for entry in photo.thumbnails.values())
     try:
         if source is not None and not source.closed:
             made = thumbnails.render(source, relative_name=photo.original.name)

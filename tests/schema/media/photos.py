@@ -46,12 +46,17 @@ def codes(payload: dict) -> list[tuple[str | None, str]]:
 
 
 def mutate_node(gql, name: str, photo_id: str) -> dict:
+    success = (
+        "... on DeletedNode { id }"
+        if name.startswith("delete")
+        else "... on Photo { id status publishedAt owner { photosCount } "
+        "tags { name photosCount } }"
+    )
     query = f"""
     mutation($input: NodeInput!) {{
       {name}(input: $input) {{
         __typename
-        ... on Photo {{ id status publishedAt owner {{ photosCount }} tags {{ name photosCount }} }}
-        ... on DeletedNode {{ id }}
+        {success}
         ... on OperationInfo {{ messages {{ code field message }} }}
       }}
     }}"""

@@ -1,0 +1,37 @@
+"""The upload handler: files stream to disk, and an oversized one is dropped as it arrives."""
+
+import io
+
+from django.core.files.uploadedfile import TemporaryUploadedFile
+from django.http.multipartparser import MultiPartParser
+from django.test import RequestFactory
+
+from media_graph.uploads import OversizedUpload, SizeLimitedUploadHandler
+
+
+def parse(body_file: bytes, settings, limit: int):
+    settings.MAX_UPLOAD_BYTES = limit
+    request = RequestFactory().post(
+        "/", {"0": io.BytesIO(body_file), "map": "{}"}, format="multipart"
+    )
+    handler = SizeLimitedUploadHandler(request)
+    parser = MultiPartParser(
+        request.META, io.BytesIO(request.body), [handler], request.encoding or "utf-8"
+    )
+    _, files = parser.parse()
+    return files["0"]
+
+
+def test_a_small_file_streams_to_a_temporary_file(settings):
+    uploaded = parse(b"x" * 1000, settings, limit=10_000)
+    assert isinstance(uploaded, TemporaryUploadedFile)
+    assert uploaded.size == 1000
+    assert uploaded.read() == b"x" * 1000
+
+
+def test_an_oversized_file_is_dropped_and_its_temp_file_removed(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    uploaded = parse(b"y" * 300_000, settings, limit=100_000)
+    assert isinstance(uploaded, OversizedUpload) and uploaded.too_large
+    assert uploaded.size == 300_000
+    assert list(tmp_path.iterdir()) == []  # nothing of it is left on disk

@@ -37,5 +37,8 @@ def schema_extensions() -> list:
         lambda: ParserCache(maxsize=256),
         QueryGuards,
         lambda: ValidationCache(maxsize=256),
-        DjangoOptimizerExtension,
+        # Whole rows, not .only(): a field selected twice under aliases with different
+        # arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and
+        # each row then loaded the deferred column with a query of its own.
+        lambda: DjangoOptimizerExtension(enable_only_optimization=False),
     ]

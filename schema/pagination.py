@@ -9,6 +9,10 @@ from strawberry import relay
 from strawberry.relay.types import PREFIX as CURSOR_PREFIX
 from strawberry.relay.utils import SliceMetadata, from_base64
 from strawberry_django.fields.field import StrawberryDjangoField
+from strawberry_django.optimizer import (
+    is_optimized_by_prefetching,
+    mark_optimized_by_prefetching,
+)
 from strawberry_django.pagination import apply_window_pagination
 from strawberry_django.relay import DjangoListConnection
 
@@ -72,15 +76,27 @@ class Connection(DjangoListConnection[relay.NodeType]):
 
 
 class NestedConnectionField(StrawberryDjangoField):
-    """A connection on a type (user.photos, tag.photos, ...) that lists stay cheap on.
+    """A connection over a relation (user.photos, tag.photos, ...) that stays cheap in lists.
 
     When a list of parents is resolved, the optimizer prefetches every parent's page in
     one query. It only knows how to cut those pages for its own connection classes, so
     this does the cut for `Connection`: a window over each parent's rows, with the same
-    page rules as top-level connections.
+    page rules as top-level connections. `refine` orders (or narrows) the related rows
+    on both paths, prefetched or not.
     """
 
+    refine = None
+
+    def __copy__(self):
+        new_field = super().__copy__()
+        new_field.refine = self.refine
+        return new_field
+
     def get_queryset(self, queryset, info, **kwargs):
+        if is_optimized_by_prefetching(queryset):
+            return queryset  # already refined and cut when it was prefetched
+        if self.refine is not None:
+            queryset = self.refine(queryset)
         related_field_id = kwargs.get("_strawberry_related_field_id")
         queryset = super().get_queryset(queryset, info, **kwargs)
         if related_field_id is None:
@@ -94,7 +110,7 @@ class NestedConnectionField(StrawberryDjangoField):
             info, first=first, last=last, before=before, after=after, max_results=MAX_PAGE_SIZE
         )
         backwards = page.expected is None
-        return apply_window_pagination(
+        queryset = apply_window_pagination(
             queryset,
             related_field_id=related_field_id,
             offset=page.start,
@@ -102,7 +118,13 @@ class NestedConnectionField(StrawberryDjangoField):
             max_results=MAX_PAGE_SIZE,
             reverse=backwards,
         )
+        # The optimizer marks only its own connection classes' prefetches as paginated;
+        # unmarked, each parent would query its page again.
+        return mark_optimized_by_prefetching(queryset)
 
 
-def nested_connection(graphql_type, **kwargs):
-    return strawberry_django.connection(graphql_type, field_cls=NestedConnectionField, **kwargs)
+def nested_connection(*, refine=None, **kwargs):
+    """A `Connection` field over the relation named like the attribute (or `field_name`)."""
+    field = strawberry_django.connection(field_cls=NestedConnectionField, **kwargs)
+    field.refine = refine
+    return field

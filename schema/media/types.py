@@ -1,4 +1,3 @@
-from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated
@@ -53,12 +52,12 @@ class Tag(relay.Node):
     def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
         return queryset.visible_to(viewer_of(info))
 
-    @nested_connection(
-        Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]],
-        description="Published photos with this tag, newest first.",
+    photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
+        nested_connection(
+            refine=lambda photos: photos.published().newest_first(),
+            description="Published photos with this tag, newest first.",
+        )
     )
-    def photos(self) -> Iterable[models.Photo]:
-        return models.Photo.objects.filter(tags=self).published().newest_first()
 
 
 @strawberry_django.type(models.Photo, name="Photo")

@@ -1,4 +1,3 @@
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -6,7 +5,6 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 
-from media_graph import models as media
 from schema.context import viewer_of
 from schema.pagination import Connection, nested_connection
 from users import models
@@ -38,9 +36,9 @@ class User(relay.Node):
     def email(self, info: strawberry.Info) -> str | None:
         return self.email if viewer_of(info).pk == self.pk else None
 
-    @nested_connection(
-        Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]],
-        description="Newest first; the owner also sees drafts.",
+    photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
+        nested_connection(
+            refine=lambda photos: photos.newest_first(),
+            description="Newest first; the owner also sees drafts.",
+        )
     )
-    def photos(self) -> Iterable[media.Photo]:
-        return media.Photo.objects.filter(owner=self).newest_first()

@@ -1,9 +1,11 @@
 from collections.abc import Iterable
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 
 from media_graph import models
+from media_graph.querysets import PhotoQuerySet
 from media_graph.tags import normalize_tag
 from schema.media.inputs import Ordering, PhotoFilter, PhotoOrder
 from schema.media.types import Photo, Tag
@@ -11,7 +13,7 @@ from schema.nodes import parse_global_id
 from schema.pagination import Connection
 
 
-def _filtered(photos: models.PhotoQuerySet, filters: PhotoFilter) -> models.PhotoQuerySet:
+def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
     if filters.owner:
         photos = photos.filter(owner__username__iexact=filters.owner.strip())
     if filters.status:
@@ -40,12 +42,13 @@ class Query:
     def photos(
         self,
         filters: PhotoFilter | None = None,
-        order: PhotoOrder | None = None,
+        # Not `order` in Python: strawberry-django would take it for its own ordering.
+        ordering: Annotated[PhotoOrder | None, strawberry.argument(name="order")] = None,
     ) -> Iterable[models.Photo]:
         photos = models.Photo.objects.all()
         if filters is not None:
             photos = _filtered(photos, filters)
-        if order is not None and order.published_at == Ordering.ASC:
+        if ordering is not None and ordering.published_at == Ordering.ASC:
             return photos.oldest_first()
         return photos.newest_first()
 

@@ -1,7 +1,7 @@
 """Who may see what: the only place that knows."""
 
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 
 class PhotoQuerySet(models.QuerySet):
@@ -14,6 +14,23 @@ class PhotoQuerySet(models.QuerySet):
 
     def published(self) -> "PhotoQuerySet":
         return self.filter(status="PUBLISHED")
+
+    def feed_for(self, viewer) -> "PhotoQuerySet":
+        """Published photos of the people `viewer` follows and the viewer's own, newest first."""
+        from users.models import Follow
+
+        followed = Follow.objects.filter(follower=viewer).values("followee_id")
+        return (
+            self.published()
+            .filter(models.Q(owner=viewer) | models.Q(owner_id__in=followed))
+            .order_by("-published_at", "-id")
+        )
+
+    def before_key(self, published_at, pk: int) -> "PhotoQuerySet":
+        """Rows after the (published_at, id) key in newest-first order: a keyset page."""
+        return self.filter(
+            models.Q(published_at__lt=published_at) | models.Q(published_at=published_at, id__lt=pk)
+        )
 
     def newest_first(self) -> "PhotoQuerySet":
         # Drafts have no published_at; they sort by when they were made.
@@ -48,3 +65,67 @@ class TagQuerySet(models.QuerySet):
 
     def most_used_first(self) -> "TagQuerySet":
         return self.order_by("-photos_count", "name")
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "CommentQuerySet":
+        """Comments on photos the viewer may see, by active authors."""
+        from media_graph.models import Photo
+
+        return self.filter(photo__in=Photo.objects.visible_to(viewer), author__is_active=True)
+
+    def oldest_first(self) -> "CommentQuerySet":
+        return self.order_by("created_at", "id")
+
+
+class AlbumQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "AlbumQuerySet":
+        """Public albums of active owners, and all of the viewer's own."""
+        public = models.Q(visibility="PUBLIC", owner__is_active=True)
+        if viewer is not None and viewer.is_authenticated:
+            return self.filter(public | models.Q(owner=viewer))
+        return self.filter(public)
+
+    def newest_first(self) -> "AlbumQuerySet":
+        return self.order_by("-created_at", "-id")
+
+
+def viewer_has_liked(viewer) -> models.Expression:
+    """Annotation on photos: the viewer likes it (False for anonymous viewers)."""
+    from media_graph.models import Like
+
+    if viewer is None or not viewer.is_authenticated:
+        return models.Value(False)
+    return models.Exists(Like.objects.filter(photo=models.OuterRef("pk"), user=viewer))
+
+
+def album_photos_count(viewer) -> models.Expression:
+    """Annotation on albums: how many of its photos the viewer may see."""
+    from media_graph.models import AlbumPhoto, Photo
+
+    entries = AlbumPhoto.objects.filter(
+        album=models.OuterRef("pk"), photo__in=Photo.objects.visible_to(viewer)
+    )
+    counted = entries.order_by().values("album").annotate(n=models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted[:1]), 0)
+
+
+def album_cover_visible(viewer) -> models.Expression:
+    """Annotation on albums: its explicit cover is a photo the viewer may see."""
+    from media_graph.models import Photo
+
+    return models.Exists(Photo.objects.visible_to(viewer).filter(pk=models.OuterRef("cover_id")))
+
+
+def first_visible_entries(viewer) -> models.QuerySet:
+    """Each album's first entry (album order) whose photo the viewer may see."""
+    from media_graph.models import AlbumPhoto, Photo
+
+    ranked = AlbumPhoto.objects.filter(photo__in=Photo.objects.visible_to(viewer)).annotate(
+        rank=models.Window(
+            RowNumber(),
+            partition_by=models.F("album_id"),
+            order_by=models.F("position").asc(),
+        )
+    )
+    return ranked.filter(rank=1).select_related("photo")

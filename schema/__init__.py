@@ -6,11 +6,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema import base
+from schema.albums import mutations as album_mutations
+from schema.albums import queries as album_queries
 from schema.error_codes import code_errors
 from schema.extensions import schema_extensions
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
 from schema.pagination import MAX_PAGE_SIZE
+from schema.social import mutations as social_mutations
+from schema.social import queries as social_queries
 from schema.users import mutations as user_mutations
 from schema.users import queries as user_queries
 from schema.users import tokens as user_tokens
@@ -22,9 +26,25 @@ class Schema(strawberry.Schema):
         code_errors(errors, execution_context)
 
 
-Query = merge_types("Query", (base.Query, user_queries.Query, media_queries.Query))
+Query = merge_types(
+    "Query",
+    (
+        base.Query,
+        user_queries.Query,
+        media_queries.Query,
+        social_queries.Query,
+        album_queries.Query,
+    ),
+)
 Mutation = merge_types(
-    "Mutation", (user_mutations.Mutation, user_tokens.Mutation, media_mutations.Mutation)
+    "Mutation",
+    (
+        user_mutations.Mutation,
+        user_tokens.Mutation,
+        media_mutations.Mutation,
+        social_mutations.Mutation,
+        album_mutations.Mutation,
+    ),
 )
 
 schema = Schema(

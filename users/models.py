@@ -21,6 +21,15 @@ class User(AbstractUser):
     following_count = models.PositiveIntegerField(default=0)
     photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
 
+    following = models.ManyToManyField(
+        "self",
+        through="Follow",
+        through_fields=("follower", "followee"),
+        symmetrical=False,
+        related_name="followers",
+        blank=True,
+    )
+
     objects = UserManager()
 
     class Meta:
@@ -36,3 +45,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_edges")
+    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_edges")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["followee", "-created_at"], name="follow_followee_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"

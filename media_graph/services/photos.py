@@ -10,7 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from media_graph import imaging, storage, thumbnails
-from media_graph.models import Photo, original_key
+from media_graph.models import Album, Photo, original_key
+from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
 from users.models import User
 
@@ -63,12 +64,15 @@ def photo_upload(
     caption: str = "",
     alt_text: str = "",
     publish: bool = False,
+    album: Album | None = None,
 ) -> Photo:
     """Validate, store the original, then write the row; thumbnails follow the commit.
 
     Checks run in the contract's order and before anything is written. If the row
     cannot be written, the stored original is deleted again: no orphans.
     """
+    if album is not None and album.owner_id != owner.pk:
+        raise PermissionDenied("Photos go only into your own albums.")
     if getattr(file, "too_large", False) or file.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES
         raise _file_error("file_too_large", f"The file is larger than {limit} bytes.")
@@ -102,6 +106,8 @@ def photo_upload(
             photo_set_tags(photo=photo)
             if publish:
                 _publish(photo)
+            if album is not None:
+                album_add_photos(album=album, actor=owner, photo_ids=[photo.pk])
             transaction.on_commit(lambda: photo_make_thumbnails(photo=photo, source=file))
     except IntegrityError:
         storage.delete([photo.original.name])

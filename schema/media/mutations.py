@@ -7,7 +7,7 @@ from strawberry_django.fields.types import OperationInfo
 from media_graph import models
 from media_graph.services import photos as services
 from schema.context import require_viewer
-from schema.errors import DomainErrors, NotFound
+from schema.errors import DomainErrors
 from schema.media.inputs import NodeInput, UpdatePhotoInput, UploadPhotoInput
 from schema.media.types import DeletedNode, Photo
 from schema.nodes import get_visible, global_id
@@ -27,9 +27,11 @@ class Mutation:
     @strawberry.mutation(extensions=[DomainErrors()])
     def upload_photo(self, info: strawberry.Info, input: UploadPhotoInput) -> PhotoPayload:
         viewer = require_viewer(info)
+        album = None
         if input.album_id is not None:
-            # Albums arrive with the social issue; until then no album ID exists.
-            raise NotFound("No album with this ID.", field="albumId")
+            from schema.albums.types import Album
+
+            album = get_visible(Album, models.Album, input.album_id, info, field="albumId")
         try:
             return services.photo_upload(
                 owner=viewer,
@@ -37,6 +39,7 @@ class Mutation:
                 caption=input.caption or "",
                 alt_text=input.alt_text or "",
                 publish=bool(input.publish),
+                album=album,
             )
         except services.DuplicatePhoto as error:
             raise _duplicate(error) from None

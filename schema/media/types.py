@@ -9,10 +9,12 @@ from strawberry.scalars import JSON
 
 from media_graph import models
 from media_graph import storage as media_storage
+from media_graph.querysets import viewer_has_liked
 from schema.context import viewer_of
 from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
+    from schema.social.types import Comment
     from schema.users.types import User
 
 PhotoStatus = strawberry.enum(models.Photo.Status, name="PhotoStatus")
@@ -78,6 +80,26 @@ class Photo(relay.Node):
     tags: list[Tag]
     likes_count: int
     comments_count: int
+    likes: Connection[Annotated["User", strawberry.lazy("schema.users.types")]] = nested_connection(
+        field_name="liked_by",
+        refine=lambda users: users.order_by("-likes__created_at", "-likes__id"),
+        description="Newest like first.",
+    )
+    comments: Connection[Annotated["Comment", strawberry.lazy("schema.social.types")]] = (
+        nested_connection(
+            refine=lambda comments: comments.oldest_first(), description="Oldest first."
+        )
+    )
+
+    @strawberry_django.field(
+        annotate={"viewer_liked": lambda info: viewer_has_liked(viewer_of(info))}
+    )
+    def viewer_has_liked(self, info: strawberry.Info) -> bool:
+        liked = getattr(self, "viewer_liked", None)
+        if liked is None:  # a mutation's own object, not fetched through the optimizer
+            viewer = viewer_of(info)
+            liked = viewer.is_authenticated and self.likes.filter(user=viewer).exists()
+        return liked
 
     @classmethod
     def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):

@@ -58,6 +58,9 @@ class Photo(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    liked_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Like", related_name="liked_photos", blank=True
+    )
     likes_count = models.PositiveIntegerField(default=0)
     comments_count = models.PositiveIntegerField(default=0)
 

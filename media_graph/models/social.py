@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+
+from media_graph.querysets import CommentQuerySet
+
+COMMENT_MAX_LENGTH = 2200
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    photo = models.ForeignKey("media_graph.Photo", on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "photo"], name="like_once_per_user"),
+        ]
+        indexes = [models.Index(fields=["photo", "-created_at", "-id"], name="like_photo_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.photo_id}"
+
+
+class Comment(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    photo = models.ForeignKey(
+        "media_graph.Photo", on_delete=models.CASCADE, related_name="comments"
+    )
+    text = models.TextField(
+        validators=[MinLengthValidator(1), MaxLengthValidator(COMMENT_MAX_LENGTH)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["photo", "created_at", "id"], name="comment_photo_oldest")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.photo_id}"

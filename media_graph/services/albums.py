@@ -1,0 +1,116 @@
+"""Albums: create, edit, delete (the photos stay), add and remove photos in order."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from media_graph.models import Album, AlbumPhoto, Photo
+from users.models import User
+
+
+def _check_owner(album: Album, actor: User) -> None:
+    if album.owner_id != actor.pk:
+        raise PermissionDenied("Only the album's owner may change it.")
+
+
+def _own_photos(owner: User, photo_ids: Iterable[int], *, field: str) -> list[Photo]:
+    """The owner's photos with these ids, in the order given; anything else is not_found."""
+    ids = list(dict.fromkeys(photo_ids))
+    found = {p.pk: p for p in Photo.objects.filter(owner=owner, pk__in=ids)}
+    if len(found) != len(ids):
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    "Only your own photos can be put in an album.", code="not_found"
+                )
+            }
+        )
+    return [found[pk] for pk in ids]
+
+
+def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> Album:
+    """Append photos in the order given; one already there stays where it is."""
+    _check_owner(album, actor)
+    photos = _own_photos(actor, photo_ids, field="photo_ids")
+    with transaction.atomic():
+        Album.objects.select_for_update().filter(pk=album.pk).first()  # serialise positions
+        present = set(album.entries.values_list("photo_id", flat=True))
+        last = album.entries.aggregate(last=Max("position"))["last"] or 0
+        new = [p for p in photos if p.pk not in present]
+        AlbumPhoto.objects.bulk_create(
+            AlbumPhoto(album=album, photo=p, position=last + i) for i, p in enumerate(new, 1)
+        )
+        if new:
+            album.save(update_fields=["updated_at"])
+    return album
+
+
+def album_remove_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> Album:
+    _check_owner(album, actor)
+    ids = list(photo_ids)
+    with transaction.atomic():
+        album.entries.filter(photo_id__in=ids).delete()
+        if album.cover_id in ids:
+            album.cover = None
+        album.save(update_fields=["cover", "updated_at"])
+    return album
+
+
+def album_create(
+    *,
+    owner: User,
+    title: str,
+    description: str = "",
+    visibility: str = Album.Visibility.PRIVATE,
+    photo_ids: Iterable[int] = (),
+) -> Album:
+    album = Album(owner=owner, title=title.strip(), description=description, visibility=visibility)
+    album.full_clean(exclude=["owner", "cover"])
+    photo_ids = list(photo_ids)
+    if photo_ids:
+        _own_photos(owner, photo_ids, field="photo_ids")
+    with transaction.atomic():
+        album.save()
+        if photo_ids:
+            album_add_photos(album=album, actor=owner, photo_ids=photo_ids)
+    return album
+
+
+def album_update(
+    *,
+    album: Album,
+    actor: User,
+    title: str | None = None,
+    description: str | None = None,
+    visibility: str | None = None,
+    cover: Photo | None = None,
+) -> Album:
+    _check_owner(album, actor)
+    if title is not None:
+        album.title = title.strip()
+    if description is not None:
+        album.description = description
+    if visibility is not None:
+        album.visibility = visibility
+    if cover is not None:
+        if not album.entries.filter(photo=cover).exists():
+            raise ValidationError(
+                {
+                    "cover_photo_id": ValidationError(
+                        "The cover must be in the album.", code="invalid"
+                    )
+                }
+            )
+        album.cover = cover
+    album.full_clean(exclude=["owner", "cover"])
+    album.save()
+    return album
+
+
+def album_delete(*, album: Album, actor: User) -> int:
+    _check_owner(album, actor)
+    pk = album.pk
+    album.delete()  # its entries go with it; the photos stay
+    return pk

@@ -1,0 +1,34 @@
+"""Likes: idempotent, race-safe, published photos only."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from media_graph.models import Like, Photo
+from users.models import User
+
+
+def _check_published(photo: Photo) -> None:
+    if not photo.is_published:
+        raise ValidationError("Only published photos can be liked.", code="invalid")
+
+
+def photo_like(*, photo: Photo, user: User) -> bool:
+    """Like a photo; answers whether anything changed (a second like changes nothing)."""
+    _check_published(photo)
+    try:
+        with transaction.atomic():
+            # The unique (user, photo) constraint settles concurrent likes.
+            Like.objects.create(user=user, photo=photo)
+            Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
+    except IntegrityError:
+        return False
+    return True
+
+
+def photo_unlike(*, photo: Photo, user: User) -> bool:
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(user=user, photo=photo).delete()
+        if deleted:
+            Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") - 1)
+    return bool(deleted)

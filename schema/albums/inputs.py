@@ -1,0 +1,26 @@
+import strawberry
+
+from schema.albums.types import AlbumVisibility
+
+
+@strawberry.input
+class CreateAlbumInput:
+    title: str
+    description: str | None = ""
+    visibility: AlbumVisibility | None = AlbumVisibility.PRIVATE
+    photo_ids: list[strawberry.ID] | None = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class UpdateAlbumInput:
+    id: strawberry.ID
+    title: str | None = None
+    description: str | None = None
+    visibility: AlbumVisibility | None = None
+    cover_photo_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class AlbumPhotosInput:
+    album_id: strawberry.ID
+    photo_ids: list[strawberry.ID]

@@ -20,12 +20,17 @@ def global_id(type_name: str, pk: int) -> str:
     return str(relay.GlobalID(type_name, str(pk)))
 
 
+def find_visible(node_type, model, value: str, info):
+    """The object the viewer may see under this ID, else None (for queries)."""
+    pk = parse_global_id(value, node_type.__name__)
+    if pk is None:
+        return None
+    return node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
+
+
 def get_visible(node_type, model, value: str, info, *, field: str = "id"):
     """The object the viewer may see under this ID; anything else is `not_found`."""
-    pk = parse_global_id(value, node_type.__name__)
-    found = None
-    if pk is not None:
-        found = node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
+    found = find_visible(node_type, model, value, info)
     if found is None:
         raise NotFound(f"No {node_type.__name__.lower()} with this ID.", field=field)
     return found

@@ -5,7 +5,7 @@ import strawberry_django
 
 from media_graph import models
 from schema.albums.types import Album
-from schema.nodes import parse_global_id
+from schema.nodes import find_visible
 from schema.pagination import Connection
 
 
@@ -13,10 +13,7 @@ from schema.pagination import Connection
 class Query:
     @strawberry_django.field
     def album(self, info: strawberry.Info, id: strawberry.ID) -> Album | None:
-        pk = parse_global_id(id, "Album")
-        if pk is None:
-            return None
-        return Album.get_queryset(models.Album.objects.all(), info).filter(pk=pk).first()
+        return find_visible(Album, models.Album, id, info)
 
     @strawberry_django.connection(Connection[Album], description="Those the viewer may see.")
     def albums(self, owner: str | None = None) -> Iterable[models.Album]:

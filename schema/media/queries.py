@@ -9,7 +9,7 @@ from media_graph.querysets import PhotoQuerySet
 from media_graph.tags import normalize_tag
 from schema.media.inputs import Ordering, PhotoFilter, PhotoOrder
 from schema.media.types import Photo, Tag
-from schema.nodes import parse_global_id
+from schema.nodes import find_visible
 from schema.pagination import Connection
 
 
@@ -33,10 +33,7 @@ def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
 class Query:
     @strawberry_django.field
     def photo(self, info: strawberry.Info, id: strawberry.ID) -> Photo | None:
-        pk = parse_global_id(id, "Photo")
-        if pk is None:
-            return None
-        return Photo.get_queryset(models.Photo.objects.all(), info).filter(pk=pk).first()
+        return find_visible(Photo, models.Photo, id, info)
 
     @strawberry_django.connection(Connection[Photo])
     def photos(

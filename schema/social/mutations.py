@@ -33,23 +33,23 @@ def _user(info: strawberry.Info, username: str) -> user_models.User:
     return found
 
 
+def _change_like(info: strawberry.Info, input: PhotoRefInput, change) -> models.Photo:
+    viewer = require_viewer(info)
+    photo = _photo(info, input.photo_id)
+    change(photo=photo, user=viewer)
+    photo.refresh_from_db(fields=["likes_count"])
+    return photo
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(extensions=[DomainErrors()], description="Idempotent.")
     def like_photo(self, info: strawberry.Info, input: PhotoRefInput) -> PhotoPayload:
-        viewer = require_viewer(info)
-        photo = _photo(info, input.photo_id)
-        likes.photo_like(photo=photo, user=viewer)
-        photo.refresh_from_db(fields=["likes_count"])
-        return photo
+        return _change_like(info, input, likes.photo_like)
 
     @strawberry.mutation(extensions=[DomainErrors()], description="Idempotent.")
     def unlike_photo(self, info: strawberry.Info, input: PhotoRefInput) -> PhotoPayload:
-        viewer = require_viewer(info)
-        photo = _photo(info, input.photo_id)
-        likes.photo_unlike(photo=photo, user=viewer)
-        photo.refresh_from_db(fields=["likes_count"])
-        return photo
+        return _change_like(info, input, likes.photo_unlike)
 
     @strawberry.mutation(extensions=[DomainErrors()])
     def add_comment(self, info: strawberry.Info, input: AddCommentInput) -> CommentPayload:

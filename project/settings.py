@@ -28,6 +28,7 @@ ALLOWED_HOSTS = env_list(
 )
 
 INSTALLED_APPS = [
+    "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
@@ -42,9 +43,28 @@ INSTALLED_APPS = [
 # which is what makes the CSRF-exempt GraphQL endpoint safe.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# --- browsers on other origins (React/Apollo apps) -------------------------------------
+# The Authorization header is in django-cors-headers' default allowed headers; no
+# credentials (cookies) are ever needed, so none are allowed.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/graphql/?$"
+CORS_ALLOW_CREDENTIALS = False
+
+# --- security headers; HTTPS settings for deployments behind a TLS proxy ---------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 
 ROOT_URLCONF = "project.urls"
 WSGI_APPLICATION = "project.wsgi.application"
@@ -53,7 +73,7 @@ ASGI_APPLICATION = "project.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "project" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
     }
@@ -83,7 +103,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Only `collectstatic` (the Docker image) needs a root; without one whitenoise serves
+# the files from where they are.
+STATIC_ROOT = env_str("DJANGO_STATIC_ROOT") or None
+# The GraphiQL explorer's assets are served by the app itself (whitenoise): no CDN.
+STATICFILES_DIRS = [BASE_DIR / "project" / "static"]
+WHITENOISE_USE_FINDERS = True  # works without collectstatic, e.g. under make run
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
@@ -99,9 +124,13 @@ AWS_S3_CLIENT_CONFIG = BotoConfig(
     signature_version="s3v4",
     s3={"addressing_style": "path"},
 )
+AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL")
 if USE_S3:
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # A public endpoint (the one browsers reach) needs its own URL signing.
+        "BACKEND": "media_graph.s3.PublicEndpointS3Storage"
+        if AWS_S3_PUBLIC_ENDPOINT_URL
+        else "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
@@ -117,6 +146,8 @@ if USE_S3:
             "client_config": AWS_S3_CLIENT_CONFIG,
         },
     }
+    if AWS_S3_PUBLIC_ENDPOINT_URL:
+        _default_storage["OPTIONS"]["public_endpoint_url"] = AWS_S3_PUBLIC_ENDPOINT_URL
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -124,7 +155,7 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 # --- uploads and images ---------------------------------------------------------------
@@ -197,6 +228,7 @@ LOGGING = {
         # Strawberry logs every error it sees, client mistakes included; ours decides.
         "strawberry.execution": {"level": "CRITICAL", "propagate": False},
         "django.request": {"level": "ERROR"},
+        "schema.operations": {"level": env_str("GRAPHQL_LOG_LEVEL", "INFO")},
     },
 }
 

@@ -1,0 +1,27 @@
+"""One log line per GraphQL operation: name, type, duration, SQL count, status."""
+
+import logging
+import re
+
+
+def lines(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "schema.operations"]
+
+
+def test_each_operation_logs_one_line(gql, alice, caplog):
+    with caplog.at_level(logging.INFO, logger="schema.operations"):
+        gql.execute('query WhoIs { user(username: "alice") { username } }')
+    [line] = lines(caplog)
+    match = re.fullmatch(
+        r"graphql operation=WhoIs type=query ms=\d+\.\d sql=(\d+) status=ok errors=0", line
+    )
+    assert match and int(match.group(1)) == 1
+
+
+def test_errors_are_counted(gql, caplog):
+    with caplog.at_level(logging.INFO, logger="schema.operations"):
+        gql.execute("query Broken { me { nope } }")
+        gql.execute('mutation { tokenAuth(username: "x", password: "y") { token } }')
+    first, second = lines(caplog)
+    assert "operation=Broken" in first and "status=error errors=1" in first
+    assert "type=mutation" in second and "status=error" in second

@@ -8,8 +8,14 @@ from users.models import Follow, User
 
 
 def _move_counters(*, follower: User, followee: User, delta: int) -> None:
-    User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + delta)
-    User.objects.filter(pk=followee.pk).update(followers_count=F("followers_count") + delta)
+    updates = [
+        (follower.pk, {"following_count": F("following_count") + delta}),
+        (followee.pk, {"followers_count": F("followers_count") + delta}),
+    ]
+    # Rows are locked in primary-key order: when two people follow each other at the
+    # same moment, opposite orders would deadlock.
+    for pk, change in sorted(updates, key=lambda update: update[0]):
+        User.objects.filter(pk=pk).update(**change)
 
 
 def user_follow(*, follower: User, followee: User) -> bool:

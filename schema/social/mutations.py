@@ -55,7 +55,9 @@ class Mutation:
     def add_comment(self, info: strawberry.Info, input: AddCommentInput) -> CommentPayload:
         viewer = require_viewer(info)
         photo = _photo(info, input.photo_id)
-        return comments.comment_add(photo=photo, author=viewer, text=input.text)
+        comment = comments.comment_add(photo=photo, author=viewer, text=input.text)
+        photo.refresh_from_db(fields=["comments_count"])  # the answer carries the new count
+        return comment
 
     @strawberry.mutation(
         extensions=[DomainErrors()], description="The author or the photo's owner."

@@ -1,0 +1,227 @@
+"""addComment: 1 to 2,200 characters, published photos only, counted; comments oldest first."""
+
+import base64
+import itertools
+
+import pytest
+
+from media_graph.models import Comment, Photo
+from media_graph.services.photos import photo_publish
+from tests.client import GraphQLClient
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+_unique = itertools.count()
+
+
+def make_photo(owner: User, *, publish: bool = True) -> Photo:
+    """A photo row (no file needed here), published through the service so counters agree."""
+    n = next(_unique)
+    photo = Photo.objects.create(
+        owner=owner,
+        original=f"originals/comment-{n}.jpg",
+        content_type="image/jpeg",
+        size_bytes=1000 + n,
+        sha256=f"{n:064x}",
+        width=64,
+        height=48,
+    )
+    if publish:
+        photo_publish(photo=photo, actor=owner)
+    return photo
+
+
+def gid(type_name: str, pk) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+ADD = """
+mutation($photoId: ID!, $text: String!) {
+  addComment(input: {photoId: $photoId, text: $text}) {
+    __typename
+    ... on Comment { id text createdAt author { username } photo { id } }
+    ... on OperationInfo { messages { code field } }
+  }
+}"""
+
+
+def add(gql, photo_id: str, text: str) -> dict:
+    return gql.mutate("addComment", ADD, {"photoId": photo_id, "text": text})
+
+
+def codes(payload: dict) -> list[tuple[str | None, str]]:
+    assert payload["__typename"] == "OperationInfo", payload
+    return [(m["field"], m["code"]) for m in payload["messages"]]
+
+
+def comments_count(photo: Photo) -> int:
+    photo.refresh_from_db(fields=["comments_count"])
+    return photo.comments_count
+
+
+COMMENTS = """
+query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  photo(id: $id) {
+    commentsCount
+    comments(first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage endCursor }
+      edges { node { id text author { username } photo { id } } }
+    }
+  }
+}"""
+
+
+def read_photo(client: GraphQLClient, photo: Photo, **page) -> dict:
+    return client.execute(COMMENTS, {"id": gid("Photo", photo.pk), **page}).data["photo"]
+
+
+def texts(photo_data: dict) -> list[str]:
+    return [edge["node"]["text"] for edge in photo_data["comments"]["edges"]]
+
+
+@pytest.fixture
+def bobs_photo(bob) -> Photo:
+    return make_photo(bob)
+
+
+def test_add_comment_answers_the_comment(gql, login, alice, bobs_photo):
+    login(alice)
+    photo_id = gid("Photo", bobs_photo.pk)
+    payload = add(gql, photo_id, "Lovely light")
+    comment = Comment.objects.get()
+    assert payload == {
+        "__typename": "Comment",
+        "id": gid("Comment", comment.pk),
+        "text": "Lovely light",
+        "createdAt": payload["createdAt"],
+        "author": {"username": "alice"},
+        "photo": {"id": photo_id},
+    }
+    assert payload["createdAt"].startswith(str(comment.created_at.year))
+    assert (comment.author, comment.photo, comment.text) == (alice, bobs_photo, "Lovely light")
+    assert comments_count(bobs_photo) == 1
+
+
+def test_the_answer_carries_the_fresh_comments_count(gql, login, alice, bobs_photo):
+    """A client's cache takes `photo { commentsCount }` from the payload: it must not be stale."""
+    login(alice)
+    query = """mutation($photoId: ID!) {
+      addComment(input: {photoId: $photoId, text: "one"}) {
+        ... on Comment { photo { commentsCount } } } }"""
+    variables = {"photoId": gid("Photo", bobs_photo.pk)}
+    assert gql.mutate("addComment", query, variables) == {"photo": {"commentsCount": 1}}
+    assert gql.mutate("addComment", query, variables) == {"photo": {"commentsCount": 2}}
+
+
+def test_each_comment_counts(gql, login, alice, bob, bobs_photo):
+    photo_id = gid("Photo", bobs_photo.pk)
+    login(alice)
+    add(gql, photo_id, "first")
+    add(gql, photo_id, "first")  # the same words again are a new comment
+    login(bob)  # the owner may comment too
+    add(gql, photo_id, "thanks")
+    assert Comment.objects.count() == 3
+    assert comments_count(bobs_photo) == 3
+    gql.token = None
+    assert read_photo(gql, bobs_photo)["commentsCount"] == 3
+
+
+@pytest.mark.parametrize("text", ["x", "é" * 2200, "a" * 2199 + "\n", "#tag @who 📷"])
+def test_one_to_2200_characters_are_accepted(gql, login, alice, bobs_photo, text):
+    login(alice)
+    payload = add(gql, gid("Photo", bobs_photo.pk), text)
+    assert payload["__typename"] == "Comment", payload
+    assert payload["text"] == text.strip()
+    assert Comment.objects.get().text == text.strip()
+    assert comments_count(bobs_photo) == 1
+
+
+@pytest.mark.parametrize("text", ["", " ", "  \n\t  ", "a" * 2201, "é" * 2201])
+def test_empty_blank_or_too_long_text_is_invalid(gql, login, alice, bobs_photo, text):
+    login(alice)
+    assert codes(add(gql, gid("Photo", bobs_photo.pk), text)) == [("text", "invalid")]
+    assert Comment.objects.count() == 0
+    assert comments_count(bobs_photo) == 0
+
+
+def test_own_draft_cannot_be_commented_on(gql, login, alice):
+    draft = make_photo(alice, publish=False)
+    login(alice)
+    payload = add(gql, gid("Photo", draft.pk), "note to self")
+    assert payload["__typename"] == "OperationInfo", payload
+    assert [m["code"] for m in payload["messages"]] == ["invalid"]
+    assert Comment.objects.count() == 0
+    assert comments_count(draft) == 0
+
+
+def test_someone_elses_draft_is_not_found(gql, login, alice, bob):
+    draft = make_photo(bob, publish=False)
+    login(alice)
+    assert codes(add(gql, gid("Photo", draft.pk), "hello")) == [("photoId", "not_found")]
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "bad_id", ["nonsense", gid("Photo", 987654), gid("User", 1), gid("Comment", 1)]
+)
+def test_bad_photo_ids_are_not_found(gql, login, alice, bobs_photo, bad_id):
+    login(alice)
+    assert codes(add(gql, bad_id, "hello")) == [("photoId", "not_found")]
+    assert Comment.objects.count() == 0
+
+
+def test_anonymous_is_unauthenticated(gql, bobs_photo):
+    assert codes(add(gql, gid("Photo", bobs_photo.pk), "hello")) == [(None, "unauthenticated")]
+    assert Comment.objects.count() == 0
+    assert comments_count(bobs_photo) == 0
+
+
+# --- photo.comments -----------------------------------------------------------------------
+
+
+def test_comments_oldest_first(gql, login, alice, bob, make_user, bobs_photo):
+    carol = make_user("carol")
+    photo_id = gid("Photo", bobs_photo.pk)
+    for user, text in ((carol, "one"), (alice, "two"), (bob, "three"), (carol, "four")):
+        login(user)
+        add(gql, photo_id, text)
+    login(alice)  # a comment elsewhere does not show here
+    add(gql, gid("Photo", make_photo(bob).pk), "elsewhere")
+    gql.token = None
+    seen = read_photo(gql, bobs_photo)
+    assert texts(seen) == ["one", "two", "three", "four"]
+    assert [e["node"]["author"]["username"] for e in seen["comments"]["edges"]] == [
+        "carol",
+        "alice",
+        "bob",
+        "carol",
+    ]
+    assert {e["node"]["photo"]["id"] for e in seen["comments"]["edges"]} == {photo_id}
+    assert (seen["comments"]["totalCount"], seen["commentsCount"]) == (4, 4)
+    ids = [
+        gid("Comment", pk)
+        for pk in Comment.objects.filter(photo=bobs_photo)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    assert [e["node"]["id"] for e in seen["comments"]["edges"]] == ids
+
+
+def test_comments_pages(gql, login, alice, bobs_photo):
+    login(alice)
+    for i in range(5):
+        add(gql, gid("Photo", bobs_photo.pk), f"c{i}")
+    first = read_photo(gql, bobs_photo, first=2)
+    assert texts(first) == ["c0", "c1"]
+    page_info = first["comments"]["pageInfo"]
+    assert (first["comments"]["totalCount"], page_info["hasNextPage"]) == (5, True)
+    second = read_photo(gql, bobs_photo, first=2, after=page_info["endCursor"])
+    assert texts(second) == ["c2", "c3"]
+    third = read_photo(gql, bobs_photo, first=2, after=second["comments"]["pageInfo"]["endCursor"])
+    assert texts(third) == ["c4"]
+    assert third["comments"]["pageInfo"]["hasNextPage"] is False
+    last = read_photo(gql, bobs_photo, last=2)
+    assert texts(last) == ["c3", "c4"]
+    assert last["comments"]["pageInfo"]["hasPreviousPage"] is True

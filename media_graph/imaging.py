@@ -5,6 +5,7 @@ Pure Pillow on purpose: nothing here imports Django, so it is unit-testable with
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import numbers
@@ -24,6 +25,9 @@ _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # MIME type: image/
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _TRANSPOSED = (5, 6, 7, 8)  # orientations that swap width and height
+# Where a thumbnail source keeps (full size as shown, decoded image) between the sizes of
+# one set; media_graph.thumbnails replaces the image with each size it makes.
+DECODED = "_decoded_for_thumbnails"
 
 
 class ImageRejected(Exception):
@@ -261,7 +265,17 @@ def _draft_target(
 def _decode(
     fp: IO[bytes], box: tuple[int, int], *, cover: bool, zoom: float = 0, transpose: bool = True
 ) -> Image.Image:
+    return _decode_sized(fp, box, cover=cover, zoom=zoom, transpose=transpose)[0]
+
+
+def _decode_sized(
+    fp: IO[bytes], box: tuple[int, int], *, cover: bool, zoom: float = 0, transpose: bool = True
+) -> tuple[Image.Image, tuple[int, int]]:
+    """The decoded image, and the full size of the original as it will be shown."""
     img = Image.open(fp, formats=ALLOWED_FORMATS)
+    full_size = img.size
+    if transpose and _orientation(img) in _TRANSPOSED:
+        full_size = full_size[::-1]
     if img.format in ("JPEG", "MPO"):
         orientation = _orientation(img) if transpose else None
         # draft() works on the stored pixels, which are sideways for these orientations.
@@ -282,7 +296,7 @@ def _decode(
             pass  # a broken profile is ignored, as browsers do
     for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile"):
         img.info.pop(key, None)  # nothing of the original metadata (GPS!) may reach a thumbnail
-    return img
+    return img, full_size
 
 
 def draft_source_generator(source: Any, exif_orientation: bool = True, **options: Any) -> Any:
@@ -303,10 +317,21 @@ def draft_source_generator(source: Any, exif_orientation: bool = True, **options
     if options.get("autocrop"):
         box = (0, 0)  # autocrop trims first, so the remaining area may need every pixel
     cover = bool(options.get("crop")) or 0 in box
+    # One decode serves a whole set: sizes are made largest first from one thumbnailer,
+    # so the image decoded for the first is big enough for the rest (checked, not assumed).
+    cached = getattr(source, DECODED, None)
+    if cached is not None:
+        full_size, decoded = cached
+        needed = _draft_target(full_size, box, cover=cover, zoom=zoom) or full_size
+        if decoded.width >= needed[0] and decoded.height >= needed[1]:
+            return decoded.copy()
     # Read into memory like easy-thumbnails does: storage files may not seek reliably.
-    return _decode(
+    decoded, full_size = _decode_sized(
         io.BytesIO(source.read()), box, cover=cover, zoom=zoom, transpose=exif_orientation
     )
+    with contextlib.suppress(AttributeError):  # sources that take no attributes just decode again
+        setattr(source, DECODED, (full_size, decoded))
+    return decoded.copy()
 
 
 def render_thumbnail(

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models.functions import Coalesce, RowNumber
 
+from users.querysets import viewer_pk
+
 
 class PhotoQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "PhotoQuerySet":
@@ -94,9 +96,8 @@ def viewer_has_liked(viewer) -> models.Expression:
     """Annotation on photos: the viewer likes it (False for anonymous viewers)."""
     from media_graph.models import Like
 
-    if viewer is None or not viewer.is_authenticated:
-        return models.Value(False)
-    return models.Exists(Like.objects.filter(photo=models.OuterRef("pk"), user=viewer))
+    likes = Like.objects.filter(photo=models.OuterRef("pk"), user_id=viewer_pk(viewer))
+    return models.Exists(likes)
 
 
 def album_photos_count(viewer) -> models.Expression:

@@ -1,6 +1,7 @@
 """Global IDs in arguments: parsed here so a bad one is 'not found', never a crash."""
 
 from strawberry import relay
+from strawberry_django.optimizer import optimizer as current_optimizer
 
 from schema.errors import NotFound
 
@@ -20,12 +21,32 @@ def global_id(type_name: str, pk: int) -> str:
     return str(relay.GlobalID(type_name, str(pk)))
 
 
+def optimized(queryset, info):
+    """The queryset as the schema's optimizer would shape it for this field's selection.
+
+    Resolvers that fetch rows themselves (a single object, a hand-made page) call this so
+    the selected relations and annotations come in the same few queries as in lists.
+    """
+    extension = current_optimizer.get()
+    return extension.optimize(queryset, info) if extension is not None else queryset
+
+
 def find_visible(node_type, model, value: str, info):
     """The object the viewer may see under this ID, else None (for queries)."""
     pk = parse_global_id(value, node_type.__name__)
     if pk is None:
         return None
     return node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
+
+
+def visible_by_id(model, value: str, type_name: str):
+    """For a strawberry-django field typed `X | None`: the rows it may answer with.
+
+    The field applies the type's visibility and the optimizer, then takes the first row,
+    so a single object comes with its relations and annotations like a list's rows do.
+    """
+    pk = parse_global_id(value, type_name)
+    return model.objects.filter(pk=pk) if pk is not None else model.objects.none()
 
 
 def get_visible(node_type, model, value: str, info, *, field: str = "id"):

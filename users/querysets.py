@@ -14,19 +14,24 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
         return self.get(username__iexact=username)
 
 
-def _follow_exists(viewer, **edge) -> models.Expression:
+def _follow_exists(**edge) -> models.Expression:
     from users.models import Follow
 
-    if viewer is None or not viewer.is_authenticated:
-        return models.Value(False)
     return models.Exists(Follow.objects.filter(**edge))
+
+
+def viewer_pk(viewer) -> int | None:
+    # Anonymous viewers match no edge (the columns are never NULL). Still a real EXISTS,
+    # not a constant: constants are left out of the inner query of windowed (paginated)
+    # prefetches, and two equal constants were merged into one column there.
+    return viewer.pk if viewer is not None and viewer.is_authenticated else None
 
 
 def viewer_is_following(viewer) -> models.Expression:
     """Annotation: the viewer follows this user (False for anonymous viewers)."""
-    return _follow_exists(viewer, follower=viewer, followee=models.OuterRef("pk"))
+    return _follow_exists(follower_id=viewer_pk(viewer), followee=models.OuterRef("pk"))
 
 
 def follows_viewer(viewer) -> models.Expression:
     """Annotation: this user follows the viewer."""
-    return _follow_exists(viewer, follower=models.OuterRef("pk"), followee=viewer)
+    return _follow_exists(follower=models.OuterRef("pk"), followee_id=viewer_pk(viewer))

@@ -5,7 +5,7 @@ import strawberry_django
 
 from media_graph import models
 from schema.albums.types import Album
-from schema.nodes import find_visible
+from schema.nodes import visible_by_id
 from schema.pagination import Connection
 
 
@@ -13,7 +13,7 @@ from schema.pagination import Connection
 class Query:
     @strawberry_django.field
     def album(self, info: strawberry.Info, id: strawberry.ID) -> Album | None:
-        return find_visible(Album, models.Album, id, info)
+        return visible_by_id(models.Album, id, "Album")
 
     @strawberry_django.connection(Connection[Album], description="Those the viewer may see.")
     def albums(self, owner: str | None = None) -> Iterable[models.Album]:

@@ -9,7 +9,7 @@ from media_graph.querysets import PhotoQuerySet
 from media_graph.tags import normalize_tag
 from schema.media.inputs import Ordering, PhotoFilter, PhotoOrder
 from schema.media.types import Photo, Tag
-from schema.nodes import find_visible
+from schema.nodes import visible_by_id
 from schema.pagination import Connection
 
 
@@ -33,7 +33,7 @@ def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
 class Query:
     @strawberry_django.field
     def photo(self, info: strawberry.Info, id: strawberry.ID) -> Photo | None:
-        return find_visible(Photo, models.Photo, id, info)
+        return visible_by_id(models.Photo, id, "Photo")
 
     @strawberry_django.connection(Connection[Photo])
     def photos(

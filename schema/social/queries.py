@@ -5,12 +5,12 @@ from datetime import datetime
 import strawberry
 import strawberry_django
 from strawberry import relay
-from strawberry_django.optimizer import optimize
 
 from media_graph import models
 from schema.context import require_viewer_or_error
 from schema.errors import BadUserInput
 from schema.media.types import Photo
+from schema.nodes import optimized
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, check_page_arguments
 
 CURSOR_PREFIX = "feed:"
@@ -51,7 +51,7 @@ class Query:
         page = everything
         if after is not None:
             page = page.before_key(*parse_feed_cursor(after))
-        rows = list(optimize(page, info)[: first + 1])
+        rows = list(optimized(page, info)[: first + 1])
         edges = [relay.Edge(node=photo, cursor=feed_cursor(photo)) for photo in rows[:first]]
         return Connection(
             edges=edges,

@@ -114,6 +114,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- storage: S3 when a bucket is named, the local filesystem otherwise ---------------
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+# How long a signed media URL works (S3's querystring expiry, and local media's twin).
+MEDIA_URL_MAX_AGE = env_int("AWS_QUERYSTRING_EXPIRE", 3600)
 USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
 # Short timeouts and few retries: a storage outage must answer storage_unavailable
 # within seconds, not hang a worker.
@@ -141,7 +143,7 @@ if USE_S3:
             "signature_version": "s3v4",
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "querystring_expire": MEDIA_URL_MAX_AGE,
             "file_overwrite": False,
             "client_config": AWS_S3_CLIENT_CONFIG,
         },
@@ -150,7 +152,7 @@ if USE_S3:
         _default_storage["OPTIONS"]["public_endpoint_url"] = AWS_S3_PUBLIC_ENDPOINT_URL
 else:
     _default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }
 STORAGES = {

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.static import serve
 
+from media_graph.local_storage import serve_signed
 from project.health import healthz
 from schema import schema
 from schema.view import GraphQLView
@@ -13,12 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
-
-def local_media(request, path: str):
-    """Local media (no S3 configured) are served by the app itself; with S3 the client
-    fetches signed URLs from the bucket directly. Keys are unguessable uuids."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
 if not settings.USE_S3:
-    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", local_media))
+    # Local media are served by the app itself, only under a valid signed URL; with S3
+    # the client fetches signed URLs from the bucket directly.
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_signed))

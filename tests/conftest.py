@@ -121,7 +121,7 @@ def media(request, settings, tmp_path) -> MediaStore:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
             "OPTIONS": {"location": settings.MEDIA_ROOT, "base_url": "/media/"},
         },
     }

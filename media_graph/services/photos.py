@@ -127,7 +127,12 @@ def photo_make_thumbnails(*, photo: Photo, source=None) -> bool:
     `source` is the upload itself when it is still open, which spares a download. A
     photo that has thumbnails already gets a fresh set under the same names.
     """
-    storage.delete(entry["name"] for entry in photo.thumbnails.values())
+    if photo.thumbnails:
+        storage.delete(entry["name"] for entry in photo.thumbnails.values())
+        # Gone from storage, so gone from the row too: a failure below must leave the
+        # photo with no thumbnails (retried by make_thumbnails), not with dead links.
+        Photo.objects.filter(pk=photo.pk).update(thumbnails={})
+        photo.thumbnails = {}
     try:
         if source is not None and not source.closed:
             made = thumbnails.render(source, relative_name=photo.original.name)

@@ -61,3 +61,19 @@ def test_render_strips_metadata_and_upscales_only_the_square(media):
     with default_storage.open(made["large"]["name"]) as stored:
         image = Image.open(stored)
         assert not image.getexif() and "icc_profile" not in image.info
+
+
+def test_a_failed_remake_leaves_no_dead_links(gql, alice, login, media, monkeypatch):
+    from media_graph.services.photos import photo_make_thumbnails
+
+    login(alice)
+    upload(gql, make_jpeg(500, 400))
+    photo = Photo.objects.get()
+    assert photo.thumbnails
+    with monkeypatch.context() as patch:
+        patch.setattr(thumbnails, "render", lambda *a, **k: (_ for _ in ()).throw(OSError("full")))
+        assert photo_make_thumbnails(photo=photo) is False
+    assert Photo.objects.get().thumbnails == {}
+    assert media.list_keys("thumbnails/") == []
+    call_command("make_thumbnails", stdout=io.StringIO())
+    assert len(Photo.objects.get().thumbnails) == 3

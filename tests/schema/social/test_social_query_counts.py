@@ -241,8 +241,10 @@ def test_feed(gql, login, world):
         for i, node in enumerate(nodes):
             owner = world.owners[i % OWNERS].username
             assert node["owner"] == {"username": owner}
-            assert node["thumbnail"]["url"].split("?")[0].endswith(
-                f"thumbnails/feed {i}.medium.jpg".replace(" ", "%20")
+            assert (
+                node["thumbnail"]["url"]
+                .split("?")[0]
+                .endswith(f"thumbnails/feed {i}.medium.jpg".replace(" ", "%20"))
             )
             assert (node["thumbnail"]["width"], node["thumbnail"]["height"]) == (64, 48)
             assert [tag["name"] for tag in node["tags"]] == sorted([f"by{owner}", f"n{i % 30}"])

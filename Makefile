@@ -27,9 +27,11 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Serves GraphiQL at http://$(HOST):$(PORT)/graphql/ (SQLite and var/media unless the
-# environment says otherwise). DJANGO_DEBUG=0 turns development mode off.
+# environment says otherwise). DJANGO_DEBUG=0 turns development mode off; SEED=1 fills
+# an empty database with demo users, photos, likes and albums first.
 run: export DJANGO_DEBUG ?= 1
 run: migrate
+	if [ -n "$(SEED)" ]; then $(BIN)/python manage.py seed_demo; fi
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev

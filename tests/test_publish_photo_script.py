@@ -1,0 +1,205 @@
+"""scripts/publish-photo, run as a CI job runs it, against a live server."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from tests.images import make_jpeg, make_png, text_as_jpg
+from tests.live import BASE_DIR, LiveServer
+
+SCRIPT = BASE_DIR / "scripts" / "publish-photo"
+USERNAME, PASSWORD = "ci-bot", "pipeline-password-2024"
+
+
+def call(url: str, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"JWT {token}"} if token else {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = json.load(response)
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("publish-photo")).start()
+    try:
+        api = f"{server.url}/graphql/"
+        registered = call(
+            api,
+            """mutation($input: RegisterInput!) {
+              register(input: $input) { __typename ... on User { username } } }""",
+            {"input": {"username": USERNAME, "email": "ci@example.com", "password": PASSWORD}},
+        )
+        assert registered["register"] == {"__typename": "User", "username": USERNAME}
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def api(live) -> str:
+    return f"{live.url}/graphql/"
+
+
+def token(api: str) -> str:
+    login = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }"
+    return call(api, login, {"u": USERNAME, "p": PASSWORD})["tokenAuth"]["token"]
+
+
+def run(api: str, *args, **env_overrides) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PHOTO_API_URL": api,
+        "PHOTO_API_USERNAME": USERNAME,
+        "PHOTO_API_PASSWORD": PASSWORD,
+        **env_overrides,
+    }
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def lines(stdout: str) -> dict[str, str]:
+    return dict(line.split(" ", 1) for line in stdout.splitlines())
+
+
+def test_the_script_is_executable_and_documented():
+    assert os.access(SCRIPT, os.X_OK)
+    source = SCRIPT.read_text()
+    assert source.startswith("#!/usr/bin/env python3\n")
+    for needle in ("PHOTO_API_URL", "PHOTO_API_USERNAME", "PHOTO_API_PASSWORD", "runs-on:"):
+        assert needle in source
+
+
+def test_upload_and_publish(api, tmp_path, live):
+    photo_file = tmp_path / "sunrise.jpg"
+    photo_file.write_bytes(make_jpeg(1600, 1200, gps=(48.85, 2.35)))
+
+    result = run(api, photo_file, "--caption", "Built at dawn #ci #Nightly", "--alt-text", "A test")
+
+    assert result.returncode == 0, result.stderr + live.log.read_text()[-2000:]
+    assert result.stderr == ""
+    printed = lines(result.stdout)
+    assert list(printed) == ["id", "status", "small", "medium", "large"]
+    assert printed["status"] == "PUBLISHED"
+    for size in ("small", "medium", "large"):
+        with urllib.request.urlopen(printed[size], timeout=10) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "image/jpeg"
+            assert response.read(3) == b"\xff\xd8\xff"
+
+    anonymous = call(
+        api,
+        """query($id: ID!) { photo(id: $id) {
+          status caption altText owner { username } tags { name photosCount }
+          large: thumbnail(size: LARGE) { width height } } }""",
+        {"id": printed["id"]},
+    )["photo"]
+    assert anonymous == {
+        "status": "PUBLISHED",
+        "caption": "Built at dawn #ci #Nightly",
+        "altText": "A test",
+        "owner": {"username": USERNAME},
+        "tags": [{"name": "ci", "photosCount": 1}, {"name": "nightly", "photosCount": 1}],
+        "large": {"width": 1280, "height": 960},
+    }
+
+
+def test_draft_as_json_into_an_album(api, tmp_path):
+    album = call(
+        api,
+        'mutation { createAlbum(input: {title: "From CI"}) { ... on Album { id } } }',
+        token=token(api),
+    )["createAlbum"]["id"]
+    png = tmp_path / "chart.png"
+    png.write_bytes(make_png(900, 600))
+
+    result = run(api, png, "--draft", "--json", "--album-id", album, "--caption", "chart")
+
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["status"] == "DRAFT" and printed["publishedAt"] is None
+    assert printed["caption"] == "chart"
+    assert set(printed["thumbnails"]) == {"small", "medium", "large"}
+    assert printed["thumbnails"]["small"]["width"] == 320
+    assert printed["thumbnails"]["medium"]["url"].startswith("http")
+
+    # A draft: invisible to others, in the owner's album.
+    query = "query($id: ID!) { photo(id: $id) { status } }"
+    assert call(api, query, {"id": printed["id"]})["photo"] is None
+    owned = call(
+        api,
+        """query($id: ID!) { album(id: $id) { photosCount
+          photos(first: 5) { edges { node { id status } } } } }""",
+        {"id": album},
+        token=token(api),
+    )["album"]
+    assert owned["photosCount"] == 1
+    assert owned["photos"]["edges"] == [{"node": {"id": printed["id"], "status": "DRAFT"}}]
+
+
+def test_wrong_password_exits_1_with_the_error(api, tmp_path):
+    photo_file = tmp_path / "photo.jpg"
+    photo_file.write_bytes(make_jpeg(320, 240, taken_at="2020:01:01 00:00:00"))
+
+    result = run(api, photo_file, PHOTO_API_PASSWORD="not-the-password")
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "tokenAuth" in result.stderr and "UNAUTHENTICATED" in result.stderr
+
+
+def test_missing_environment_exits_2(api, tmp_path):
+    photo_file = tmp_path / "photo.jpg"
+    photo_file.write_bytes(make_jpeg(320, 240))
+
+    result = run(api, photo_file, PHOTO_API_USERNAME=None)
+
+    assert result.returncode == 2
+    assert "PHOTO_API_USERNAME" in result.stderr and result.stdout == ""
+
+
+def test_unreadable_file_and_bad_usage_exit_2(api, tmp_path):
+    assert run(api, tmp_path / "missing.jpg").returncode == 2
+    assert run(api, tmp_path).returncode == 2  # a directory
+    assert run(api).returncode == 2  # no path at all
+    assert run(api, tmp_path / "x.jpg", PHOTO_API_URL="127.0.0.1:8000").returncode == 2
+
+
+def test_a_text_file_is_refused_by_the_server(api, tmp_path):
+    text = tmp_path / "notes.jpg"
+    text.write_bytes(text_as_jpg())
+
+    result = run(api, text, "--caption", "should not appear")
+
+    assert result.returncode == 1
+    assert "unsupported_format" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_duplicate_upload_exits_1(api, tmp_path):
+    photo_file = tmp_path / "twice.jpg"
+    photo_file.write_bytes(make_jpeg(400, 300, taken_at="2021:02:03 04:05:06"))
+    assert run(api, photo_file, "--draft").returncode == 0
+
+    again = run(api, photo_file)
+
+    assert again.returncode == 1
+    assert "duplicate" in again.stderr

@@ -8,6 +8,9 @@ from users.models import Follow, User
 
 
 def _move_counters(*, follower: User, followee: User, delta: int) -> None:
+    # The callers' objects move with the rows, so an answer built from them is fresh.
+    follower.following_count += delta
+    followee.followers_count += delta
     updates = [
         (follower.pk, {"following_count": F("following_count") + delta}),
         (followee.pk, {"followers_count": F("followers_count") + delta}),

@@ -1,0 +1,46 @@
+"""likePhoto + unlikePhoto stay within 8 SQL statements for the pair (issue 6's budget)."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from media_graph.models import Photo
+
+PAIR = """
+mutation($input: PhotoRefInput!) {{
+  {name}(input: $input) {{ ... on Photo {{ id likesCount viewerHasLiked }} }}
+}}
+"""
+
+
+def statements(gql, name: str, photo_id: str) -> tuple[list[str], dict]:
+    with CaptureQueriesContext(connection) as captured:
+        data = gql.execute(PAIR.format(name=name), {"input": {"photoId": photo_id}}).data[name]
+    # Transaction control is not work: the test's own transaction turns each atomic block
+    # into SAVEPOINT/RELEASE, which is BEGIN/COMMIT in production.
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+    sql = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+    return sql, data
+
+
+def test_like_and_unlike_take_at_most_eight_statements(gql, alice, bob, login):
+    Photo.objects.create(
+        owner=alice,
+        status="PUBLISHED",
+        published_at="2025-01-01T00:00:00Z",
+        original="originals/x.jpg",
+        content_type="image/jpeg",
+        size_bytes=1,
+        sha256="x",
+        width=1,
+        height=1,
+    )
+    photo_id = gql.execute("{ photos { edges { node { id } } } }").data["photos"]["edges"][0][
+        "node"
+    ]["id"]
+    login(bob)
+    liked, like_data = statements(gql, "likePhoto", photo_id)
+    unliked, unlike_data = statements(gql, "unlikePhoto", photo_id)
+    assert like_data == {"id": photo_id, "likesCount": 1, "viewerHasLiked": True}
+    assert unlike_data == {"id": photo_id, "likesCount": 0, "viewerHasLiked": False}
+    # Each: the viewer (token), the photo (visibility), the edge, the counter.
+    assert len(liked) == len(unliked) == 4, liked + unliked

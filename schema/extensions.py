@@ -1,4 +1,6 @@
-"""Schema extensions: query guards, parser and validation caches, the optimizer."""
+"""Schema extensions: the operation's guards and log line, parser and validation caches,
+the optimizer. Every extension costs each operation a few microseconds of hooks, so the
+guards and the log share one."""
 
 import functools
 import logging
@@ -8,9 +10,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import connection
 from strawberry.extensions import (
-    AddValidationRules,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -31,41 +31,32 @@ def _guard_rules() -> tuple:
     )
 
 
-class QueryGuards(AddValidationRules):
-    """Depth and alias limits."""
+class OperationGuards(SchemaExtension):
+    """Token, depth and alias limits, and one log line per operation.
 
-    def __init__(self) -> None:
-        super().__init__(list(_guard_rules()))
-
-
-def schema_extensions() -> list:
-    return [
-        OperationLog,
-        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        lambda: ParserCache(maxsize=256),
-        QueryGuards,
-        lambda: ValidationCache(maxsize=256),
-        # Whole rows, not .only(): a field selected twice under aliases with different
-        # arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and
-        # each row then loaded the deferred column with a query of its own.
-        lambda: DjangoOptimizerExtension(enable_only_optimization=False),
-    ]
-
-
-class OperationLog(SchemaExtension):
-    """One log line per GraphQL operation: name, type, duration, SQL count, status."""
+    The line holds the operation's name, type, duration, SQL count and status, so an
+    operator can find slow operations.
+    """
 
     def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        # What strawberry's MaxTokensLimiter and AddValidationRules do, in one hook.
+        context.parse_options["max_tokens"] = settings.GRAPHQL_MAX_TOKENS
+        context.validation_rules = (*context.validation_rules, *_guard_rules())
         queries = 0
 
-        def count(execute, sql, params, many, context):
+        def count(execute, sql, params, many, execute_context):
             nonlocal queries
             queries += 1
-            return execute(sql, params, many, context)
+            return execute(sql, params, many, execute_context)
 
         started = time.perf_counter()
         with connection.execute_wrapper(count):
             yield
+        if operation_log.isEnabledFor(logging.INFO):
+            self._log(time.perf_counter() - started, queries)
+
+    def _log(self, seconds: float, queries: int) -> None:
         context = self.execution_context
         result = context.result
         errors = len(result.errors or []) if result is not None else 0
@@ -77,8 +68,20 @@ class OperationLog(SchemaExtension):
             "graphql operation=%s type=%s ms=%.1f sql=%d status=%s errors=%d",
             context.operation_name or "-",
             kind,
-            (time.perf_counter() - started) * 1000,
+            seconds * 1000,
             queries,
             "error" if errors else "ok",
             errors,
         )
+
+
+def schema_extensions() -> list:
+    return [
+        OperationGuards,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        # Whole rows, not .only(): a field selected twice under aliases with different
+        # arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and
+        # each row then loaded the deferred column with a query of its own.
+        lambda: DjangoOptimizerExtension(enable_only_optimization=False),
+    ]

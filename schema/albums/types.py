@@ -8,6 +8,7 @@ from strawberry import relay
 
 from media_graph import models
 from media_graph.querysets import album_cover_visible, album_photos_count, first_visible_entries
+from schema.base import PK
 from schema.context import viewer_of
 from schema.pagination import Connection, nested_connection
 
@@ -20,6 +21,7 @@ AlbumVisibility = strawberry.enum(models.Album.Visibility, name="AlbumVisibility
 
 @strawberry_django.type(models.Album, name="Album")
 class Album(relay.Node):
+    _id_attr = PK  # see schema.base.PK
     owner: Annotated["User", strawberry.lazy("schema.users.types")]
     title: str
     description: str

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from media_graph import models
 from media_graph import storage as media_storage
 from media_graph.querysets import viewer_has_liked
+from schema.base import PK
 from schema.context import viewer_of
 from schema.pagination import Connection, nested_connection
 
@@ -47,6 +48,7 @@ def _is_owner(info: strawberry.Info, photo: models.Photo) -> bool:
 
 @strawberry_django.type(models.Tag, name="Tag")
 class Tag(relay.Node):
+    _id_attr = PK  # see schema.base.PK
     name: str = strawberry_django.field(description="Lower-case, without '#'.")
     photos_count: int = strawberry_django.field(description="Published photos.")
 
@@ -64,6 +66,7 @@ class Tag(relay.Node):
 
 @strawberry_django.type(models.Photo, name="Photo")
 class Photo(relay.Node):
+    _id_attr = PK  # see schema.base.PK
     owner: Annotated["User", strawberry.lazy("schema.users.types")]
     caption: str = strawberry_django.field(description="#tags in it are parsed into `tags`.")
     alt_text: str

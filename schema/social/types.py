@@ -6,6 +6,7 @@ import strawberry_django
 from strawberry import relay
 
 from media_graph import models
+from schema.base import PK
 from schema.context import viewer_of
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 @strawberry_django.type(models.Comment, name="Comment")
 class Comment(relay.Node):
+    _id_attr = PK  # see schema.base.PK
     author: Annotated["User", strawberry.lazy("schema.users.types")]
     photo: Annotated["Photo", strawberry.lazy("schema.media.types")]
     text: str

@@ -5,6 +5,7 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 
+from schema.base import PK
 from schema.context import viewer_of
 from schema.pagination import Connection, nested_connection
 from users import models
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 @strawberry_django.type(models.User, name="User")
 class User(relay.Node):
+    _id_attr = PK  # see schema.base.PK
     username: str
     bio: str
     date_joined: datetime

@@ -13,7 +13,7 @@ import re
 import struct
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import IO, Any
 
@@ -45,6 +45,10 @@ class ImageInfo:
     height: int
     exif: dict[str, Any]
     taken_at: datetime | None
+    # (full size as shown, image) decoded for thumbnails: see probe(keep_for=...).
+    decoded: tuple[tuple[int, int], Image.Image] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 class _EofWatch:
@@ -71,20 +75,29 @@ class _EofWatch:
         return self._raw.tell()
 
 
-def probe(fileobj: IO[bytes], *, max_pixels: int) -> ImageInfo:
-    """Identify, size-check and fully decode an upload; raise ImageRejected if unusable."""
+def probe(
+    fileobj: IO[bytes], *, max_pixels: int, keep_for: tuple[int, int] | None = None
+) -> ImageInfo:
+    """Identify, size-check and fully decode an upload; raise ImageRejected if unusable.
+
+    Validation has to decode every byte anyway. With `keep_for` (the largest thumbnail
+    box) it decodes at a scale big enough for that box and keeps the result in
+    `ImageInfo.decoded`, oriented and stripped, so the thumbnails need no second decode.
+    """
     fileobj.seek(0)
     try:
         # Bomb warnings are superseded by our own limit, and Pillow's warnings about hostile
         # input must not turn into crashes when warnings are escalated to errors.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _probe(_EofWatch(fileobj), max_pixels)
+            return _probe(_EofWatch(fileobj), max_pixels, keep_for)
     finally:
         fileobj.seek(0)
 
 
-def _probe(reader: _EofWatch, max_pixels: int) -> ImageInfo:
+def _probe(
+    reader: _EofWatch, max_pixels: int, keep_for: tuple[int, int] | None
+) -> ImageInfo:
     too_large = f"The image exceeds the limit of {max_pixels} pixels."
     invalid = "The image data is corrupt or truncated."
     try:
@@ -103,7 +116,9 @@ def _probe(reader: _EofWatch, max_pixels: int) -> ImageInfo:
         fmt = "JPEG" if img.format == "MPO" else str(img.format)
         reader.hit_eof = False
         try:
-            if fmt == "JPEG":
+            if keep_for is not None:
+                _draft(img, keep_for, cover=False, zoom=0, transpose=True)
+            elif fmt == "JPEG":
                 # DCT scaling still entropy-decodes every block, at 1/64 of the pixel work.
                 img.draft("RGB", (1, 1))
             img.load()
@@ -112,9 +127,17 @@ def _probe(reader: _EofWatch, max_pixels: int) -> ImageInfo:
         if reader.hit_eof:
             raise ImageRejected("invalid_image", invalid)
         exif, taken_at = _read_exif(img)
+        decoded = None
+        if keep_for is not None:
+            full_size = (height, width) if _orientation(img) in _TRANSPOSED else (width, height)
+            shown = _finish(img, transpose=True)
+            # Closing the opened image below would take a shared pixel buffer with it.
+            decoded = (full_size, shown.copy() if shown is img else shown)
     if exif.get("orientation") in _TRANSPOSED:
         width, height = height, width
-    return ImageInfo(fmt, f"image/{fmt.lower()}", _EXTENSIONS[fmt], width, height, exif, taken_at)
+    return ImageInfo(
+        fmt, f"image/{fmt.lower()}", _EXTENSIONS[fmt], width, height, exif, taken_at, decoded
+    )
 
 
 def _read_exif(img: Image.Image) -> tuple[dict[str, Any], datetime | None]:
@@ -276,13 +299,26 @@ def _decode_sized(
     full_size = img.size
     if transpose and _orientation(img) in _TRANSPOSED:
         full_size = full_size[::-1]
-    if img.format in ("JPEG", "MPO"):
-        orientation = _orientation(img) if transpose else None
-        # draft() works on the stored pixels, which are sideways for these orientations.
-        stored_box = box[::-1] if orientation in _TRANSPOSED else box
-        if target := _draft_target(img.size, stored_box, cover=cover, zoom=zoom):
-            img.draft("RGB", target)
+    _draft(img, box, cover=cover, zoom=zoom, transpose=transpose)
     img.load()
+    return _finish(img, transpose=transpose), full_size
+
+
+def _draft(
+    img: Image.Image, box: tuple[int, int], *, cover: bool, zoom: float, transpose: bool
+) -> None:
+    """Ask a JPEG to decode at the smallest DCT scale that still serves `box`."""
+    if img.format not in ("JPEG", "MPO"):
+        return
+    orientation = _orientation(img) if transpose else None
+    # draft() works on the stored pixels, which are sideways for these orientations.
+    stored_box = box[::-1] if orientation in _TRANSPOSED else box
+    if target := _draft_target(img.size, stored_box, cover=cover, zoom=zoom):
+        img.draft("RGB", target)
+
+
+def _finish(img: Image.Image, *, transpose: bool) -> Image.Image:
+    """A loaded image as thumbnails start from: upright, sRGB, without any metadata."""
     if transpose and _orientation(img) != 1:
         img = ImageOps.exif_transpose(img)
     icc = img.info.get("icc_profile")
@@ -296,7 +332,7 @@ def _decode_sized(
             pass  # a broken profile is ignored, as browsers do
     for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile"):
         img.info.pop(key, None)  # nothing of the original metadata (GPS!) may reach a thumbnail
-    return img, full_size
+    return img
 
 
 def draft_source_generator(source: Any, exif_orientation: bool = True, **options: Any) -> Any:

@@ -22,24 +22,34 @@ logger = logging.getLogger(__name__)
 SIZES = ("large", "medium", "small")
 
 
-def render(source, *, relative_name: str) -> dict[str, dict]:
+def largest_box() -> tuple[int, int]:
+    """The box of the largest size: what an image decoded ahead of time must serve."""
+    return max((tuple(aliases.get(size)["size"]) for size in SIZES), key=lambda box: box[0])
+
+
+def render(source, *, relative_name: str, decoded=None) -> dict[str, dict]:
     """Make and store every size from `source` (an open file); answers what was stored.
+
+    `decoded` is the (full size, image) the upload's validation already decoded
+    (imaging.probe(keep_for=largest_box())): then the source is not decoded again.
 
     Raises on failure, after deleting whatever it had stored: easy-thumbnails would
     otherwise leave half a set behind.
     """
     thumbnailer = get_thumbnailer(source, relative_name=relative_name)
+    if decoded is not None:
+        setattr(thumbnailer, DECODED, decoded)
     made: dict[str, dict] = {}
     try:
         for size in SIZES:
             source.seek(0)
             thumbnail = thumbnailer.generate_thumbnail(aliases.get(size))
-            decoded = getattr(thumbnailer, DECODED, None)
-            if decoded is not None:
+            kept = getattr(thumbnailer, DECODED, None)
+            if kept is not None:
                 # The next, smaller size starts from this one rather than from the decode:
                 # resizing 1280 px to 640 costs a fraction of 2000 px to 640 (the source
                 # generator still checks that it is big enough).
-                setattr(thumbnailer, DECODED, (decoded[0], thumbnail.image))
+                setattr(thumbnailer, DECODED, (kept[0], thumbnail.image))
             storage.save(thumbnail.name, ContentFile(thumbnail.file.read()))
             made[size] = {
                 "name": thumbnail.name,

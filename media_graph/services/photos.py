@@ -77,7 +77,9 @@ def photo_upload(
         limit = settings.MAX_UPLOAD_BYTES
         raise _file_error("file_too_large", f"The file is larger than {limit} bytes.")
     try:
-        info = imaging.probe(file, max_pixels=settings.MAX_IMAGE_PIXELS)
+        info = imaging.probe(
+            file, max_pixels=settings.MAX_IMAGE_PIXELS, keep_for=thumbnails.largest_box()
+        )
     except imaging.ImageRejected as exc:
         raise _file_error(exc.code, str(exc)) from None
     digest = _sha256(file)
@@ -108,7 +110,9 @@ def photo_upload(
                 _publish(photo)
             if album is not None:
                 album_add_photos(album=album, actor=owner, photo_ids=[photo.pk])
-            transaction.on_commit(lambda: photo_make_thumbnails(photo=photo, source=file))
+            transaction.on_commit(
+                lambda: photo_make_thumbnails(photo=photo, source=file, decoded=info.decoded)
+            )
     except IntegrityError:
         storage.delete([photo.original.name])
         existing = Photo.objects.filter(owner=owner, sha256=digest).first()
@@ -121,7 +125,7 @@ def photo_upload(
     return photo
 
 
-def photo_make_thumbnails(*, photo: Photo, source=None) -> bool:
+def photo_make_thumbnails(*, photo: Photo, source=None, decoded=None) -> bool:
     """Make the photo's thumbnails; False (and logged) when it could not, to retry later.
 
     `source` is the upload itself when it is still open, which spares a download. A
@@ -135,10 +139,12 @@ def photo_make_thumbnails(*, photo: Photo, source=None) -> bool:
         photo.thumbnails = {}
     try:
         if source is not None and not source.closed:
-            made = thumbnails.render(source, relative_name=photo.original.name)
+            made = thumbnails.render(source, relative_name=photo.original.name, decoded=decoded)
         else:
             with thumbnails.open_original(photo.original.name) as original:
-                made = thumbnails.render(original, relative_name=photo.original.name)
+                made = thumbnails.render(
+                    original, relative_name=photo.original.name, decoded=decoded
+                )
     except Exception:
         logger.exception(
             "thumbnails for photo %s failed; `manage.py make_thumbnails` retries", photo.pk

@@ -77,3 +77,29 @@ def test_a_failed_remake_leaves_no_dead_links(gql, alice, login, media, monkeypa
     assert media.list_keys("thumbnails/") == []
     call_command("make_thumbnails", stdout=io.StringIO())
     assert len(Photo.objects.get().thumbnails) == 3
+
+
+def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    from media_graph import imaging
+
+    content = make_jpeg(4000, 3000, orientation=6)
+    info = imaging.probe(io.BytesIO(content), max_pixels=10**8, keep_for=(1280, 1280))
+    full_size, image = info.decoded
+    # Shown upright (3000x4000), decoded at 1/2 scale: enough for LARGE, a quarter the pixels.
+    assert full_size == (3000, 4000) and image.size == (1500, 2000)
+    assert not image.info.get("exif")
+
+    def no_second_decode(*args, **kwargs):
+        raise AssertionError("the source was decoded again")
+
+    monkeypatch.setattr(imaging, "_decode_sized", no_second_decode)
+    made = thumbnails.render(
+        ContentFile(content, name="x.jpg"), relative_name="originals/once.jpg", decoded=info.decoded
+    )
+    assert {size: (m["width"], m["height"]) for size, m in made.items()} == {
+        "large": (960, 1280),
+        "medium": (480, 640),
+        "small": (320, 320),
+    }

@@ -52,5 +52,12 @@ lock: install-dev
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
+# Benchmarks (not in `make test`; see bench/RESULTS.md). Builds the data set when it is
+# missing (PostgreSQL database photo_bench when DATABASE_URL names a server, else
+# var/bench.sqlite3), then prints one line per scenario. BENCH_ARGS="--quick feed".
+bench: install-dev
+	$(BIN)/python -m bench.build_data
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,208 @@
+"""Plain Django views that do what the GraphQL requests of the scenarios do, by hand.
+
+Same authentication (the JWT header through users.tokens), the same visibility rules
+(the `visible_to` querysets), the same writes (the services), the same storage calls,
+and JSON of the same shape as the GraphQL response (the scenarios check that the two
+answer equal data). What they skip is GraphQL itself: parsing, validation, the
+resolver machinery, the optimizer, Strawberry's types. Their queries are the ones the
+GraphQL path would ideally need (one per list, no per-row queries).
+"""
+
+import base64
+import json
+
+from django.db.models import Prefetch
+from django.http import JsonResponse
+
+from media_graph import storage, thumbnails
+from media_graph.models import Comment, Photo, Tag, original_key
+from media_graph.querysets import viewer_has_liked
+from media_graph.services import likes
+from users.tokens import authenticate_header
+
+
+def _global_id(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def _pk(global_id: str, type_name: str) -> int | None:
+    try:
+        kind, _, pk = base64.b64decode(global_id).decode().partition(":")
+    except ValueError:
+        return None
+    return int(pk) if kind == type_name and pk.isdigit() else None
+
+
+def _viewer(request):
+    viewer, _ = authenticate_header(request.headers.get("Authorization"))
+    return viewer
+
+
+def _unauthenticated() -> JsonResponse:
+    return JsonResponse({"errors": [{"message": "You must be signed in."}]}, status=401)
+
+
+def _image(request, made: dict | None) -> dict | None:
+    if not made:
+        return None
+    url = request.build_absolute_uri(storage.url(made["name"]))
+    return {"url": url, "width": made["width"], "height": made["height"]}
+
+
+def _user(user) -> dict:
+    return {
+        "id": _global_id("User", user.pk),
+        "username": user.username,
+        "displayName": user.display_name or user.username,
+    }
+
+
+def _with_details(photos, viewer):
+    """Photos with their owner, their visible tags and viewerHasLiked, in one go."""
+    return (
+        photos.select_related("owner")
+        .annotate(viewer_liked=viewer_has_liked(viewer))
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.visible_to(viewer)))
+    )
+
+
+def _photo(request, photo: Photo, size: str) -> dict:
+    return {
+        "id": _global_id("Photo", photo.pk),
+        "caption": photo.caption,
+        "publishedAt": photo.published_at.isoformat() if photo.published_at else None,
+        "owner": _user(photo.owner),
+        "thumbnail": _image(request, photo.thumbnails.get(size)),
+        "tags": [{"name": tag.name} for tag in photo.tags.all()],
+        "likesCount": photo.likes_count,
+        "commentsCount": photo.comments_count,
+        "viewerHasLiked": photo.viewer_liked,
+    }
+
+
+def _feed_cursor(photo: Photo) -> str:
+    return base64.b64encode(f"feed:{photo.published_at.isoformat()}|{photo.pk}".encode()).decode()
+
+
+def feed(request):
+    """GET ?first=N: the first page of the viewer's feed (queries: token, page, tags)."""
+    viewer = _viewer(request)
+    if not viewer.is_authenticated:
+        return _unauthenticated()
+    first = int(request.GET.get("first", 20))
+    page = _with_details(Photo.objects.feed_for(viewer).visible_to(viewer), viewer)
+    rows = list(page[: first + 1])
+    edges = [
+        {"cursor": _feed_cursor(photo), "node": _photo(request, photo, "medium")}
+        for photo in rows[:first]
+    ]
+    return JsonResponse(
+        {
+            "data": {
+                "feed": {
+                    "edges": edges,
+                    "pageInfo": {
+                        "hasNextPage": len(rows) > first,
+                        "endCursor": edges[-1]["cursor"] if edges else None,
+                    },
+                }
+            }
+        }
+    )
+
+
+def _offset_cursor(offset: int) -> str:
+    return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
+
+
+def photo_detail(request):
+    """GET ?id=<global id>: one photo and its first 10 comments (token, photo, tags, page)."""
+    viewer = _viewer(request)
+    pk = _pk(request.GET.get("id", ""), "Photo")
+    photos = _with_details(Photo.objects.visible_to(viewer), viewer)
+    photo = photos.filter(pk=pk).first() if pk is not None else None
+    if photo is None:
+        return JsonResponse({"data": {"photo": None}})
+    first = int(request.GET.get("first", 10))
+    comments = list(
+        Comment.objects.visible_to(viewer)
+        .filter(photo=photo)
+        .select_related("author")
+        .oldest_first()[: first + 1]
+    )
+    node = _photo(request, photo, "large")
+    node["comments"] = {
+        "edges": [
+            {
+                "cursor": _offset_cursor(offset),
+                "node": {
+                    "id": _global_id("Comment", comment.pk),
+                    "text": comment.text,
+                    "createdAt": comment.created_at.isoformat(),
+                    "author": _user(comment.author),
+                },
+            }
+            for offset, comment in enumerate(comments[:first])
+        ],
+        "pageInfo": {
+            "hasNextPage": len(comments) > first,
+            "endCursor": _offset_cursor(min(first, len(comments)) - 1) if comments else None,
+        },
+    }
+    return JsonResponse({"data": {"photo": node}})
+
+
+def _change_like(request, change, field: str, liked: bool):
+    """POST {"photoId": ...}: the same writes as the mutation (token, photo, 2 writes)."""
+    viewer = _viewer(request)
+    if not viewer.is_authenticated:
+        return _unauthenticated()
+    pk = _pk(json.loads(request.body).get("photoId", ""), "Photo")
+    photo = Photo.objects.visible_to(viewer).filter(pk=pk).first() if pk is not None else None
+    if photo is None:
+        return JsonResponse({"data": {field: {"messages": [{"code": "not_found"}]}}})
+    before = photo.likes_count
+    changed = change(photo=photo, user=viewer)
+    # The counter moved by exactly this change (the service's F() update), so the new
+    # value is known without reading the row again.
+    count = before + ((1 if liked else -1) if changed else 0)
+    return JsonResponse(
+        {
+            "data": {
+                field: {
+                    "id": _global_id("Photo", photo.pk),
+                    "likesCount": count,
+                    "viewerHasLiked": liked,
+                }
+            }
+        }
+    )
+
+
+def like(request):
+    return _change_like(request, likes.photo_like, "likePhoto", True)
+
+
+def unlike(request):
+    return _change_like(request, likes.photo_unlike, "unlikePhoto", False)
+
+
+def upload(request):
+    """POST multipart `file`: store the bytes under a fresh key, make the three thumbnails."""
+    viewer = _viewer(request)
+    if not viewer.is_authenticated:
+        return _unauthenticated()
+    file = request.FILES["file"]
+    name = storage.save(original_key("jpg"), file)
+    file.seek(0)
+    made = thumbnails.render(file, relative_name=name)
+    return JsonResponse(
+        {
+            "data": {
+                "upload": {
+                    size: {"width": entry["width"], "height": entry["height"]}
+                    for size, entry in made.items()
+                }
+            }
+        }
+    )

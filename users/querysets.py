@@ -1,8 +1,19 @@
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class UserQuerySet(models.QuerySet):
+    def named(self, username: str) -> "UserQuerySet":
+        """The user with this username, whatever its case.
+
+        LOWER() on both sides, as in the unique index on LOWER(username), which PostgreSQL
+        then uses; `username__iexact` compiles to UPPER() and scans the table.
+        """
+        return self.alias(lower_username=Lower("username")).filter(
+            lower_username=Lower(models.Value(username.strip()))
+        )
+
     def visible_to(self, viewer) -> "UserQuerySet":
         """Who may be seen by `viewer`: every active account. Deactivated ones vanish."""
         return self.filter(is_active=True)
@@ -11,7 +22,7 @@ class UserQuerySet(models.QuerySet):
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         # Usernames are unique without regard to case, so logins are too.
-        return self.get(username__iexact=username)
+        return self.named(username).get()
 
 
 def _follow_exists(**edge) -> models.Expression:

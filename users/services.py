@@ -36,7 +36,7 @@ def user_register(
         user.full_clean(exclude=["password"], validate_constraints=False)
     except ValidationError as exc:
         _merge(errors, exc)
-    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
+    if "username" not in errors and User.objects.named(username).exists():
         errors["username"] = [ValidationError("This username is taken.", code="duplicate")]
     if "email" not in errors and User.objects.filter(email__iexact=user.email).exists():
         errors["email"] = [ValidationError("An account with this email exists.", code="duplicate")]

@@ -7,6 +7,7 @@ from media_graph import models
 from schema.albums.types import Album
 from schema.nodes import visible_by_id
 from schema.pagination import Connection
+from users.models import User
 
 
 @strawberry.type
@@ -19,5 +20,5 @@ class Query:
     def albums(self, owner: str | None = None) -> Iterable[models.Album]:
         albums = models.Album.objects.all()
         if owner:
-            albums = albums.filter(owner__username__iexact=owner.strip())
+            albums = albums.filter(owner__in=User.objects.named(owner))
         return albums.newest_first()

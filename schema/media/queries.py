@@ -11,11 +11,12 @@ from schema.media.inputs import Ordering, PhotoFilter, PhotoOrder
 from schema.media.types import Photo, Tag
 from schema.nodes import visible_by_id
 from schema.pagination import Connection
+from users.models import User
 
 
 def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
     if filters.owner:
-        photos = photos.filter(owner__username__iexact=filters.owner.strip())
+        photos = photos.filter(owner__in=User.objects.named(filters.owner))
     if filters.status:
         photos = photos.filter(status=filters.status.value)
     if filters.tags:

@@ -27,7 +27,7 @@ def _photo(info: strawberry.Info, photo_id: str) -> models.Photo:
 
 def _user(info: strawberry.Info, username: str) -> user_models.User:
     users = User.get_queryset(user_models.User.objects.all(), info)
-    found = users.filter(username__iexact=username.strip()).first()
+    found = users.named(username).first()
     if found is None:
         raise NotFound("No user with this username.", field="username")
     return found

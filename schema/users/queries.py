@@ -25,4 +25,4 @@ class Query:
     @strawberry_django.field
     def user(self, info: strawberry.Info, username: str) -> User | None:
         users = User.get_queryset(models.User.objects.all(), info)
-        return users.filter(username__iexact=username.strip()).first()
+        return users.named(username).first()

@@ -95,9 +95,7 @@ def probe(
         fileobj.seek(0)
 
 
-def _probe(
-    reader: _EofWatch, max_pixels: int, keep_for: tuple[int, int] | None
-) -> ImageInfo:
+def _probe(reader: _EofWatch, max_pixels: int, keep_for: tuple[int, int] | None) -> ImageInfo:
     too_large = f"The image exceeds the limit of {max_pixels} pixels."
     invalid = "The image data is corrupt or truncated."
     try:
@@ -164,10 +162,6 @@ def _read_exif(img: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     out["takenAt"] = local.isoformat()
     # EXIF often carries no offset; such wall-clock times are taken as UTC to stay comparable.
     return out, local if local.tzinfo else local.replace(tzinfo=UTC)
-
-
-def strip_gps(exif: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in exif.items() if key != "gps"}
 
 
 def _guard(read: Callable[[], Any]) -> Any:
@@ -368,30 +362,3 @@ def draft_source_generator(source: Any, exif_orientation: bool = True, **options
     with contextlib.suppress(AttributeError):  # sources that take no attributes just decode again
         setattr(source, DECODED, (full_size, decoded))
     return decoded.copy()
-
-
-def render_thumbnail(
-    fileobj: IO[bytes], *, box: tuple[int, int], crop: bool, quality: int = 80
-) -> tuple[bytes, int, int]:
-    """JPEG thumbnail without easy-thumbnails: cover-crop or fit, never upscaled, no metadata."""
-    fileobj.seek(0)
-    img = _decode(fileobj, box, cover=crop)
-    fileobj.seek(0)
-    if img.has_transparency_data:
-        rgba = img.convert("RGBA")
-        img = Image.new("RGB", rgba.size, "white")
-        img.paste(rgba, mask=rgba.getchannel("A"))
-    elif img.mode != "RGB":
-        img = img.convert("RGB")
-    width, height = img.size
-    if crop and width >= box[0] and height >= box[1]:
-        img = ImageOps.fit(img, box, Image.Resampling.LANCZOS)
-    elif crop:  # too small to cover the box: crop what exceeds it, like easy-thumbnails
-        w, h = min(width, box[0]), min(height, box[1])
-        left, top = (width - w) // 2, (height - h) // 2
-        img = img.crop((left, top, left + w, top + h))
-    else:
-        img.thumbnail(box, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=quality, optimize=True)
-    return out.getvalue(), img.width, img.height

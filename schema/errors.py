@@ -67,10 +67,6 @@ class Unauthenticated(ClientError):
     code = "UNAUTHENTICATED"
 
 
-class Forbidden(ClientError):
-    code = "FORBIDDEN"
-
-
 class RateLimited(ClientError):
     code = "RATE_LIMITED"
 

@@ -31,14 +31,6 @@ def optimized(queryset, info):
     return extension.optimize(queryset, info) if extension is not None else queryset
 
 
-def find_visible(node_type, model, value: str, info):
-    """The object the viewer may see under this ID, else None (for queries)."""
-    pk = parse_global_id(value, node_type.__name__)
-    if pk is None:
-        return None
-    return node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
-
-
 def visible_by_id(model, value: str, type_name: str):
     """For a strawberry-django field typed `X | None`: the rows it may answer with.
 
@@ -51,7 +43,10 @@ def visible_by_id(model, value: str, type_name: str):
 
 def get_visible(node_type, model, value: str, info, *, field: str = "id"):
     """The object the viewer may see under this ID; anything else is `not_found`."""
-    found = find_visible(node_type, model, value, info)
+    pk = parse_global_id(value, node_type.__name__)
+    found = None
+    if pk is not None:
+        found = node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
     if found is None:
         raise NotFound(f"No {node_type.__name__.lower()} with this ID.", field=field)
     return found

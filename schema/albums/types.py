@@ -85,6 +85,3 @@ class Album(relay.Node):
         if self.cover_id and self.cover_visible:
             return self.cover
         return self.first_visible[0].photo if self.first_visible else None
-
-
-AlbumConnection = Connection[Album]

@@ -135,6 +135,3 @@ class Photo(relay.Node):
 @strawberry.type
 class DeletedNode:
     id: strawberry.ID
-
-
-PhotoConnection = Connection[Photo]

@@ -15,14 +15,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageFile, JpegImagePlugin
+from PIL import Image, ImageFile, JpegImagePlugin
 
 from media_graph.imaging import (
     ImageRejected,
     draft_source_generator,
     probe,
-    render_thumbnail,
-    strip_gps,
 )
 from tests.images import (
     make_exif,
@@ -202,14 +200,6 @@ def test_png_and_webp_without_exif() -> None:
     assert probe(io.BytesIO(make_webp()), max_pixels=MAX).exif == {}
 
 
-def test_strip_gps() -> None:
-    exif = probe(io.BytesIO(make_jpeg(gps=(1.0, 2.0))), max_pixels=MAX).exif
-    public = strip_gps(exif)
-    assert "gps" in exif
-    assert "gps" not in public
-    assert public["camera"] == exif["camera"]
-
-
 # --- probe: rejections ----------------------------------------------------------------------
 
 
@@ -276,65 +266,6 @@ def test_probe_decodes_jpeg_at_reduced_scale(monkeypatch) -> None:
     info = probe(io.BytesIO(big_jpeg()), max_pixels=MAX)
     assert (info.width, info.height) == (4000, 3000)  # reported size is the real one
     assert decoded == [(500, 375)]  # while only 1/8 scale was decoded
-
-
-# --- render_thumbnail -----------------------------------------------------------------------
-
-
-def thumbnail_of(data: bytes, box: tuple[int, int], crop: bool) -> tuple[bytes, int, int]:
-    out, width, height = render_thumbnail(io.BytesIO(data), box=box, crop=crop)
-    assert Image.open(io.BytesIO(out)).size == (width, height)
-    return out, width, height
-
-
-def test_thumbnail_sizes() -> None:
-    assert thumbnail_of(big_jpeg(), (320, 320), crop=True)[1:] == (320, 320)
-    assert thumbnail_of(big_jpeg(), (640, 640), crop=False)[1:] == (640, 480)
-    small = make_jpeg(300, 200)
-    assert thumbnail_of(small, (640, 640), crop=False)[1:] == (300, 200)
-    assert thumbnail_of(small, (320, 320), crop=True)[1:] == (300, 200)
-    assert thumbnail_of(make_jpeg(400, 200), (320, 320), crop=True)[1:] == (320, 200)
-    assert thumbnail_of(make_webp(400, 200), (100, 100), crop=True)[1:] == (100, 100)
-
-
-@pytest.mark.parametrize(
-    ("orientation", "size", "corner"),
-    [
-        (None, (200, 150), "top-left"),
-        (2, (200, 150), "top-right"),
-        (3, (200, 150), "bottom-right"),
-        (6, (150, 200), "top-right"),
-        (8, (150, 200), "bottom-left"),
-    ],
-)
-def test_thumbnail_orientation(orientation: int | None, size: tuple, corner: str) -> None:
-    out, width, height = thumbnail_of(
-        make_jpeg(400, 300, orientation=orientation), (200, 200), crop=False
-    )
-    assert (width, height) == size
-    found = [name for name, pixel in corners(out).items() if is_marker(pixel)]
-    assert found == [corner]
-
-
-def test_thumbnail_carries_no_metadata() -> None:
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    source = make_jpeg(800, 600, gps=(48.8584, 2.2945), icc_profile=srgb)
-    assert probe(io.BytesIO(source), max_pixels=MAX).exif["gps"]
-    out, _, _ = thumbnail_of(source, (320, 320), crop=True)
-    img = Image.open(io.BytesIO(out))
-    assert dict(img.getexif()) == {}
-    assert "exif" not in img.info
-    assert "icc_profile" not in img.info
-    assert b"Exif" not in out
-    assert b"TestCam" not in out
-
-
-def test_thumbnail_flattens_alpha_onto_white() -> None:
-    out, width, height = thumbnail_of(make_png(200, 100, alpha=True), (100, 100), crop=False)
-    img = Image.open(io.BytesIO(out))
-    assert (img.mode, width, height) == ("RGB", 100, 50)
-    assert all(channel > 245 for channel in img.getpixel((10, 25)))  # was transparent
-    assert img.getpixel((90, 25))[2] > 150  # opaque gradient kept
 
 
 # --- draft_source_generator -----------------------------------------------------------------

@@ -6,19 +6,17 @@ clears it. Photos are rows (no image bytes) except for the uploads, which go thr
 the real multipart mutation on the local filesystem.
 """
 
-import base64
-import itertools
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
+from tests.factories import album_row as make_album
+from tests.factories import gid
+from tests.factories import photo_row as post
 from tests.images import make_jpeg
 from tests.schema.media.photos import upload
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 ALBUM_FIELDS = "id photosCount cover { id } photos { totalCount edges { node { id } } }"
 
@@ -43,37 +41,6 @@ mutation Remove($input: AlbumPhotosInput!) {{
 """
 
 ALBUM = f"query($id: ID!) {{ album(id: $id) {{ {ALBUM_FIELDS} }} }}"
-
-_unique = itertools.count()
-
-
-def post(owner, caption: str = "", *, published: bool = True) -> Photo:
-    n = next(_unique)
-    return Photo.objects.create(
-        owner=owner,
-        status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
-        published_at=T0 + timedelta(minutes=n) if published else None,
-        caption=caption,
-        original=f"originals/album-photos-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-        thumbnails={},
-    )
-
-
-def make_album(owner, title: str = "Album", *, visibility="PRIVATE", photos=()) -> Album:
-    album = Album.objects.create(owner=owner, title=title, visibility=visibility)
-    AlbumPhoto.objects.bulk_create(
-        AlbumPhoto(album=album, photo=photo, position=i) for i, photo in enumerate(photos, 1)
-    )
-    return album
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def ids(*photos: Photo) -> list[str]:

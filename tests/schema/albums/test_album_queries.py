@@ -6,19 +6,17 @@ the others see the published photos only, and `photosCount` and `cover` follow w
 the viewer sees.
 """
 
-import base64
-import itertools
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from media_graph.models import Album, AlbumPhoto, Photo
+from media_graph.models import Album, Photo
 from tests.client import GraphQLClient
+from tests.factories import album_row as make_album
+from tests.factories import gid
+from tests.factories import photo_row as post
 from users.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 VIEWERS = ("owner", "follower", "stranger", "anonymous")
 OTHERS = ("follower", "stranger", "anonymous")
 
@@ -31,37 +29,6 @@ NODE = "query($id: ID!) { node(id: $id) { __typename id ... on Album { title } }
 LIST = "totalCount edges { node { title photosCount cover { id } } }"
 ALBUMS = f"query($owner: String) {{ albums(owner: $owner) {{ {LIST} }} }}"
 USER_ALBUMS = f"query($username: String!) {{ user(username: $username) {{ albums {{ {LIST} }} }} }}"
-
-_unique = itertools.count()
-
-
-def post(owner, caption: str = "", *, published: bool = True) -> Photo:
-    n = next(_unique)
-    return Photo.objects.create(
-        owner=owner,
-        status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
-        published_at=T0 + timedelta(minutes=n) if published else None,
-        caption=caption,
-        original=f"originals/album-queries-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-        thumbnails={},
-    )
-
-
-def make_album(owner, title: str, *, visibility: str, photos=(), cover=None) -> Album:
-    album = Album.objects.create(owner=owner, title=title, visibility=visibility, cover=cover)
-    AlbumPhoto.objects.bulk_create(
-        AlbumPhoto(album=album, photo=photo, position=i) for i, photo in enumerate(photos, 1)
-    )
-    return album
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def ids(*photos: Photo) -> list[str]:

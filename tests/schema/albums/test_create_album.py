@@ -1,16 +1,13 @@
 """createAlbum: PRIVATE by default, optional initial photos (your own only), title required."""
 
-import base64
-import itertools
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from media_graph.models import Album, AlbumPhoto, Photo
+from media_graph.models import Album, AlbumPhoto
+from tests.factories import gid
+from tests.factories import photo_row as post
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 CREATE = """
 mutation Create($input: CreateAlbumInput!) {
@@ -36,29 +33,6 @@ query($id: ID!) {
   }
 }
 """
-
-_unique = itertools.count()
-
-
-def post(owner, caption: str = "", *, published: bool = True) -> Photo:
-    n = next(_unique)
-    return Photo.objects.create(
-        owner=owner,
-        status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
-        published_at=T0 + timedelta(minutes=n) if published else None,
-        caption=caption,
-        original=f"originals/create-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-        thumbnails={},
-    )
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def create(gql, **fields) -> dict:

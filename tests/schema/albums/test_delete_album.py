@@ -1,16 +1,14 @@
 """deleteAlbum: the owner removes an album; its photos stay."""
 
-import base64
-import itertools
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
+from tests.factories import album_row as make_album
+from tests.factories import gid
+from tests.factories import photo_row as post
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 DELETE = """
 mutation Delete($input: NodeInput!) {
@@ -25,37 +23,6 @@ mutation Delete($input: NodeInput!) {
 ALBUM = "query($id: ID!) { album(id: $id) { id title } }"
 PHOTO = "query($id: ID!) { photo(id: $id) { id caption status } }"
 ALBUMS = '{ albums(owner: "alice") { totalCount edges { node { title } } } }'
-
-_unique = itertools.count()
-
-
-def post(owner, caption: str = "", *, published: bool = True) -> Photo:
-    n = next(_unique)
-    return Photo.objects.create(
-        owner=owner,
-        status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
-        published_at=T0 + timedelta(minutes=n) if published else None,
-        caption=caption,
-        original=f"originals/delete-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-        thumbnails={},
-    )
-
-
-def make_album(owner, title: str, *, visibility="PRIVATE", photos=(), cover=None) -> Album:
-    album = Album.objects.create(owner=owner, title=title, visibility=visibility, cover=cover)
-    AlbumPhoto.objects.bulk_create(
-        AlbumPhoto(album=album, photo=photo, position=i) for i, photo in enumerate(photos, 1)
-    )
-    return album
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def delete(gql, album_id: str) -> dict:

@@ -21,6 +21,7 @@ from media_graph.services.photos import (
     photo_upload,
 )
 from tests.client import GraphQLClient
+from tests.factories import gid
 from tests.images import make_jpeg
 
 pytestmark = [
@@ -45,10 +46,6 @@ def post(owner, caption: str = "", *, publish: bool = True, size=(64, 48)) -> Ph
     content = make_jpeg(*size, lens=f"lens {next(_unique)}")
     upload = SimpleUploadedFile("p.jpg", content, content_type="image/jpeg")
     return photo_upload(owner=owner, file=upload, caption=caption, publish=publish)
-
-
-def gid(type_name: str, pk) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 @pytest.fixture

@@ -1,40 +1,15 @@
 """deleteComment: the author or the photo's owner; anyone else is refused and nothing changes."""
 
-import base64
-import itertools
-
 import pytest
 
 from media_graph.models import Comment, Photo
 from media_graph.services.comments import comment_add
-from media_graph.services.photos import photo_publish, photo_unpublish
+from media_graph.services.photos import photo_unpublish
+from tests.factories import gid
+from tests.factories import published_photo as make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-_unique = itertools.count()
-
-
-def make_photo(owner: User, *, publish: bool = True) -> Photo:
-    """A photo row (no file needed here), published through the service so counters agree."""
-    n = next(_unique)
-    photo = Photo.objects.create(
-        owner=owner,
-        original=f"originals/delete-comment-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1000 + n,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-    )
-    if publish:
-        photo_publish(photo=photo, actor=owner)
-    return photo
-
-
-def gid(type_name: str, pk) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
 
 DELETE = """
 mutation($id: ID!) {

@@ -6,17 +6,24 @@ with chosen publication times, so that the expected order is known exactly.
 """
 
 import base64
-import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from media_graph.models import Photo
+from tests.factories import T0, gid, photo_row
 from users.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+def post(owner, caption: str, *, minute: float = 0, published: bool = True):
+    """A photo row by `owner`, published at T0 + `minute` minutes (or a draft)."""
+    return photo_row(
+        owner, caption, published=published, published_at=T0 + timedelta(minutes=minute)
+    )
+
+
 
 FEED = """
 query Feed($first: Int, $after: String) {
@@ -27,30 +34,6 @@ query Feed($first: Int, $after: String) {
   }
 }
 """
-
-_unique = itertools.count()
-
-
-def post(owner, caption: str, *, minute: float = 0, published: bool = True) -> Photo:
-    """A photo row by `owner`, published at T0 + `minute` minutes (or a draft)."""
-    n = next(_unique)
-    return Photo.objects.create(
-        owner=owner,
-        status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
-        published_at=T0 + timedelta(minutes=minute) if published else None,
-        caption=caption,
-        original=f"originals/feed-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-        thumbnails={},
-    )
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def b64(text: str) -> str:

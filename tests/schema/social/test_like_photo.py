@@ -1,39 +1,16 @@
 """likePhoto and unlikePhoto: idempotent, published photos only, fresh counts in the answer."""
 
 import base64
-import itertools
 
 import pytest
 
 from media_graph.models import Like, Photo
-from media_graph.services.photos import photo_publish
 from tests.client import GraphQLClient
+from tests.factories import gid
+from tests.factories import published_photo as make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-_unique = itertools.count()
-
-
-def make_photo(owner: User, *, publish: bool = True) -> Photo:
-    """A photo row (no file needed here), published through the service so counters agree."""
-    n = next(_unique)
-    photo = Photo.objects.create(
-        owner=owner,
-        original=f"originals/like-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1000 + n,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-    )
-    if publish:
-        photo_publish(photo=photo, actor=owner)
-    return photo
-
-
-def gid(type_name: str, pk) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def like_mutation(name: str) -> str:

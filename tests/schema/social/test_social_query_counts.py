@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from media_graph.counters import recount
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
+from tests.factories import gid
 from users.models import Follow, User
 
 pytestmark = [
@@ -60,10 +61,6 @@ def photo_row(owner: User, key: str, *, published_at=None) -> Photo:
 
 def pk_of(global_id: str) -> int:
     return int(base64.b64decode(global_id).decode().split(":")[1])
-
-
-def gid(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 class World:

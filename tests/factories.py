@@ -1,0 +1,59 @@
+"""Rows for tests that need data but not the upload path: photos, albums, global IDs."""
+
+import base64
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from media_graph.models import Album, AlbumPhoto, Photo
+from media_graph.services.photos import photo_publish
+
+T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)  # "now" of row-made photos: dates never drift
+_unique = itertools.count()
+
+
+def gid(type_name: str, pk) -> str:
+    """A Relay global ID, made here rather than by the app so tests check the app's."""
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def photo_row(owner, caption: str = "", *, published: bool = True, published_at=None) -> Photo:
+    """A photo row (no file). Published ones get T0 + n minutes unless told otherwise.
+
+    Counters are not moved: use published_photo() where they must agree, or recount.
+    """
+    n = next(_unique)
+    if published and published_at is None:
+        published_at = T0 + timedelta(minutes=n)
+    return Photo.objects.create(
+        owner=owner,
+        status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
+        published_at=published_at if published else None,
+        caption=caption,
+        original=f"originals/row-{n}.jpg",
+        content_type="image/jpeg",
+        size_bytes=1000 + n,
+        sha256=f"{n:064x}",
+        width=64,
+        height=48,
+        thumbnails={},
+    )
+
+
+def published_photo(owner, *, publish: bool = True) -> Photo:
+    """A photo row published through the service, so every counter agrees."""
+    photo = photo_row(owner, published=False)
+    if publish:
+        photo_publish(photo=photo, actor=owner)
+    return photo
+
+
+def album_row(
+    owner, title: str = "Album", *, visibility="PRIVATE", photos=(), cover=None, description=""
+) -> Album:
+    album = Album.objects.create(
+        owner=owner, title=title, description=description, visibility=visibility, cover=cover
+    )
+    AlbumPhoto.objects.bulk_create(
+        AlbumPhoto(album=album, photo=photo, position=i) for i, photo in enumerate(photos, 1)
+    )
+    return album

@@ -14,11 +14,10 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from media_graph.models import Photo, Tag
+from tests.query_counts import counts
 from users.models import User
 
 pytestmark = [
@@ -111,22 +110,6 @@ def viewer(request, gql, login, gallery):
         login(User.objects.get(username="ann"))
         return 1
     return 0
-
-
-def run(gql, query: str) -> tuple[dict, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = gql.execute(query)
-    return response.data, len(queries.captured_queries)
-
-
-def counts(gql, document: str, check) -> tuple[int, int]:
-    """The query counts of `document` with $N = 5 and $N = 50, after `check`ing each answer."""
-    found = []
-    for size in (5, 50):
-        data, count = run(gql, document.replace("$N", str(size)))
-        check(data, size)
-        found.append(count)
-    return found[0], found[1]
 
 
 def check_page(page: dict, size: int, *, total: int, owners: set[str]) -> None:

@@ -24,7 +24,6 @@ def post(owner, caption: str, *, minute: float = 0, published: bool = True):
     )
 
 
-
 FEED = """
 query Feed($first: Int, $after: String) {
   feed(first: $first, after: $after) {

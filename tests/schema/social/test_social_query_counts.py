@@ -21,6 +21,7 @@ from django.utils import timezone
 from media_graph.counters import recount
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
 from tests.factories import gid
+from tests.query_counts import counts
 from users.models import Follow, User
 
 pytestmark = [
@@ -194,22 +195,6 @@ def viewer(request, gql, login, world):
         login(world.ann)
         return 1
     return 0
-
-
-def run(gql, query: str) -> tuple[dict, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = gql.execute(query)
-    return response.data, len(queries.captured_queries)
-
-
-def counts(gql, document: str, check) -> tuple[int, int]:
-    """The query counts of `document` with $N = 5 and $N = 50, after `check`ing each answer."""
-    found = []
-    for size in (5, 50):
-        data, count = run(gql, document.replace("$N", str(size)))
-        check(data, size)
-        found.append(count)
-    return found[0], found[1]
 
 
 USER_FIELDS = "username viewerIsFollowing followsViewer followersCount"

@@ -29,6 +29,12 @@ class Response:
         return [error.get("extensions", {}).get("code") for error in self.errors]
 
 
+def codes(payload: dict) -> list[tuple[str | None, str]]:
+    """A mutation payload's OperationInfo messages as (field, code) pairs."""
+    assert payload["__typename"] == "OperationInfo", payload
+    return [(m["field"], m["code"]) for m in payload["messages"]]
+
+
 class GraphQLClient:
     def __init__(self) -> None:
         self.http = Client()

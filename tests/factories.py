@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from media_graph.models import Album, AlbumPhoto, Photo
 from media_graph.services.photos import photo_publish
+from media_graph.services.tags import photo_set_tags
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)  # "now" of row-made photos: dates never drift
 _unique = itertools.count()
@@ -39,9 +40,10 @@ def photo_row(owner, caption: str = "", *, published: bool = True, published_at=
     )
 
 
-def published_photo(owner, *, publish: bool = True) -> Photo:
-    """A photo row published through the service, so every counter agrees."""
-    photo = photo_row(owner, published=False)
+def published_photo(owner, caption: str = "", *, publish: bool = True) -> Photo:
+    """A photo row with its #tags, published through the service: every counter agrees."""
+    photo = photo_row(owner, caption, published=False)
+    photo_set_tags(photo=photo)
     if publish:
         photo_publish(photo=photo, actor=owner)
     return photo

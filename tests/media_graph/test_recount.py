@@ -1,6 +1,5 @@
 """`manage.py recount`: every denormalised counter checked against its rows, and fixed."""
 
-import itertools
 from io import StringIO
 
 import pytest
@@ -10,33 +9,11 @@ from media_graph.counters import Drift, recount
 from media_graph.models import Like, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.likes import photo_like
-from media_graph.services.photos import photo_publish
-from media_graph.services.tags import photo_set_tags
+from tests.factories import published_photo as make_photo
 from users.follows import user_follow
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-_unique = itertools.count()
-
-
-def make_photo(owner: User, caption: str = "", *, publish: bool = True) -> Photo:
-    """A photo row with its tags; published through the service, which counts it."""
-    n = next(_unique)
-    photo = Photo.objects.create(
-        owner=owner,
-        caption=caption,
-        original=f"originals/recount-{n}.jpg",
-        content_type="image/jpeg",
-        size_bytes=1000 + n,
-        sha256=f"{n:064x}",
-        width=64,
-        height=48,
-    )
-    photo_set_tags(photo=photo)
-    if publish:
-        photo_publish(photo=photo, actor=owner)
-    return photo
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ the real multipart mutation on the local filesystem.
 import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
+from tests.client import codes
 from tests.factories import album_row as make_album
 from tests.factories import gid
 from tests.factories import photo_row as post
@@ -69,11 +70,6 @@ def album_as(gql, album: Album) -> dict:
 
 def stored_order(album: Album) -> list[int]:
     return list(album.entries.order_by("position").values_list("photo_id", flat=True))
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 # --- addPhotosToAlbum ------------------------------------------------------------------

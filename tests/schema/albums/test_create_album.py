@@ -3,6 +3,7 @@
 import pytest
 
 from media_graph.models import Album, AlbumPhoto
+from tests.client import codes
 from tests.factories import gid
 from tests.factories import photo_row as post
 
@@ -37,11 +38,6 @@ query($id: ID!) {
 
 def create(gql, **fields) -> dict:
     return gql.mutate("createAlbum", CREATE, {"input": fields})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def test_an_album_is_private_by_default(gql, login, alice):

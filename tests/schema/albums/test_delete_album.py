@@ -3,6 +3,7 @@
 import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
+from tests.client import codes
 from tests.factories import album_row as make_album
 from tests.factories import gid
 from tests.factories import photo_row as post
@@ -27,11 +28,6 @@ ALBUMS = '{ albums(owner: "alice") { totalCount edges { node { title } } } }'
 
 def delete(gql, album_id: str) -> dict:
     return gql.mutate("deleteAlbum", DELETE, {"input": {"id": album_id}})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def test_the_owner_deletes_an_album_and_its_photos_stay(gql, login, alice):

@@ -3,6 +3,7 @@
 import pytest
 
 from media_graph.models import Album
+from tests.client import codes
 from tests.factories import album_row, gid
 from tests.factories import photo_row as post
 
@@ -31,11 +32,6 @@ query($id: ID!) { album(id: $id) { id title description visibility cover { id } 
 
 def update(gql, album: Album, **fields) -> dict:
     return gql.mutate("updateAlbum", UPDATE, {"input": {"id": gid("Album", album.pk), **fields}})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def unchanged(album: Album) -> tuple:

@@ -40,11 +40,6 @@ def upload(
     return response.data["uploadPhoto"]
 
 
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
-
-
 def mutate_node(gql, name: str, photo_id: str) -> dict:
     success = (
         "... on DeletedNode { id }"

@@ -3,8 +3,9 @@
 import pytest
 
 from media_graph.models import Photo, Tag
+from tests.client import codes
 from tests.images import make_jpeg
-from tests.schema.media.photos import codes, mutate_node, upload
+from tests.schema.media.photos import mutate_node, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

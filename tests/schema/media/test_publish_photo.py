@@ -3,7 +3,8 @@
 import pytest
 
 from media_graph.models import Tag
-from tests.schema.media.photos import codes, mutate_node, upload
+from tests.client import codes
+from tests.schema.media.photos import mutate_node, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

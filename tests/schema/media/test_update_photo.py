@@ -1,7 +1,8 @@
 import pytest
 
 from media_graph.models import Tag
-from tests.schema.media.photos import codes, upload
+from tests.client import codes
+from tests.schema.media.photos import upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from media_graph.models import Photo, Tag
-from tests.client import multipart_operation
+from tests.client import codes, multipart_operation
 from tests.images import (
     MARKER,
     make_gif,
@@ -20,7 +20,7 @@ from tests.images import (
     text_as_jpg,
     truncated_jpeg,
 )
-from tests.schema.media.photos import UPLOAD, codes, upload
+from tests.schema.media.photos import UPLOAD, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

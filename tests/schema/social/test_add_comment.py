@@ -3,7 +3,7 @@
 import pytest
 
 from media_graph.models import Comment, Photo
-from tests.client import GraphQLClient
+from tests.client import GraphQLClient, codes
 from tests.factories import gid
 from tests.factories import published_photo as make_photo
 
@@ -21,11 +21,6 @@ mutation($photoId: ID!, $text: String!) {
 
 def add(gql, photo_id: str, text: str) -> dict:
     return gql.mutate("addComment", ADD, {"photoId": photo_id, "text": text})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def comments_count(photo: Photo) -> int:

@@ -5,6 +5,7 @@ import pytest
 from media_graph.models import Comment, Photo
 from media_graph.services.comments import comment_add
 from media_graph.services.photos import photo_unpublish
+from tests.client import codes
 from tests.factories import gid
 from tests.factories import published_photo as make_photo
 from users.models import User
@@ -23,11 +24,6 @@ mutation($id: ID!) {
 
 def delete(gql, comment_id: str) -> dict:
     return gql.mutate("deleteComment", DELETE, {"id": comment_id})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def comments_count(photo: Photo) -> int:

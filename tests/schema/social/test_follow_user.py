@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.client import GraphQLClient
+from tests.client import GraphQLClient, codes
 from users.models import Follow, User
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,6 @@ def follow(gql, username: str) -> dict:
 
 def unfollow(gql, username: str) -> dict:
     return gql.mutate("unfollowUser", follow_mutation("unfollowUser"), {"username": username})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def counts(*users: User) -> list[tuple[int, int]]:

@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from media_graph.models import Like, Photo
-from tests.client import GraphQLClient
+from tests.client import GraphQLClient, codes
 from tests.factories import gid
 from tests.factories import published_photo as make_photo
 from users.models import User
@@ -30,11 +30,6 @@ def like(gql, photo_id: str) -> dict:
 
 def unlike(gql, photo_id: str) -> dict:
     return gql.mutate("unlikePhoto", like_mutation("unlikePhoto"), {"photoId": photo_id})
-
-
-def codes(payload: dict) -> list[tuple[str | None, str]]:
-    assert payload["__typename"] == "OperationInfo", payload
-    return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
 def likes_count(photo: Photo) -> int:

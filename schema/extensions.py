@@ -1,6 +1,12 @@
-"""Schema extensions: the operation's guards and log line, parser and validation caches,
-the optimizer. Every extension costs each operation a few microseconds of hooks, so the
-guards and the log share one."""
+"""The schema's one extension: what every operation needs besides its resolvers.
+
+Cached parsing and validation, the token, depth and alias limits, the optimizer, and
+one log line. They share one `on_operation` hook because Strawberry builds a context
+manager for each hook of each extension on every operation, and wraps every field in
+a middleware for each `resolve` hook: with Strawberry's ParserCache, ValidationCache
+and DjangoOptimizerExtension beside our own, that set-up cost `{ me { id } }` more
+than executing it (bench/RESULTS.md, "trivial_query").
+"""
 
 import functools
 import logging
@@ -9,30 +15,48 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
 from strawberry_django.optimizer import DjangoOptimizerExtension
+from strawberry_django.optimizer import optimizer as current_optimizer
 
 operation_log = logging.getLogger("schema.operations")
+
+CACHED_DOCUMENTS = 256
+
+# Only a holder of the optimizer's settings, never run as an extension: strawberry-django
+# fields find it through its context variable and optimize their own querysets. Run as
+# an extension it would also wrap every field in a `resolve` middleware, which only
+# matters for plain Strawberry fields returning querysets (this schema has none).
+# Whole rows, not .only(): a field selected twice under aliases with different
+# arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and each row
+# then loaded the deferred column with a query of its own.
+OPTIMIZER = DjangoOptimizerExtension(enable_only_optimization=False)
 
 
 @functools.cache
 def _guard_rules() -> tuple:
     # Built once: the validation cache is keyed on the rule classes, and each limiter
-    # instance makes new ones, so a limiter per request would never hit the cache.
+    # instance makes new ones, so rules built per request would never hit the cache.
     return (
         *QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
     )
 
 
-class OperationGuards(SchemaExtension):
-    """Token, depth and alias limits, and one log line per operation.
+@functools.lru_cache(maxsize=CACHED_DOCUMENTS)
+def _parsed(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+@functools.lru_cache(maxsize=CACHED_DOCUMENTS)
+def _validated(schema: GraphQLSchema, document: DocumentNode, rules: tuple) -> list:
+    return validate_document(schema, document, rules)
+
+
+class OperationExtension(SchemaExtension):
+    """Parse and validate through caches, apply the limits, optimize, log one line.
 
     The line holds the operation's name, type, duration, SQL count and status, so an
     operator can find slow operations.
@@ -40,9 +64,18 @@ class OperationGuards(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        # What strawberry's MaxTokensLimiter and AddValidationRules do, in one hook.
         context.parse_options["max_tokens"] = settings.GRAPHQL_MAX_TOKENS
         context.validation_rules = (*context.validation_rules, *_guard_rules())
+        if context.query is not None:
+            try:
+                context.graphql_document = _parsed(context.query, settings.GRAPHQL_MAX_TOKENS)
+            except GraphQLError:
+                pass  # Strawberry parses it again and answers the syntax error itself
+            else:
+                # Strawberry skips its own validation when errors are already known.
+                context.pre_execution_errors = _validated(
+                    context.schema._schema, context.graphql_document, context.validation_rules
+                )
         queries = 0
 
         def count(execute, sql, params, many, execute_context):
@@ -51,8 +84,12 @@ class OperationGuards(SchemaExtension):
             return execute(sql, params, many, execute_context)
 
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
-            yield
+        optimizer_token = current_optimizer.set(OPTIMIZER)
+        try:
+            with connection.execute_wrapper(count):
+                yield
+        finally:
+            current_optimizer.reset(optimizer_token)
         if operation_log.isEnabledFor(logging.INFO):
             self._log(time.perf_counter() - started, queries)
 
@@ -76,12 +113,4 @@ class OperationGuards(SchemaExtension):
 
 
 def schema_extensions() -> list:
-    return [
-        OperationGuards,
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        # Whole rows, not .only(): a field selected twice under aliases with different
-        # arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and
-        # each row then loaded the deferred column with a query of its own.
-        lambda: DjangoOptimizerExtension(enable_only_optimization=False),
-    ]
+    return [OperationExtension]

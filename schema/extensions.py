@@ -18,8 +18,9 @@ from django.db import connection
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
-from strawberry_django.optimizer import DjangoOptimizerExtension
 from strawberry_django.optimizer import optimizer as current_optimizer
+
+from schema.optimizer import Optimizer
 
 operation_log = logging.getLogger("schema.operations")
 
@@ -32,7 +33,7 @@ CACHED_DOCUMENTS = 256
 # Whole rows, not .only(): a field selected twice under aliases with different
 # arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and each row
 # then loaded the deferred column with a query of its own.
-OPTIMIZER = DjangoOptimizerExtension(enable_only_optimization=False)
+OPTIMIZER = Optimizer(enable_only_optimization=False)
 
 
 @functools.cache

@@ -72,9 +72,7 @@ class TagQuerySet(models.QuerySet):
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "CommentQuerySet":
         """Comments on photos the viewer may see, by active authors."""
-        from media_graph.models import Photo
-
-        return self.filter(photo__in=Photo.objects.visible_to(viewer), author__is_active=True)
+        return self.filter(photo_is_visible(viewer), author__is_active=True)
 
     def oldest_first(self) -> "CommentQuerySet":
         return self.order_by("created_at", "id")
@@ -92,6 +90,18 @@ class AlbumQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
 
+def photo_is_visible(viewer, photo_field: str = "photo_id") -> models.Expression:
+    """Condition on rows that point at a photo: the viewer may see that photo.
+
+    An EXISTS per row rather than `photo__in` the visible photos: SQLite builds that
+    whole list first (35 ms at 20,000 photos, for one page of comments). PostgreSQL
+    plans both as the same semi-join.
+    """
+    from media_graph.models import Photo
+
+    return models.Exists(Photo.objects.visible_to(viewer).filter(pk=models.OuterRef(photo_field)))
+
+
 def viewer_has_liked(viewer) -> models.Expression:
     """Annotation on photos: the viewer likes it (False for anonymous viewers)."""
     from media_graph.models import Like
@@ -102,27 +112,23 @@ def viewer_has_liked(viewer) -> models.Expression:
 
 def album_photos_count(viewer) -> models.Expression:
     """Annotation on albums: how many of its photos the viewer may see."""
-    from media_graph.models import AlbumPhoto, Photo
+    from media_graph.models import AlbumPhoto
 
-    entries = AlbumPhoto.objects.filter(
-        album=models.OuterRef("pk"), photo__in=Photo.objects.visible_to(viewer)
-    )
+    entries = AlbumPhoto.objects.filter(photo_is_visible(viewer), album=models.OuterRef("pk"))
     counted = entries.order_by().values("album").annotate(n=models.Count("pk")).values("n")
     return Coalesce(models.Subquery(counted[:1]), 0)
 
 
 def album_cover_visible(viewer) -> models.Expression:
     """Annotation on albums: its explicit cover is a photo the viewer may see."""
-    from media_graph.models import Photo
-
-    return models.Exists(Photo.objects.visible_to(viewer).filter(pk=models.OuterRef("cover_id")))
+    return photo_is_visible(viewer, "cover_id")
 
 
 def first_visible_entries(viewer) -> models.QuerySet:
     """Each album's first entry (album order) whose photo the viewer may see."""
-    from media_graph.models import AlbumPhoto, Photo
+    from media_graph.models import AlbumPhoto
 
-    ranked = AlbumPhoto.objects.filter(photo__in=Photo.objects.visible_to(viewer)).annotate(
+    ranked = AlbumPhoto.objects.filter(photo_is_visible(viewer)).annotate(
         rank=models.Window(
             RowNumber(),
             partition_by=models.F("album_id"),

@@ -49,8 +49,8 @@ schema: install-dev
 # Re-resolve the pins (needs network access to PyPI).
 lock: install-dev
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-header --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-header --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 # Benchmarks (not in `make test`; see bench/RESULTS.md). Builds the data set when it is
 # missing (PostgreSQL database photo_bench when DATABASE_URL names a server, else

@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from fractions import Fraction
 
 from PIL import Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
+
+from media_graph.demo.images import exif_degrees, exif_rational
 
 MARKER = (255, 0, 0)
 
@@ -31,19 +32,6 @@ def picture(width: int, height: int, *, noise: bool = False) -> Image.Image:
     side = max(1, min(width, height) // 5)
     draw.rectangle((0, 0, side - 1, side - 1), fill=MARKER)
     return img
-
-
-def _rational(value: float) -> IFDRational:
-    fraction = Fraction(value).limit_denominator(10_000)
-    return IFDRational(fraction.numerator, fraction.denominator)
-
-
-def _dms(degrees: float) -> tuple[IFDRational, IFDRational, IFDRational]:
-    degrees = abs(degrees)
-    whole = int(degrees)
-    minutes = int((degrees - whole) * 60)
-    seconds = round((degrees - whole - minutes / 60) * 3600, 2)
-    return IFDRational(whole), IFDRational(minutes), IFDRational(round(seconds * 100), 100)
 
 
 def make_exif(
@@ -73,20 +61,20 @@ def make_exif(
     if exposure is not None:
         sub[0x829A] = IFDRational(*exposure)
     if f_number is not None:
-        sub[0x829D] = _rational(f_number)
+        sub[0x829D] = exif_rational(f_number)
     if iso is not None:
         sub[0x8827] = iso
     if focal_length is not None:
-        sub[0x920A] = _rational(focal_length)
+        sub[0x920A] = exif_rational(focal_length)
     if lens is not None:
         sub[0xA434] = lens
     if gps is not None:
         latitude, longitude = gps
         info = exif.get_ifd(0x8825)  # GPS IFD
-        info[1], info[2] = ("S" if latitude < 0 else "N"), _dms(latitude)
-        info[3], info[4] = ("W" if longitude < 0 else "E"), _dms(longitude)
+        info[1], info[2] = ("S" if latitude < 0 else "N"), exif_degrees(latitude)
+        info[3], info[4] = ("W" if longitude < 0 else "E"), exif_degrees(longitude)
         if altitude is not None:
-            info[5], info[6] = (1 if altitude < 0 else 0), _rational(abs(altitude))
+            info[5], info[6] = (1 if altitude < 0 else 0), exif_rational(abs(altitude))
     return exif
 
 

@@ -186,12 +186,14 @@ def draw(spec: DemoImage) -> Image.Image:
     return img
 
 
-def _rational(value: float) -> IFDRational:
+def exif_rational(value: float) -> IFDRational:
+    """An EXIF RATIONAL for `value` (tests/images.py writes its EXIF with these too)."""
     fraction = Fraction(value).limit_denominator(10_000)
     return IFDRational(fraction.numerator, fraction.denominator)
 
 
-def _degrees_minutes_seconds(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
+def exif_degrees(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
+    """A GPS coordinate as EXIF wants it: degrees, minutes, seconds to the hundredth."""
     value = abs(value)
     degrees = int(value)
     minutes = int((value - degrees) * 60)
@@ -210,18 +212,18 @@ def exif_for(spec: DemoImage) -> Image.Exif:
     if spec.offset:
         sub[_OFFSET_TIME_ORIGINAL] = spec.offset
     sub[_EXPOSURE_TIME] = IFDRational(*spec.exposure)
-    sub[_F_NUMBER] = _rational(spec.f_number)
+    sub[_F_NUMBER] = exif_rational(spec.f_number)
     sub[_ISO] = spec.iso
-    sub[_FOCAL_LENGTH] = _rational(spec.focal_length)
+    sub[_FOCAL_LENGTH] = exif_rational(spec.focal_length)
     if spec.camera.lens:
         sub[_LENS_MODEL] = spec.camera.lens
     if spec.gps is not None:
         latitude, longitude = spec.gps
         gps = exif.get_ifd(_GPS_IFD)
-        gps[1], gps[2] = ("S" if latitude < 0 else "N"), _degrees_minutes_seconds(latitude)
-        gps[3], gps[4] = ("W" if longitude < 0 else "E"), _degrees_minutes_seconds(longitude)
+        gps[1], gps[2] = ("S" if latitude < 0 else "N"), exif_degrees(latitude)
+        gps[3], gps[4] = ("W" if longitude < 0 else "E"), exif_degrees(longitude)
         if spec.altitude is not None:
-            gps[5], gps[6] = (1 if spec.altitude < 0 else 0), _rational(abs(spec.altitude))
+            gps[5], gps[6] = (1 if spec.altitude < 0 else 0), exif_rational(abs(spec.altitude))
     return exif
 
 

@@ -65,11 +65,12 @@ class OperationExtension(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        context.parse_options["max_tokens"] = settings.GRAPHQL_MAX_TOKENS
+        max_tokens = settings.GRAPHQL_MAX_TOKENS
+        context.parse_options["max_tokens"] = max_tokens
         context.validation_rules = (*context.validation_rules, *_guard_rules())
         if context.query is not None:
             try:
-                context.graphql_document = _parsed(context.query, settings.GRAPHQL_MAX_TOKENS)
+                context.graphql_document = _parsed(context.query, max_tokens)
             except GraphQLError:
                 pass  # Strawberry parses it again and answers the syntax error itself
             else:

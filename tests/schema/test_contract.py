@@ -19,7 +19,71 @@ CONTRACT = Path(settings.BASE_DIR).parent / "shared" / "api-contract.graphql"
 
 # What the contract names that is not built yet, each entry removed by the issue that
 # builds it. An entry that is built already fails the test, so this list only shrinks.
-PENDING: set[str] = set()
+PENDING: set[str] = {
+    # media work off the request path (the task-queue issue)
+    "ProcessingStatus",
+    "Photo.processingStatus",
+    # direct uploads
+    "CreatePhotoUploadInput",
+    "UploadTarget",
+    "FinalizePhotoUploadInput",
+    "UploadTargetPayload",
+    "Mutation.createPhotoUpload",
+    "Mutation.finalizePhotoUpload",
+    # images that clients can cache and choose
+    "ImageFormat",
+    "Image.format",
+    "Photo.image",
+    "Photo.srcSet",
+    "Photo.blurhash",
+    "Photo.dominantColor",
+    # Apollo apps and CI jobs: access tokens
+    "AccessTokenScope",
+    "AccessToken",
+    "AccessTokenEdge",
+    "AccessTokenConnection",
+    "NewAccessToken",
+    "CreateAccessTokenInput",
+    "NewAccessTokenPayload",
+    "Query.accessTokens",
+    "Mutation.createAccessToken",
+    "Mutation.revokeAccessToken",
+    # favorites, shared albums, scheduling, notifications, account deletion
+    "Photo.viewerHasFavorited",
+    "Query.favorites",
+    "Mutation.favoritePhoto",
+    "Mutation.unfavoritePhoto",
+    "AlbumRole",
+    "AlbumMember",
+    "AlbumMemberInput",
+    "RemoveAlbumMemberInput",
+    "Album.viewerRole",
+    "Album.members",
+    "Mutation.addAlbumMember",
+    "Mutation.removeAlbumMember",
+    "PhotoStatus.SCHEDULED",
+    "SchedulePhotoInput",
+    "Mutation.schedulePhoto",
+    "NotificationKind",
+    "Notification",
+    "NotificationEdge",
+    "NotificationConnection",
+    "MarkNotificationsReadInput",
+    "User.unreadNotificationsCount",
+    "User.emailNotifications",
+    "UpdateProfileInput.emailNotifications",
+    "Query.notifications",
+    "Mutation.markNotificationsRead",
+    "DeleteAccountInput",
+    "Mutation.deleteAccount",
+    # video
+    "MediaKind",
+    "Video",
+    "Float",
+    "Photo.kind",
+    "Photo.durationSeconds",
+    "Photo.video",
+}
 
 
 def contract_items():
@@ -39,7 +103,11 @@ def drift(name, expected, actual) -> list[str]:
         return [f"{name}: is a {type(actual).__name__}, not a {type(expected).__name__}"]
     problems = []
     if isinstance(expected, GraphQLEnumType):
-        problems += [f"{name}.{v}: missing" for v in expected.values if v not in actual.values]
+        problems += [
+            f"{name}.{v}: missing"
+            for v in expected.values
+            if v not in actual.values and f"{name}.{v}" not in PENDING
+        ]
     if isinstance(expected, GraphQLUnionType):
         want = {t.name for t in expected.types}
         have = {t.name for t in actual.types}
@@ -77,8 +145,9 @@ def test_pending_list_names_only_what_is_still_missing():
     served = build_schema(schema.as_str())
     built = set()
     for entry in PENDING:
-        type_name, _, field = entry.partition(".")
+        type_name, _, member = entry.partition(".")
         found = served.type_map.get(type_name)
-        if found is not None and (not field or field in getattr(found, "fields", {})):
+        members = getattr(found, "fields", None) or getattr(found, "values", {})
+        if found is not None and (not member or member in members):
             built.add(entry)
     assert built == set(), "built now: remove from PENDING"

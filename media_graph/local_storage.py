@@ -22,6 +22,16 @@ def _signer() -> signing.TimestampSigner:
 
 
 class SignedFileSystemStorage(FileSystemStorage):
+    """Signed URLs; a save overwrites whatever is under its name, as the S3 storage does.
+
+    Keys are server-chosen (uuid originals, thumbnail names derived from them), so the
+    name a caller asks for is the name it gets: no probing for a free alternative, and
+    a file left behind by a failed write is replaced, not worked around.
+    """
+
+    def __init__(self, *args, allow_overwrite: bool = True, **kwargs):
+        super().__init__(*args, allow_overwrite=allow_overwrite, **kwargs)
+
     def url(self, name):
         # sign() answers "<name>:<timestamp>:<signature>"; the URL carries what follows name.
         signature = _signer().sign(name)[len(name) + 1 :]

@@ -33,13 +33,16 @@ def render(source, *, relative_name: str, decoded=None) -> dict[str, dict]:
     `decoded` is the (full size, image) the upload's validation already decoded
     (imaging.probe(keep_for=largest_box())): then the source is not decoded again.
 
-    Raises on failure, after deleting whatever it had stored: easy-thumbnails would
-    otherwise leave half a set behind.
+    Raises on failure, after deleting whatever it had stored and the name whose write
+    was in flight (a write that timed out may still have landed): a failed set leaves no
+    object behind. Names are derived from `relative_name`, so a retry writes the same
+    names again, over anything an earlier failure left there.
     """
     thumbnailer = get_thumbnailer(source, relative_name=relative_name)
     if decoded is not None:
         setattr(thumbnailer, DECODED, decoded)
     made: dict[str, dict] = {}
+    writing = None
     try:
         for size in SIZES:
             source.seek(0)
@@ -50,14 +53,17 @@ def render(source, *, relative_name: str, decoded=None) -> dict[str, dict]:
                 # resizing 1280 px to 640 costs a fraction of 2000 px to 640 (the source
                 # generator still checks that it is big enough).
                 setattr(thumbnailer, DECODED, (kept[0], thumbnail.image))
+            writing = thumbnail.name
             storage.save(thumbnail.name, ContentFile(thumbnail.file.read()))
             made[size] = {
                 "name": thumbnail.name,
                 "width": thumbnail.image.width,
                 "height": thumbnail.image.height,
             }
+            writing = None
     except BaseException:
-        storage.delete(entry["name"] for entry in made.values())
+        # One call (one deadline) for the lot.
+        storage.delete([*(entry["name"] for entry in made.values()), writing])
         raise
     return made
 

@@ -1,4 +1,7 @@
-"""/healthz: 200 when the database and the media storage answer, 503 otherwise."""
+"""/healthz: 200 when the database and the media storage answer, 503 otherwise.
+
+A storage that hangs counts as not answering once its deadline passes.
+"""
 
 import logging
 
@@ -17,6 +20,8 @@ def _database() -> None:
 
 def _storage() -> None:
     # A HEAD of a key that need not exist: proves the bucket answers and the keys work.
+    # One call with the S3 client's deadline (settings), so a hung storage answers 503
+    # within seconds instead of holding a worker thread.
     default_storage.exists("healthz/probe")
 
 

@@ -4,10 +4,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_bool, env_int, env_list, env_str
+from project.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -117,15 +118,27 @@ AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 # How long a signed media URL works (S3's querystring expiry, and local media's twin).
 MEDIA_URL_MAX_AGE = env_int("AWS_QUERYSTRING_EXPIRE", 3600)
 USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
-# Short timeouts and few retries: a storage outage must answer storage_unavailable
-# within seconds, not hang a worker.
+# Every storage call has a deadline: a connect and a read timeout (the read one also
+# bounds each blocked send) and at most one retry ("standard" mode counts the first
+# attempt: 2 attempts = 1 retry, after a jittered backoff under 0.05 s). An S3 that
+# accepts connections and never answers fails a call in 2 x 2.5 s, a PUT in 2 x 3.5 s
+# (botocore first waits 1 s for a "100 Continue"); one that drops connections in 2 x 2 s.
+# So storage_unavailable comes within ~7 s, and a worker thread is never held longer.
+AWS_S3_CONNECT_TIMEOUT = env_float("AWS_S3_CONNECT_TIMEOUT", 2.0)
+AWS_S3_READ_TIMEOUT = env_float("AWS_S3_READ_TIMEOUT", 2.5)
+if AWS_S3_CONNECT_TIMEOUT <= 0 or AWS_S3_READ_TIMEOUT <= 0:
+    raise ImproperlyConfigured("AWS_S3_CONNECT_TIMEOUT and AWS_S3_READ_TIMEOUT must be > 0")
 AWS_S3_CLIENT_CONFIG = BotoConfig(
-    connect_timeout=2,
-    read_timeout=10,
-    retries={"max_attempts": 2, "mode": "standard"},
+    connect_timeout=AWS_S3_CONNECT_TIMEOUT,
+    read_timeout=AWS_S3_READ_TIMEOUT,
+    retries={"total_max_attempts": 2, "mode": "standard"},
     signature_version="s3v4",
     s3={"addressing_style": "path"},
 )
+# A save is one PutObject (streamed from the upload's file): below S3's 5 GiB single-PUT
+# limit, no multipart upload, whose create/parts/complete (and abort on failure) would be
+# several calls, each with its own deadline.
+AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_threshold=5 * 1024**3)
 AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL")
 if USE_S3:
     _default_storage = {
@@ -144,8 +157,12 @@ if USE_S3:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": MEDIA_URL_MAX_AGE,
-            "file_overwrite": False,
+            # Keys are server-chosen (uuid originals, thumbnail names derived from them),
+            # so a save overwrites: no HEAD before each PUT, and a repair overwrites an
+            # orphan left under a thumbnail's name instead of failing on it.
+            "file_overwrite": True,
             "client_config": AWS_S3_CLIENT_CONFIG,
+            "transfer_config": AWS_S3_TRANSFER_CONFIG,
         },
     }
     if AWS_S3_PUBLIC_ENDPOINT_URL:
@@ -153,6 +170,7 @@ if USE_S3:
 else:
     _default_storage = {
         "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
+        # Overwrites like the S3 storage above (allow_overwrite=True is its default).
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }
 STORAGES = {

@@ -94,13 +94,18 @@ class MediaStore:
 
 
 def use_s3(settings, server) -> None:
+    """Point the default storage at `server`, configured as project/settings.py does."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
                 **server.django_storage_options(),
+                # As in settings: saves overwrite (no HEAD before a PUT), one PUT per
+                # save, and the deadline of every call.
+                "file_overwrite": True,
                 "client_config": settings.AWS_S3_CLIENT_CONFIG,
+                "transfer_config": settings.AWS_S3_TRANSFER_CONFIG,
             },
         },
     }
@@ -122,6 +127,7 @@ def media(request, settings, tmp_path) -> MediaStore:
         **settings.STORAGES,
         "default": {
             "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
+            # It overwrites, as in settings (allow_overwrite defaults to True there).
             "OPTIONS": {"location": settings.MEDIA_ROOT, "base_url": "/media/"},
         },
     }

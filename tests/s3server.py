@@ -54,6 +54,11 @@ What probing rclone v1.75 (``serve s3``, still marked experimental) showed:
   "restart keeps the data" are exact, and nothing is written outside ``root``.
 * Startup to a bucket that answers takes ~0.1-0.3 s; SIGTERM stops it within
   milliseconds, after which a client fails with EndpointConnectionError at once.
+* A *frozen* server (:meth:`RcloneS3Server.freeze`, SIGSTOP) is a hung S3: the kernel
+  still accepts connections into the listen backlog and takes the request bytes, and
+  no answer ever comes, so a client waits for its read timeout. Requests that timed
+  out are still served after :meth:`RcloneS3Server.thaw` (SIGCONT): a PUT the client
+  gave up on can land afterwards, as it can on a real S3.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -185,6 +191,7 @@ class RcloneS3Server:
         # session (its model loader caches) and the default client.
         self._session = _isolated_boto3_session()
         self._default_client: BaseClient | None = None
+        self._frozen = False
         #: Seconds the last successful start() took until the bucket answered.
         self.last_startup_seconds: float | None = None
 
@@ -371,6 +378,8 @@ class RcloneS3Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def _terminate(self) -> None:
+        # A stopped process keeps SIGTERM pending: thaw it so it can act on it.
+        self.thaw()
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -386,6 +395,43 @@ class RcloneS3Server:
         """Stop the server (SIGTERM, then SIGKILL after ``stop_timeout``). Idempotent."""
         self._terminate()
         atexit.unregister(self.stop)
+
+    # -- a hung server -------------------------------------------------------------------
+
+    @property
+    def is_frozen(self) -> bool:
+        return self._frozen
+
+    def freeze(self) -> None:
+        """Suspend the server (SIGSTOP): connections are accepted, nothing is answered.
+
+        Always :meth:`thaw` again (or use :meth:`frozen`, which does); :meth:`stop`
+        thaws first too, and so does the interpreter's exit.
+        """
+        if not self.running:
+            raise RuntimeError("cannot freeze a server that is not running")
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGSTOP)
+        self._frozen = True
+        atexit.register(self.thaw)
+
+    def thaw(self) -> None:
+        """Resume a frozen server (SIGCONT). Idempotent."""
+        proc = self._proc
+        if self._frozen and proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGCONT)
+        self._frozen = False
+        atexit.unregister(self.thaw)
+
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[RcloneS3Server]:
+        """``with server.frozen():`` the server hangs inside, and answers again after,
+        whatever happens inside."""
+        self.freeze()
+        try:
+            yield self
+        finally:
+            self.thaw()
 
     def restart(self) -> RcloneS3Server:
         """Stop and start again on the same port; the folder (and so the data) persists."""

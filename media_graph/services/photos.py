@@ -101,6 +101,10 @@ def photo_upload(
     )
     photo.full_clean(exclude=["original", "owner", "tags"], validate_constraints=False)
 
+    # On an outage this raises storage_unavailable within one deadline, before any row
+    # is written. A PUT that timed out may still land: storage.save logs its key at
+    # WARNING for an operator (and a later sweep of unreferenced objects). Deleting it
+    # here would spend a second deadline on a storage that is not answering.
     photo.original.name = storage.save(original_key(info.extension), file)
     try:
         with transaction.atomic():
@@ -129,7 +133,9 @@ def photo_make_thumbnails(*, photo: Photo, source=None, decoded=None) -> bool:
     """Make the photo's thumbnails; False (and logged) when it could not, to retry later.
 
     `source` is the upload itself when it is still open, which spares a download. A
-    photo that has thumbnails already gets a fresh set under the same names.
+    photo that has thumbnails already gets a fresh set under the same names. The names
+    are derived from the original's, and saves overwrite: an object left under one of
+    them by an earlier failure (a write that timed out, then landed) is replaced.
     """
     if photo.thumbnails:
         storage.delete(entry["name"] for entry in photo.thumbnails.values())
@@ -211,7 +217,11 @@ def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
 
 
 def photo_delete(*, photo: Photo, actor: User) -> int:
-    """Delete the row; the original and every thumbnail leave storage after the commit."""
+    """Delete the row; the original and every thumbnail leave storage after the commit.
+
+    The objects go in one storage call (one deadline when storage hangs); a failure is
+    logged with their keys, never raised: the row is gone either way.
+    """
     _check_owner(photo, actor)
     pk = photo.pk
     with transaction.atomic():

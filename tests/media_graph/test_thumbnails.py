@@ -103,3 +103,116 @@ def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypa
         "medium": (480, 640),
         "small": (320, 320),
     }
+
+
+# --- real faults: a storage that hangs mid-set, and what it leaves behind ---------------
+
+
+@pytest.fixture
+def private_s3(tmp_path, settings):
+    """An S3 server of this test's own, as the app's storage: safe to freeze."""
+    from tests.conftest import use_s3
+    from tests.s3server import RcloneS3Server
+
+    with RcloneS3Server(tmp_path / "s3") as server:
+        use_s3(settings, server)
+        yield server
+
+
+def _key(request) -> str:
+    """The object key of a path-style S3 request: /<bucket>/<key>?..."""
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(request.url).path).split("/", 2)[2]
+
+
+def test_a_set_whose_write_hangs_midway_leaves_no_object(
+    gql, alice, login, private_s3, settings, caplog
+):
+    import time
+
+    from botocore.config import Config
+    from django.core.files.storage import default_storage
+
+    from tests.conftest import use_s3
+
+    # A short deadline and no retry keep this test fast, and make the one write that
+    # times out one request the server still holds (a retry would be a second one).
+    settings.AWS_S3_CLIENT_CONFIG = settings.AWS_S3_CLIENT_CONFIG.merge(
+        Config(connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 1})
+    )
+    use_s3(settings, private_s3)
+    server = private_s3
+    seen: dict[str, object] = {"thumbnails": 0, "in_flight": None, "landed": False}
+
+    def hang_before_the_second_thumbnail(request, **kwargs):
+        key = _key(request)
+        if key.startswith("thumbnails/"):
+            seen["thumbnails"] += 1
+            if seen["thumbnails"] == 2:
+                seen["in_flight"] = key
+                server.freeze()  # the request goes out to a server that never answers
+
+    def thaw_before_the_cleanup(request, **kwargs):
+        # The server comes back for the cleanup, and first serves the PUT the client
+        # gave up on: the in-flight name now holds an object, which the cleanup must
+        # delete too. Wait for it to land so the order is the worst one, every run.
+        server.thaw()
+        landed = server.root / server.bucket / seen["in_flight"]
+        deadline = time.monotonic() + 5
+        while not landed.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen["landed"] = landed.exists()
+
+    login(alice)
+    events = default_storage.connection.meta.client.meta.events
+    events.register("before-send.s3.PutObject", hang_before_the_second_thumbnail)
+    events.register("before-send.s3.DeleteObjects", thaw_before_the_cleanup)
+    try:
+        photo = upload(gql, make_jpeg(900, 700))
+    finally:
+        server.thaw()
+        events.unregister("before-send.s3.PutObject", hang_before_the_second_thumbnail)
+        events.unregister("before-send.s3.DeleteObjects", thaw_before_the_cleanup)
+
+    assert photo["__typename"] == "Photo" and photo["medium"] is None
+    assert seen["in_flight"] and seen["landed"], seen
+    assert server.list_keys("thumbnails/") == []
+    assert Photo.objects.get().thumbnails == {}
+    assert "make_thumbnails" in caplog.text
+
+    out = io.StringIO()
+    call_command("make_thumbnails", stdout=out)
+    assert "made thumbnails for 1 photo(s), 0 failed" in out.getvalue()
+    assert len(server.list_keys("thumbnails/")) == 3
+
+
+def test_the_repair_command_overwrites_an_orphan_left_under_a_thumbnail_name(
+    gql, alice, login, media
+):
+    from django.core.files.storage import default_storage
+
+    login(alice)
+    upload(gql, make_jpeg(900, 600))
+    photo = Photo.objects.get()
+    names = {size: entry["name"] for size, entry in photo.thumbnails.items()}
+    before = media.list_keys()
+    # The row forgets its set, as when a write timed out and landed after the cleanup:
+    # every thumbnail name now holds an object no row refers to, one of them junk.
+    Photo.objects.filter(pk=photo.pk).update(thumbnails={})
+    junk = b"not the thumbnail"
+    if media.kind == "s3":
+        server = media.s3_server
+        server.client().put_object(Bucket=server.bucket, Key=names["medium"], Body=junk)
+    else:
+        (media.root / names["medium"]).write_bytes(junk)
+
+    out = io.StringIO()
+    call_command("make_thumbnails", stdout=out)
+    assert "made thumbnails for 1 photo(s), 0 failed" in out.getvalue()
+
+    made = Photo.objects.get().thumbnails
+    assert {size: entry["name"] for size, entry in made.items()} == names
+    assert media.list_keys() == before  # the same names, no renamed copies beside them
+    with default_storage.open(names["medium"]) as stored:
+        assert Image.open(stored).size == (640, 427)

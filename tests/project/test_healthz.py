@@ -1,4 +1,9 @@
+import time
+
 from django.db import connection
+
+from tests.conftest import use_s3
+from tests.s3server import RcloneS3Server
 
 
 def test_healthz_answers_200_when_database_and_storage_answer(client, db):
@@ -17,3 +22,16 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_healthz_answers_503_within_the_deadline_when_storage_hangs(client, db, settings, tmp_path):
+    with RcloneS3Server(tmp_path / "s3") as server:
+        use_s3(settings, server)
+        assert client.get("/healthz").status_code == 200
+        with server.frozen():
+            started = time.monotonic()
+            response = client.get("/healthz")
+            elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "storage": "unavailable"}
+    assert elapsed < 10, f"took {elapsed:.1f}s"

@@ -1,3 +1,10 @@
+"""Repair: make the thumbnails a storage outage left out.
+
+Thumbnail names are derived from the original's and saves overwrite, so an object
+found under one of them (a write that timed out and still landed) is replaced; a
+photo never fails here for ever because of what an earlier failure left behind.
+"""
+
 from django.core.management.base import BaseCommand
 
 from media_graph.models import Photo
@@ -7,7 +14,8 @@ from media_graph.services.photos import photo_make_thumbnails
 class Command(BaseCommand):
     help = (
         "Make the thumbnails of photos that have none (their generation failed, e.g. "
-        "during a storage outage). --all remakes every photo's set."
+        "during a storage outage), overwriting any object left under their names. "
+        "--all remakes every photo's set."
     )
 
     def add_arguments(self, parser):

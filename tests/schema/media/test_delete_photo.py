@@ -1,10 +1,14 @@
 """deletePhoto removes the row, then the original and every thumbnail from storage."""
 
+import logging
+import time
+
 import pytest
 
 from media_graph.models import Photo, Tag
 from tests.client import codes
 from tests.images import make_jpeg
+from tests.s3server import RcloneS3Server
 from tests.schema.media.photos import mutate_node, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,3 +56,37 @@ def test_others_cannot_delete(gql, alice, bob, login, media):
     login(bob)
     assert codes(mutate_node(gql, "deletePhoto", photo["id"])) == [(None, "permission_denied")]
     assert len(media.list_keys()) == 4
+
+
+@pytest.fixture
+def private_s3(tmp_path, settings):
+    """An S3 server of this test's own, as the app's storage: safe to freeze."""
+    from tests.conftest import use_s3
+
+    with RcloneS3Server(tmp_path / "s3") as server:
+        use_s3(settings, server)
+        yield server
+
+
+def test_a_hung_storage_answers_delete_within_the_deadline(gql, alice, login, private_s3, caplog):
+    login(alice)
+    photo = upload(gql, caption="#sky", publish=True)
+    keys = private_s3.list_keys()
+    assert len(keys) == 4
+    with private_s3.frozen():
+        started = time.monotonic()
+        payload = mutate_node(gql, "deletePhoto", photo["id"])
+        elapsed = time.monotonic() - started
+    assert payload == {"__typename": "DeletedNode", "id": photo["id"]}
+    assert elapsed < 10, f"took {elapsed:.1f}s"
+    assert Photo.objects.count() == 0
+    alice.refresh_from_db()
+    assert alice.photos_count == 0
+    # One call for all four objects, so one failure, logged with every key.
+    logged = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "media_graph.storage" and record.levelno >= logging.ERROR
+    ]
+    assert len(logged) == 1 and logged[0].startswith("could not delete")
+    assert all(key in logged[0] for key in keys)

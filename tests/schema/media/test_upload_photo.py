@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import logging
 import time
 import urllib.request
 
@@ -20,6 +21,7 @@ from tests.images import (
     text_as_jpg,
     truncated_jpeg,
 )
+from tests.s3server import RcloneS3Server
 from tests.schema.media.photos import UPLOAD, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -221,6 +223,44 @@ def test_storage_outage_answers_storage_unavailable_fast_and_writes_nothing(
     assert Photo.objects.count() == 0
     # Storage is back: the same upload works.
     assert upload(gql, make_jpeg(400, 300))["__typename"] == "Photo"
+
+
+@pytest.fixture
+def private_s3(tmp_path, settings):
+    """An S3 server of this test's own, as the app's storage: safe to freeze."""
+    from tests.conftest import use_s3
+
+    with RcloneS3Server(tmp_path / "s3") as server:
+        use_s3(settings, server)
+        yield server
+
+
+def test_a_hung_storage_answers_storage_unavailable_within_the_deadline(
+    gql, alice, login, private_s3, caplog
+):
+    login(alice)
+    content = make_jpeg(400, 300)
+    with private_s3.frozen():
+        started = time.monotonic()
+        payload = upload(gql, content)
+        elapsed = time.monotonic() - started
+    assert codes(payload) == [(None, "storage_unavailable")]
+    assert elapsed < 10, f"took {elapsed:.1f}s"
+    assert Photo.objects.count() == 0
+    # The PUT that timed out may still land (the server serves it once it is back):
+    # its key is in the log, at WARNING, for an operator to find.
+    warned = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "media_graph.storage" and record.levelno == logging.WARNING
+    ]
+    assert len(warned) == 1 and "storage write of originals/" in warned[0]
+    orphan = warned[0].split()[3]
+
+    photo = upload(gql, content)  # storage is back: the same upload works
+    assert photo["__typename"] == "Photo"
+    stored = Photo.objects.get().original.name
+    assert set(private_s3.list_keys("originals/")) - {stored} <= {orphan}
 
 
 def test_apollo_style_request_with_the_file_variable_in_a_list_slot(gql, alice, login, media):

@@ -212,6 +212,15 @@ CACHES = {
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 30)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# Past LOGIN_FAILURE_LIMIT failures for a username, each attempt waits BASE * 2**k
+# seconds after the last failure (k: failures past the limit), at most MAX.
+LOGIN_BACKOFF_BASE_SECONDS = env_int("LOGIN_BACKOFF_BASE_SECONDS", 1)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 5 * 60)
+# Reverse proxies in front of the app that append to X-Forwarded-For; the client address
+# is the entry the outermost one wrote. 0: REMOTE_ADDR, and the header is never read.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from strawberry.django.context import StrawberryDjangoContext
 
 from schema.errors import AuthenticationRequired, Unauthenticated
+from users import throttle
 from users.tokens import authenticate_header
 
 
@@ -30,7 +31,8 @@ def viewer_of(info: strawberry.Info):
 
 
 def client_address(info: strawberry.Info) -> str:
-    return info.context.request.META.get("REMOTE_ADDR", "")
+    """The client's address, behind TRUSTED_PROXY_COUNT proxies (see users.throttle)."""
+    return throttle.client_address(info.context.request)
 
 
 def _why_anonymous(info: strawberry.Info) -> str:

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -63,3 +65,25 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"
+
+
+class RefreshTokenFamily(models.Model):
+    """Which login a refresh token descends from: its family.
+
+    Every `tokenAuth` starts a family; each rotation hands the family on to the new
+    token. django-graphql-jwt's table has no room for it, so this row sits beside each
+    token (the model is named by its app label: graphql_jwt is imported nowhere but
+    users/tokens.py). A token without a row (issued before families existed) is a
+    family of its own until it is rotated.
+    """
+
+    refresh_token = models.OneToOneField(
+        "refresh_token.RefreshToken",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="family_link",
+    )
+    family = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"refresh token {self.refresh_token_id} of family {self.family}"

@@ -13,7 +13,9 @@ class InvalidCredentials(Exception):
 
 
 class TooManyAttempts(Exception):
-    pass
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after:.1f} s")
+        self.retry_after = retry_after  # seconds
 
 
 def _merge(errors: dict[str, list[ValidationError]], exc: ValidationError) -> None:
@@ -32,8 +34,10 @@ def user_register(
     )
     errors: dict[str, list[ValidationError]] = {}
     try:
-        # Constraints are checked below, field by field, so the client learns which one.
-        user.full_clean(exclude=["password"], validate_constraints=False)
+        # Uniqueness is checked below, without regard to case and field by field, so the
+        # client learns which one is taken, always as `duplicate`. (Model validation
+        # would answer an exact-case duplicate username with code "unique".)
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         _merge(errors, exc)
     if "username" not in errors and User.objects.named(username).exists():
@@ -53,8 +57,9 @@ def user_register(
             user.save()
     except IntegrityError:
         # Lost a race with a concurrent registration of the same name or email.
+        field = "email" if not User.objects.named(username).exists() else "username"
         raise ValidationError(
-            {"username": ValidationError("This username or email is taken.", code="duplicate")}
+            {field: ValidationError(f"This {field} is taken.", code="duplicate")}
         ) from None
     return user
 
@@ -78,8 +83,9 @@ def user_update_profile(
 
 def user_authenticate(*, username: str, password: str, address: str) -> User:
     """Check credentials under the login throttle; raises, never answers None."""
-    if throttle.login_blocked(username=username, address=address):
-        raise TooManyAttempts
+    wait = throttle.login_wait(username=username, address=address)
+    if wait is not None:
+        raise TooManyAttempts(retry_after=wait)
     user = authenticate(username=username, password=password)
     if user is None:
         throttle.login_failed(username=username, address=address)

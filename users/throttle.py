@@ -1,15 +1,76 @@
-"""Login throttling: too many failed logins for one username or one address."""
+"""Login throttling: exponential backoff per username, a failure limit per address.
+
+Per username: the first LOGIN_FAILURE_LIMIT failures cost nothing; after that, each
+attempt must wait LOGIN_BACKOFF_BASE_SECONDS * 2**k since the last failure (k = the
+failures past the limit), capped at LOGIN_BACKOFF_MAX_SECONDS. An attempt inside the
+delay is refused without checking the password and without counting; a success resets.
+So someone guessing the owner's password slows the owner down but cannot lock them out,
+and guessing stays bounded (past the cap, one guess per LOGIN_BACKOFF_MAX_SECONDS).
+The count lives until LOGIN_FAILURE_WINDOW_SECONDS pass without a failure.
+
+Per address: LOGIN_FAILURE_IP_LIMIT failures in the window block the address for the
+rest of it. The address is the client's, as `client_address` finds it behind
+TRUSTED_PROXY_COUNT reverse proxies.
+"""
 
 import hashlib
+import ipaddress
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+
+# How long one attempt past the limit holds its turn (see `_claim_turn`).
+TURN_SECONDS = 60
 
 
-def _key(kind: str, value: str) -> str:
+def now() -> float:
+    """The throttle's clock (Unix time); tests replace it to move time without sleeping."""
+    return time.time()
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client that sent `request`, for rate limits and logs.
+
+    With TRUSTED_PROXY_COUNT = 0 (the default) it is REMOTE_ADDR and X-Forwarded-For is
+    never read: any client can write that header. With N > 0 reverse proxies in front
+    of the app, each appending the address it saw, it is the Nth entry from the right
+    of X-Forwarded-For: what the outermost trusted proxy saw. Entries further left were
+    written by the client and are ignored. A header with fewer than N entries means
+    the request passed fewer proxies: its leftmost entry, written by a trusted proxy,
+    is the furthest address known; with no header at all, REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted <= 0:
+        return remote
+    forwarded = [
+        entry.strip()
+        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if entry.strip()
+    ]
+    if not forwarded:
+        return remote
+    return _normalized(forwarded[-min(trusted, len(forwarded))])
+
+
+def _normalized(address: str) -> str:
+    """One spelling per address (IPv6 zero runs, case), so it makes one throttle key."""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return address
+
+
+def _key(kind: str, value: str, *, prefix: str = "login-failures") -> str:
     # Hashed so arbitrary user input never becomes a raw cache key.
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"login-failures:{kind}:{digest}"
+    return f"{prefix}:{kind}:{digest}"
+
+
+def _last_failure_key(username: str) -> str:
+    return _key("user", username, prefix="login-backoff")
 
 
 def _count(key: str) -> int:
@@ -25,17 +86,62 @@ def _bump(key: str) -> None:
             cache.add(key, 1, timeout=window)
 
 
-def login_blocked(*, username: str, address: str) -> bool:
-    return (
-        _count(_key("user", username)) >= settings.LOGIN_FAILURE_LIMIT
-        or _count(_key("addr", address)) >= settings.LOGIN_FAILURE_IP_LIMIT
-    )
+def backoff_seconds(failures: int) -> float:
+    """How long after the last failure the next attempt may come (0 below the limit)."""
+    past_limit = failures - settings.LOGIN_FAILURE_LIMIT
+    if past_limit < 0:
+        return 0.0
+    ceiling = settings.LOGIN_BACKOFF_MAX_SECONDS
+    # Capped exponent: 2**k is huge long before k is, and the cap is what matters.
+    return min(settings.LOGIN_BACKOFF_BASE_SECONDS * 2 ** min(past_limit, 64), ceiling)
+
+
+def _claim_turn(username: str, last_failure: float) -> bool:
+    """Past the limit, only one attempt per delay checks a password, however many race.
+
+    The turn is named by the last failure's time, which every failure changes, and taken
+    with the cache's atomic add; the others are refused as if inside the delay. A turn
+    whose attempt never reports back (a crash) is free again after TURN_SECONDS.
+    """
+    turn = f"{_key('turn', username, prefix='login-backoff')}:{last_failure!r}"
+    return cache.add(turn, 1, timeout=TURN_SECONDS)
+
+
+def login_wait(*, username: str, address: str) -> float | None:
+    """None when a login attempt may check its password now, else seconds to wait.
+
+    The wait is exact for the username's backoff and an upper bound for a blocked
+    address (its count expires at most a window after its first failure).
+
+    Past the per-username limit, a None answer also takes the one turn the delay allows,
+    so the caller must report the attempt's outcome (`login_failed`/`login_succeeded`).
+    """
+    if _count(_key("addr", address)) >= settings.LOGIN_FAILURE_IP_LIMIT:
+        return float(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    failures = _count(_key("user", username))
+    if failures < settings.LOGIN_FAILURE_LIMIT:
+        return None
+    # Missing (evicted, or counted before backoff existed): the delay is over.
+    last_failure = cache.get(_last_failure_key(username), 0.0)
+    wait = last_failure + backoff_seconds(failures) - now()
+    if wait > 0:
+        return wait
+    if not _claim_turn(username, last_failure):
+        # Another attempt has this turn; if it fails, the next delay runs from then.
+        return backoff_seconds(failures + 1)
+    return None
 
 
 def login_failed(*, username: str, address: str) -> None:
-    _bump(_key("user", username))
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    user_key = _key("user", username)
+    _bump(user_key)
+    # The username's count lives until a window passes without failures, so waiting out
+    # the window from the first failure does not reset the backoff of a steady guesser.
+    cache.touch(user_key, window)
+    cache.set(_last_failure_key(username), now(), timeout=window)
     _bump(_key("addr", address))
 
 
 def login_succeeded(*, username: str) -> None:
-    cache.delete(_key("user", username))
+    cache.delete_many([_key("user", username), _last_failure_key(username)])

@@ -3,16 +3,25 @@
 Only its primitives are used (token encoding, payload checks, the refresh-token model).
 Its middleware, decorators and cookie handling are not, so a cookie can never
 authenticate a request here.
+
+Refresh tokens rotate with reuse detection (RFC 9700, section 4.14.2): every token
+belongs to the family of the `tokenAuth` it descends from (`RefreshTokenFamily`), and
+presenting a token that was already rotated away revokes the whole family, so of a
+thief and the legitimate client, whichever comes second ends both sessions.
 """
 
+import uuid
 from calendar import timegm
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError
+from graphql_jwt.refresh_token.utils import get_refresh_token_model
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.shortcuts import (
     create_refresh_token,
@@ -21,6 +30,8 @@ from graphql_jwt.shortcuts import (
     get_user_by_token,
 )
 from graphql_jwt.utils import get_payload
+
+from users.models import RefreshTokenFamily
 
 AUTH_HEADER_PREFIXES = ("JWT", "Bearer")
 
@@ -42,9 +53,12 @@ def _refresh_expires_at() -> int:
     return now + int(jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds())
 
 
-def issue_tokens(user) -> IssuedTokens:
+def issue_tokens(user, *, family: uuid.UUID | None = None) -> IssuedTokens:
+    """A new access token and refresh token; a new family unless one is handed on."""
     token = get_token(user)
-    refresh = create_refresh_token(user)
+    with transaction.atomic():
+        refresh = create_refresh_token(user)
+        RefreshTokenFamily.objects.create(refresh_token=refresh, family=family or uuid.uuid4())
     return IssuedTokens(
         token=token,
         refresh_token=refresh.get_token(),
@@ -74,32 +88,92 @@ def user_for_access_token(token: str):
     return user
 
 
+def _revoke_family(refresh, when: datetime) -> int:
+    """Revoke the unrevoked tokens of `refresh`'s family, in one UPDATE.
+
+    A token without a family row (issued before families existed) is a family of its
+    own. `revoked IS NULL` is a condition on the updated rows themselves, so of two
+    concurrent revocations the second re-checks each row it waited for and skips it.
+    """
+    family = RefreshTokenFamily.objects.filter(refresh_token=refresh).values("family")
+    members = RefreshTokenFamily.objects.filter(family=Subquery(family)).values("refresh_token")
+    return (
+        get_refresh_token_model()
+        .objects.filter(Q(pk=refresh.pk) | Q(pk__in=members), revoked__isnull=True)
+        .update(revoked=when)
+    )
+
+
+def _revoke_families_of_reused(raw: str) -> None:
+    """`raw` was not a live token: if it is a revoked one, that is reuse; end its family.
+
+    The caller answers the same error either way, so a client learns nothing from it.
+    """
+    reused = get_refresh_token_model().objects.filter(token=raw, revoked__isnull=False)
+    for refresh in reused:
+        _revoke_family(refresh, timezone.now())
+
+
 def rotate_refresh_token(raw: str) -> IssuedTokens:
-    """Trade a refresh token for a new pair; the old one stops working at once."""
+    """Trade a refresh token for a new pair of the same family; the old one stops working.
+
+    Presenting a token that was already rotated (or revoked) revokes its whole family
+    and fails like an unknown token.
+    """
     with transaction.atomic():
         try:
             old = get_refresh_token(raw)
-        except JSONWebTokenError as exc:
-            raise TokenError(str(exc)) from None
-        if old.is_expired() or not old.user.is_active:
-            raise TokenError("Refresh token is expired")
-        # Conditional update: of two concurrent refreshes with one token, one wins.
-        won = (
-            type(old).objects.filter(pk=old.pk, revoked__isnull=True).update(revoked=timezone.now())
-        )
-        if not won:
-            raise TokenError("Invalid refresh token")
-        return issue_tokens(old.user)
+        except JSONWebTokenError:
+            old = None
+        if old is None:
+            _revoke_families_of_reused(raw)
+        else:
+            if old.is_expired() or not old.user.is_active:
+                raise TokenError("Refresh token is expired")
+            # Conditional update: of two concurrent refreshes with one token, one wins.
+            won = (
+                type(old)
+                .objects.filter(pk=old.pk, revoked__isnull=True)
+                .update(revoked=timezone.now())
+            )
+            if won:
+                # A token without a family row (issued before families existed) gets
+                # one now, so a later reuse of it still finds its descendants.
+                link, _ = RefreshTokenFamily.objects.get_or_create(refresh_token=old)
+                return issue_tokens(old.user, family=link.family)
+            # The loser of the race counts as reuse too, and ends the family, the
+            # winner's new token included. The server cannot tell a client's benign
+            # double submit from a thief racing the owner with a stolen token; were the
+            # loser let off, a thief who wins the race would keep a live session while
+            # the owner is only asked to sign in again. RFC 9700 treats any reuse of a
+            # rotated token as compromise, and clients that rotate are expected to
+            # refresh one at a time; a client that does not is signed out (fail safe).
+            # On PostgreSQL the losing UPDATE waited for the winner's transaction to
+            # commit, so the winner's new token is visible here and is revoked as well.
+            _revoke_family(old, timezone.now())
+    # Outside the atomic block: the revocations above are committed, not rolled back
+    # by the error.
+    raise TokenError("Invalid refresh token")
 
 
 def revoke_refresh_token(raw: str) -> int:
-    """Revoke a refresh token; answers the Unix time of the revocation."""
-    try:
-        refresh = get_refresh_token(raw)
-    except JSONWebTokenError as exc:
-        raise TokenError(str(exc)) from None
-    refresh.revoke()
-    return timegm(refresh.revoked.utctimetuple())
+    """Sign a login out: revoke its whole family; answers the Unix time of the revocation.
+
+    An already revoked token is reuse, as in `rotate_refresh_token`: its family is
+    revoked and the answer is the same error as for an unknown token.
+    """
+    with transaction.atomic():
+        try:
+            refresh = get_refresh_token(raw)
+        except JSONWebTokenError:
+            refresh = None
+        if refresh is None:
+            _revoke_families_of_reused(raw)
+        else:
+            when = timezone.now()
+            _revoke_family(refresh, when)
+            return timegm(when.utctimetuple())
+    raise TokenError("Invalid refresh token")
 
 
 def token_from_authorization(header: str | None) -> str | None:

@@ -1,5 +1,7 @@
 """The four token mutations, in django-graphql-jwt's shapes (top-level errors, no payload union)."""
 
+import math
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -51,8 +53,9 @@ class Mutation:
             user = services.user_authenticate(
                 username=username, password=password, address=client_address(info)
             )
-        except services.TooManyAttempts:
-            raise RateLimited("Too many failed logins; try again later.") from None
+        except services.TooManyAttempts as exc:
+            seconds = max(1, math.ceil(exc.retry_after))
+            raise RateLimited(f"Too many failed logins; try again in {seconds} s.") from None
         except services.InvalidCredentials:
             raise Unauthenticated("Please enter valid credentials.") from None
         return _pair(tokens.issue_tokens(user), ObtainJSONWebToken)

@@ -47,15 +47,45 @@ def test_weak_password_is_invalid_on_the_password_field(gql, password, fragment)
     assert not User.objects.filter(username="carol").exists()
 
 
-def test_duplicate_username_ignores_case(gql, alice):
-    payload = register(gql, username="ALICE")
+@pytest.mark.parametrize("username", ["alice", "ALICE", " Alice "])
+def test_duplicate_username_is_duplicate_whatever_its_case(gql, alice, username):
+    payload = register(gql, username=username)
     assert payload["__typename"] == "OperationInfo"
     assert [(m["field"], m["code"]) for m in payload["messages"]] == [("username", "duplicate")]
 
 
-def test_duplicate_email_ignores_case(gql, alice):
-    payload = register(gql, email="Alice@Example.com")
+@pytest.mark.parametrize("email", ["alice@example.com", "Alice@Example.com"])
+def test_duplicate_email_is_duplicate_whatever_its_case(gql, alice, email):
+    payload = register(gql, email=email)
     assert [(m["field"], m["code"]) for m in payload["messages"]] == [("email", "duplicate")]
+
+
+def test_duplicate_username_and_email_are_reported_together(gql, alice):
+    payload = register(gql, username="alice", email="alice@example.com")
+    fields = {(m["field"], m["code"]) for m in payload["messages"]}
+    assert fields == {("username", "duplicate"), ("email", "duplicate")}
+
+
+def test_a_race_lost_at_the_database_names_the_field_taken(gql, alice, monkeypatch):
+    """Both checks passed, then a concurrent registration took the email first."""
+    from users import services
+    from users.querysets import UserQuerySet
+
+    checked = UserQuerySet.exists
+    calls = []
+
+    def exists_before_the_race(queryset):
+        calls.append(1)
+        return False if len(calls) <= 2 else checked(queryset)
+
+    monkeypatch.setattr(UserQuerySet, "exists", exists_before_the_race)
+    with pytest.raises(services.ValidationError) as caught:
+        services.user_register(
+            username="carol", email="ALICE@example.com", password="a-long-passphrase-7"
+        )
+    assert {f: [e.code for e in errors] for f, errors in caught.value.error_dict.items()} == {
+        "email": ["duplicate"]
+    }
 
 
 def test_bad_username_and_email_are_reported_together(gql):

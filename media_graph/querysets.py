@@ -1,5 +1,8 @@
 """Who may see what: the only place that knows."""
 
+import functools
+import operator
+
 from django.db import models
 from django.db.models.functions import Coalesce, RowNumber
 
@@ -42,16 +45,31 @@ class PhotoQuerySet(models.QuerySet):
         return self.order_by(Coalesce("published_at", "created_at").asc(), models.F("id").asc())
 
     def with_all_tags(self, names: list[str]) -> "PhotoQuerySet":
-        queryset = self
-        for name in names:
-            queryset = queryset.filter(tags__name=name)
-        return queryset
+        """Photos carrying every one of these tags: one grouped subquery, not a join each.
+
+        A join per tag made PostgreSQL plan 100 tags for minutes in gigabytes, and SQLite
+        refuses more than 64 tables in a join.
+        """
+        wanted = set(names)
+        if not wanted:
+            return self
+        carrying_all = (
+            self.model.tags.through.objects.filter(tag__name__in=wanted)
+            .values("photo_id")
+            .annotate(matched=models.Count("tag_id"))
+            .filter(matched=len(wanted))
+            .values("photo_id")
+        )
+        return self.filter(pk__in=carrying_all)
 
     def caption_has_words(self, text: str) -> "PhotoQuerySet":
-        queryset = self
-        for word in text.split():
-            queryset = queryset.filter(caption__icontains=word)
-        return queryset
+        """Photos whose caption contains every word, in any case: one condition."""
+        words = {word.casefold(): word for word in text.split()}.values()
+        if not words:
+            return self
+        return self.filter(
+            functools.reduce(operator.and_, (models.Q(caption__icontains=w) for w in words))
+        )
 
 
 class TagQuerySet(models.QuerySet):

@@ -224,9 +224,21 @@ if TRUSTED_PROXY_COUNT < 0:
 
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
+# Off outside DEBUG (code generators read the committed schema.graphql instead), unless
+# GraphiQL is forced on: the explorer needs it.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", GRAPHIQL)
+# What one request may ask for (schema/limits.py, schema/cost.py); all checked before
+# anything runs.
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5000)  # objects an answer may hold
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
 GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 15)
 GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 2000)
+GRAPHQL_MAX_QUERY_CHARS = env_int("GRAPHQL_MAX_QUERY_CHARS", 32_768)
+GRAPHQL_MAX_DIRECTIVES = env_int("GRAPHQL_MAX_DIRECTIVES", 20)
+GRAPHQL_MAX_REPEATED_FIELDS = env_int("GRAPHQL_MAX_REPEATED_FIELDS", 20)
+GRAPHQL_MAX_STRING_CHARS = env_int("GRAPHQL_MAX_STRING_CHARS", 10_000)
+GRAPHQL_DOCUMENT_CACHE_ENTRIES = env_int("GRAPHQL_DOCUMENT_CACHE_ENTRIES", 256)
+GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 64 * 1024 * 1024)
 
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,

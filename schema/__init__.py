@@ -13,6 +13,7 @@ from schema.extensions import schema_extensions
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
 from schema.pagination import MAX_PAGE_SIZE
+from schema.scalars import SCALAR_OVERRIDES
 from schema.social import mutations as social_mutations
 from schema.social import queries as social_queries
 from schema.users import mutations as user_mutations
@@ -51,6 +52,7 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=schema_extensions(),
+    scalar_overrides=SCALAR_OVERRIDES,
     config=StrawberryConfig(
         relay_max_results=MAX_PAGE_SIZE,
         disable_field_suggestions=not settings.DEBUG,

@@ -1,6 +1,7 @@
 import strawberry
-import strawberry_django
 from strawberry import relay
+
+from schema.nodes import parse_any_global_id
 
 # Every Node type's ID is the model's primary key. Said outright (as `_id_attr`) because
 # Strawberry otherwise looks for a NodeID annotation on each `id` it resolves, and
@@ -10,4 +11,20 @@ PK = "pk"
 
 @strawberry.type
 class Query:
-    node: relay.Node | None = strawberry_django.node()
+    @strawberry.field(
+        description=(
+            "Any object by its global ID: null when the ID is malformed, names an unknown "
+            "type, or names nothing the viewer may see."
+        )
+    )
+    def node(self, info: strawberry.Info, id: strawberry.ID) -> relay.Node | None:
+        # Not strawberry_django.node(): that one parses the ID as a GlobalID argument and
+        # answers every malformed or unknown-type ID with an internal error.
+        parsed = parse_any_global_id(id)
+        if parsed is None:
+            return None
+        type_name, pk = parsed
+        origin = getattr(info.schema.get_type_by_name(type_name), "origin", None)
+        if not (isinstance(origin, type) and issubclass(origin, relay.Node)):
+            return None
+        return strawberry.cast(origin, origin.resolve_node(str(pk), info=info, required=False))

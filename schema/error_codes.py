@@ -9,9 +9,11 @@ stage failed, so this is the one place that classifies them:
   client's (BAD_USER_INPUT);
 - anything else escaped a resolver: a bug, logged once with its traceback and, outside
   DEBUG, answered without its message (INTERNAL_SERVER_ERROR).
+Outside DEBUG no message suggests names ("Did you mean ...?").
 """
 
 import logging
+import re
 
 from django.conf import settings
 from graphql import GraphQLError
@@ -21,6 +23,10 @@ logger = logging.getLogger("schema.errors")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 MASKED_MESSAGE = "Internal server error."
+# graphql-core suggests names it knows ("Did you mean 'status' or 'tags'?") for fields,
+# arguments, types, enum values and input fields; outside DEBUG none of them may leak
+# the schema. Names never contain '?', so the suggestion ends at the first one.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def _is_internal(error: GraphQLError) -> bool:
@@ -53,6 +59,8 @@ def code_errors(errors: list[GraphQLError], execution_context: ExecutionContext)
         if not extensions.get("code"):
             extensions["code"] = _code(error, execution_context)
         error.extensions = extensions
+        if not settings.DEBUG and "Did you mean" in error.message:
+            error.message = _SUGGESTION.sub("", error.message)
         if extensions["code"] != INTERNAL:
             continue
         if error.original_error is not None:

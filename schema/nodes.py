@@ -5,16 +5,29 @@ from strawberry_django.optimizer import optimizer as current_optimizer
 
 from schema.errors import NotFound
 
+# Primary keys are bigints: a larger number names nothing (and PostgreSQL would refuse
+# to compare it with the column).
+MAX_PK = 2**63 - 1
 
-def parse_global_id(value: str, type_name: str) -> int | None:
-    """The primary key in a global ID of `type_name`, or None when it is not one."""
+
+def parse_any_global_id(value: str) -> tuple[str, int] | None:
+    """(type name, primary key) of a global ID, or None when it is not one of ours."""
     try:
         gid = relay.GlobalID.from_id(value)
     except Exception:  # any malformed ID is simply not an ID of ours
         return None
-    if gid.type_name != type_name or not gid.node_id.isdigit():
+    node_id = gid.node_id
+    if not (node_id.isascii() and node_id.isdigit()) or not 0 < int(node_id) <= MAX_PK:
         return None
-    return int(gid.node_id)
+    return gid.type_name, int(node_id)
+
+
+def parse_global_id(value: str, type_name: str) -> int | None:
+    """The primary key in a global ID of `type_name`, or None when it is not one."""
+    parsed = parse_any_global_id(value)
+    if parsed is None or parsed[0] != type_name:
+        return None
+    return parsed[1]
 
 
 def global_id(type_name: str, pk: int) -> str:

@@ -23,6 +23,8 @@ from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# An offset cursor past this names no row (and would overflow the database's OFFSET).
+MAX_OFFSET = 2**31 - 1
 
 
 def check_page_arguments(
@@ -42,8 +44,10 @@ def check_page_arguments(
             prefix, offset = from_base64(cursor)
         except ValueError:
             prefix, offset = "", ""
-        if prefix != CURSOR_PREFIX or not offset.isdigit():
+        if prefix != CURSOR_PREFIX or not (offset.isascii() and offset.isdigit()):
             raise BadUserInput(f"'{name}' is not a cursor this API gave out.")
+        if int(offset) > MAX_OFFSET:
+            raise BadUserInput(f"'{name}' is past the end of any list.")
 
 
 @strawberry.type(name="Connection", description="A page of nodes, with the total count.")

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
@@ -9,6 +10,15 @@ from media_graph.querysets import PhotoQuerySet, TagQuerySet
 CAPTION_MAX_LENGTH = 2200
 ALT_TEXT_MAX_LENGTH = 1000
 TAG_MAX_LENGTH = 64
+
+
+def validate_caption_tags(caption: str) -> None:
+    from media_graph.tags import MAX_TAGS_PER_CAPTION, parse_tags
+
+    if len(parse_tags(caption)) > MAX_TAGS_PER_CAPTION:
+        raise ValidationError(
+            f"A caption may carry at most {MAX_TAGS_PER_CAPTION} #tags.", code="invalid"
+        )
 
 
 class Tag(models.Model):
@@ -37,7 +47,9 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    caption = models.TextField(blank=True, validators=[MaxLengthValidator(CAPTION_MAX_LENGTH)])
+    caption = models.TextField(
+        blank=True, validators=[MaxLengthValidator(CAPTION_MAX_LENGTH), validate_caption_tags]
+    )
     alt_text = models.TextField(blank=True, validators=[MaxLengthValidator(ALT_TEXT_MAX_LENGTH)])
     tags = models.ManyToManyField(Tag, related_name="photos", blank=True)
 

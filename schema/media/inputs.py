@@ -13,6 +13,12 @@ class Ordering(Enum):
     DESC = "DESC"
 
 
+# Bounds on what one filter may ask for; beyond them a BAD_USER_INPUT error names the bound.
+MAX_FILTER_TAGS = 10
+MAX_SEARCH_WORDS = 10
+MAX_SEARCH_CHARS = 200
+
+
 @strawberry.input
 class PhotoFilter:
     owner: str | None = strawberry.field(default=None, description="A username.")
@@ -20,11 +26,21 @@ class PhotoFilter:
         default=None, description="DRAFT only ever matches the viewer's own photos."
     )
     tags: list[str] | None = strawberry.field(
-        default=None, description="Photos carrying all of these tags ('#' optional, any case)."
+        default=None,
+        description=(
+            "Photos carrying all of these tags ('#' optional, any case); "
+            f"at most {MAX_FILTER_TAGS}."
+        ),
     )
     published_after: datetime | None = None
     published_before: datetime | None = None
-    search: str | None = strawberry.field(default=None, description="Words in the caption.")
+    search: str | None = strawberry.field(
+        default=None,
+        description=(
+            f"Words in the caption, all of them (any case): at most {MAX_SEARCH_WORDS} words "
+            f"and {MAX_SEARCH_CHARS} characters."
+        ),
+    )
 
 
 @strawberry.input

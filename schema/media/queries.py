@@ -7,14 +7,33 @@ import strawberry_django
 from media_graph import models
 from media_graph.querysets import PhotoQuerySet
 from media_graph.tags import normalize_tag
-from schema.media.inputs import Ordering, PhotoFilter, PhotoOrder
+from schema.errors import BadUserInput
+from schema.media.inputs import (
+    MAX_FILTER_TAGS,
+    MAX_SEARCH_CHARS,
+    MAX_SEARCH_WORDS,
+    Ordering,
+    PhotoFilter,
+    PhotoOrder,
+)
 from schema.media.types import Photo, Tag
 from schema.nodes import visible_by_id
 from schema.pagination import Connection
 from users.models import User
 
 
+def _check_bounds(filters: PhotoFilter) -> None:
+    if filters.tags is not None and len(filters.tags) > MAX_FILTER_TAGS:
+        raise BadUserInput(f"'filters.tags' takes at most {MAX_FILTER_TAGS} tags.")
+    if filters.search is not None:
+        if len(filters.search) > MAX_SEARCH_CHARS:
+            raise BadUserInput(f"'filters.search' takes at most {MAX_SEARCH_CHARS} characters.")
+        if len(filters.search.split()) > MAX_SEARCH_WORDS:
+            raise BadUserInput(f"'filters.search' takes at most {MAX_SEARCH_WORDS} words.")
+
+
 def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
+    _check_bounds(filters)
     if filters.owner:
         photos = photos.filter(owner__in=User.objects.named(filters.owner))
     if filters.status:

@@ -1,6 +1,6 @@
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 
 import strawberry
 import strawberry_django
@@ -10,7 +10,7 @@ from media_graph import models
 from schema.context import require_viewer_or_error
 from schema.errors import BadUserInput
 from schema.media.types import Photo
-from schema.nodes import optimized
+from schema.nodes import MAX_PK, optimized
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, check_page_arguments
 
 CURSOR_PREFIX = "feed:"
@@ -27,8 +27,11 @@ def parse_feed_cursor(cursor: str) -> tuple[datetime, int]:
         published_at, _, pk = key.removeprefix(CURSOR_PREFIX).partition("|")
         if not key.startswith(CURSOR_PREFIX):
             raise ValueError(key)
-        return datetime.fromisoformat(published_at), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        key_time, key_pk = datetime.fromisoformat(published_at), int(pk)
+        if key_time.tzinfo is None or not 0 < key_pk <= MAX_PK:
+            raise ValueError(key)
+        return key_time.astimezone(UTC), key_pk
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise BadUserInput("'after' is not a cursor this API gave out.") from None
 
 

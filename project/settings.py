@@ -183,6 +183,8 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 50_000_000)
 # Uploads never sit in memory whole: anything over 256 KiB streams to a temp file.
 FILE_UPLOAD_HANDLERS = ["media_graph.uploads.SizeLimitedUploadHandler"]
+# Files in one multipart request (one per uploadPhoto; aliases could ask for more).
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
 
 # Thumbnails: easy-thumbnails aliases, written beside the originals under thumbnails/.

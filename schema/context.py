@@ -19,10 +19,17 @@ class Context(StrawberryDjangoContext):
     token_error: str | None = None
 
 
+def authenticate(request: HttpRequest) -> tuple[Any, str | None]:
+    """(viewer, why the token did not authenticate); worked out once per request."""
+    if not hasattr(request, "token_error"):
+        viewer, request.token_error = authenticate_header(request.headers.get("Authorization"))
+        # strawberry-django's helpers read request.user; no session middleware sets it.
+        request.user = viewer
+    return request.user, request.token_error
+
+
 def build_context(request: HttpRequest, response: HttpResponse) -> Context:
-    viewer, token_error = authenticate_header(request.headers.get("Authorization"))
-    # strawberry-django's helpers read request.user; no session middleware sets it.
-    request.user = viewer
+    viewer, token_error = authenticate(request)
     return Context(request=request, response=response, viewer=viewer, token_error=token_error)
 
 

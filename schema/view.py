@@ -1,9 +1,16 @@
+from typing import Any
+
+from cross_web import HTTPException
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from strawberry.django.views import GraphQLView as StrawberryView
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from schema.context import Context, build_context
+from schema import transport
+from schema.context import Context, authenticate, build_context
 
 
 class GraphQLView(StrawberryView):
@@ -15,8 +22,67 @@ class GraphQLView(StrawberryView):
         kwargs.setdefault("multipart_uploads_enabled", True)
         super().__init__(**kwargs)
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.content_type == "multipart/form-data" and not authenticate(request)[0].pk:
+            # Refused before Django reads the body: an anonymous client's file parts
+            # would otherwise stream to temporary files first (uploads need a viewer).
+            return transport.error_response(request, 401, "Sign in to upload files.")
+        try:
+            return self.run(request=request)
+        except HTTPException as exc:
+            return self._refusal(request, exc)
+        except UnicodeDecodeError:  # the request adapter decodes the body before we see it
+            return transport.error_response(request, 400, "The request body is not valid UTF-8.")
+        except RequestDataTooBig:
+            return transport.error_response(request, 413, "The request body is too large.")
+        except (SuspiciousOperation, BadRequest, MultiPartParserError, UnreadablePostError):
+            # Too many fields or files, a malformed multipart body, a broken connection.
+            return transport.error_response(request, 400, "The request body is malformed.")
+
+    def _refusal(self, request: HttpRequest, exc: HTTPException) -> HttpResponse:
+        if isinstance(exc.__cause__, InvalidOperationTypeError):
+            # GET is for queries only; mutations are POSTed.
+            return transport.error_response(
+                request,
+                405,
+                "GET is for queries only: send mutations with POST.",
+                {"Allow": "POST"},
+            )
+        if exc.status_code == 405:
+            return transport.error_response(request, 405, exc.reason, {"Allow": "GET, POST"})
+        if exc.reason == "Unsupported content type":
+            message = "Send application/json, or multipart/form-data for uploads."
+            return transport.error_response(request, 415, message)
+        return transport.error_response(request, exc.status_code, exc.reason)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        return transport.load_json(data)
+
+    def parse_multipart(self, request) -> dict[str, str]:
+        operations = self.parse_json(request.post_data.get("operations", "{}"))
+        files_map = self.parse_json(request.post_data.get("map", "{}"))
+        transport.check_file_map(operations, files_map, request.files)
+        return super().parse_multipart(request)
+
     def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
         return build_context(request, response)
+
+    def create_response(self, response_data, sub_response: HttpResponse) -> HttpResponse:
+        response = super().create_response(response_data, sub_response)
+        request = sub_response.request
+        media_type = transport.response_media_type(request)
+        response["Content-Type"] = media_type
+        if media_type == transport.GRAPHQL_RESPONSE and transport.is_request_error(response_data):
+            # The spec for this media type: a request that never ran is a 4xx, without data.
+            response_data.pop("data", None)
+            response.content = self.encode_json(response_data)
+            response.status_code = 400
+        return response
+
+    def get_sub_response(self, request: HttpRequest):
+        sub_response = super().get_sub_response(request)
+        sub_response.request = request  # create_response is given no request
+        return sub_response
 
     def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
         # Our own page: GraphiQL's assets come from project/static/graphiql/, not a CDN.

@@ -184,12 +184,6 @@ def test_caption_over_2200_characters_is_invalid(gql, alice, login, media):
     assert upload(gql, caption="x" * 2200)["__typename"] == "Photo"
 
 
-def test_anonymous_uploads_are_refused_first(gql, media, settings):
-    settings.MAX_UPLOAD_BYTES = 10
-    assert codes(upload(gql)) == [(None, "unauthenticated")]
-    assert media.list_keys() == []
-
-
 def test_album_id_must_name_an_album(gql, alice, login, media):
     login(alice)
     assert codes(upload(gql, albumId="QWxidW06MQ==")) == [("albumId", "not_found")]

@@ -25,6 +25,9 @@ _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # MIME type: image/
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _TRANSPOSED = (5, 6, 7, 8)  # orientations that swap width and height
+# Wider (or taller) than this is refused: the square thumbnail of a 850:1 strip would be
+# a 272,000 px wide intermediate image, and no grid can show one anyway.
+MAX_ASPECT_RATIO = 40
 # Where a thumbnail source keeps (full size as shown, decoded image) between the sizes of
 # one set; media_graph.thumbnails replaces the image with each size it makes.
 DECODED = "_decoded_for_thumbnails"
@@ -76,7 +79,11 @@ class _EofWatch:
 
 
 def probe(
-    fileobj: IO[bytes], *, max_pixels: int, keep_for: tuple[int, int] | None = None
+    fileobj: IO[bytes],
+    *,
+    max_pixels: int,
+    max_aspect_ratio: float = MAX_ASPECT_RATIO,
+    keep_for: tuple[int, int] | None = None,
 ) -> ImageInfo:
     """Identify, size-check and fully decode an upload; raise ImageRejected if unusable.
 
@@ -84,18 +91,38 @@ def probe(
     box) it decodes at a scale big enough for that box and keeps the result in
     `ImageInfo.decoded`, oriented and stripped, so the thumbnails need no second decode.
     """
+    size = fileobj.seek(0, io.SEEK_END)
     fileobj.seek(0)
     try:
         # Bomb warnings are superseded by our own limit, and Pillow's warnings about hostile
         # input must not turn into crashes when warnings are escalated to errors.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _probe(_EofWatch(fileobj), max_pixels, keep_for)
+            return _probe(_EofWatch(fileobj), size, max_pixels, max_aspect_ratio, keep_for)
     finally:
         fileobj.seek(0)
 
 
-def _probe(reader: _EofWatch, max_pixels: int, keep_for: tuple[int, int] | None) -> ImageInfo:
+def _too_little_data(fmt: str, width: int, height: int, size: int) -> bool:
+    """Whether a JPEG is too short to hold the pixels its header claims.
+
+    libjpeg fills what a scan lacks with grey and says so only in a warning, which Pillow
+    drops: a 16x16 JPEG whose header claims 7000x7000 decodes "fine". But Huffman coding
+    spends at least one bit on the DC coefficient of every 8x8 luma block (in baseline
+    and progressive files alike), so a real one has at least blocks / 8 bytes.
+    """
+    if fmt != "JPEG":
+        return False  # PNG and WebP decoders refuse data that ends early
+    return size < math.ceil(width / 8) * math.ceil(height / 8) / 8
+
+
+def _probe(
+    reader: _EofWatch,
+    size: int,
+    max_pixels: int,
+    max_aspect_ratio: float,
+    keep_for: tuple[int, int] | None,
+) -> ImageInfo:
     too_large = f"The image exceeds the limit of {max_pixels} pixels."
     invalid = "The image data is corrupt or truncated."
     try:
@@ -110,8 +137,16 @@ def _probe(reader: _EofWatch, max_pixels: int, keep_for: tuple[int, int] | None)
         width, height = img.size
         if width * height > max_pixels:
             raise ImageRejected("image_too_large", too_large)
+        if max(width, height) > max_aspect_ratio * min(width, height):
+            raise ImageRejected(
+                "invalid_image",
+                f"The image is {width}x{height}: its sides may differ by a factor of at most "
+                f"{max_aspect_ratio:g}.",
+            )
         # Multi-picture JPEGs (MPO) from some cameras are plain JPEGs to every browser.
         fmt = "JPEG" if img.format == "MPO" else str(img.format)
+        if _too_little_data(fmt, width, height, size):
+            raise ImageRejected("invalid_image", invalid)
         reader.hit_eof = False
         try:
             if keep_for is not None:

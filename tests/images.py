@@ -158,3 +158,13 @@ def truncated_jpeg() -> bytes:
 
 def text_as_jpg() -> bytes:
     return b"hello, this is not an image\n"
+
+
+def jpeg_claiming(width: int, height: int, *, progressive: bool = False) -> bytes:
+    """A 16x16 JPEG whose frame header (SOF) claims width x height: its pixels cannot decode."""
+    out = io.BytesIO()
+    picture(16, 16, noise=True).save(out, "JPEG", quality=90, progressive=progressive)
+    data = bytearray(out.getvalue())
+    sof = data.index(b"\xff\xc2" if progressive else b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)

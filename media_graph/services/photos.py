@@ -78,7 +78,10 @@ def photo_upload(
         raise _file_error("file_too_large", f"The file is larger than {limit} bytes.")
     try:
         info = imaging.probe(
-            file, max_pixels=settings.MAX_IMAGE_PIXELS, keep_for=thumbnails.largest_box()
+            file,
+            max_pixels=settings.MAX_IMAGE_PIXELS,
+            max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
+            keep_for=thumbnails.largest_box(),
         )
     except imaging.ImageRejected as exc:
         raise _file_error(exc.code, str(exc)) from None

@@ -23,6 +23,7 @@ from media_graph.imaging import (
     probe,
 )
 from tests.images import (
+    jpeg_claiming,
     make_exif,
     make_gif,
     make_jpeg,
@@ -219,6 +220,35 @@ def test_truncated_images_are_invalid() -> None:
     png, webp = make_png(300, 200), make_webp(300, 200)
     assert rejected(png[: len(png) // 2]) == "invalid_image"
     assert rejected(webp[: len(webp) // 2]) == "invalid_image"
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_jpeg_whose_header_claims_more_pixels_than_its_data_holds_is_invalid(progressive):
+    lying = jpeg_claiming(7000, 7000, progressive=progressive)
+    Image.open(io.BytesIO(lying)).load()  # Pillow decodes it without a word (grey fill)...
+    assert rejected(lying) == "invalid_image"  # ...probe does not take it
+
+
+def test_the_data_bound_accepts_the_most_compressible_real_jpegs():
+    # A flat image is the most compressible: its data is near the bound, never under it.
+    for progressive in (False, True):
+        for mode in ("L", "RGB"):
+            out = io.BytesIO()
+            Image.new(mode, (4000, 3000), "white" if mode == "RGB" else 255).save(
+                out, "JPEG", quality=10, progressive=progressive, optimize=True
+            )
+            info = probe(io.BytesIO(out.getvalue()), max_pixels=MAX)
+            assert (info.width, info.height) == (4000, 3000)
+
+
+@pytest.mark.parametrize(("width", "height"), [(4000, 100), (100, 4000), (400, 10)])
+def test_panoramas_up_to_40_to_1_are_accepted(width, height):
+    assert probe(io.BytesIO(make_png(width, height)), max_pixels=MAX).width == width
+
+
+@pytest.mark.parametrize(("width", "height"), [(4100, 100), (8500, 10), (1, 41)])
+def test_strips_beyond_40_to_1_are_invalid(width, height):
+    assert rejected(make_png(width, height)) == "invalid_image"
 
 
 def test_truncation_check_does_not_rely_on_pillow_global(monkeypatch) -> None:

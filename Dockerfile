@@ -23,6 +23,8 @@ COPY schema ./schema
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789 \
     python manage.py collectstatic --noinput --verbosity 0
 
+# var/ holds the signing key made on first start (a volume in docker-compose.yml).
+RUN mkdir -p /app/var && chown app:app /app/var
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -30,6 +30,9 @@ migrate: install
 # environment says otherwise). DJANGO_DEBUG=0 turns development mode off; SEED=1 fills
 # an empty database with demo users, photos, likes and albums first.
 run: export DJANGO_DEBUG ?= 1
+# Tokens are signed with a key made on first run and kept in var/ (never one from git).
+run: export DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
+run: export DJANGO_ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
 run: migrate
 	if [ -n "$(SEED)" ]; then $(BIN)/python manage.py seed_demo; fi
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -48,6 +48,7 @@ LOGGING = {
             "class": "logging.FileHandler",
             "filename": str(VAR_DIR / "bench-app.log"),
             "formatter": "plain",
+            "filters": ["escape_controls"],
             "delay": True,
         }
     },

@@ -8,6 +8,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
+from project import secret_key
 from project.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,11 +16,16 @@ VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# The key in the environment, or else in a file of its own, made on first use (make run
+# and docker compose set DJANGO_SECRET_KEY_FILE; in DEBUG it defaults to var/secret_key).
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-debug-0123456789abcdef"
+    _key_file = env_str("DJANGO_SECRET_KEY_FILE") or (str(VAR_DIR / "secret_key") if DEBUG else "")
+    if not _key_file:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) is required when DJANGO_DEBUG is off"
+        )
+    SECRET_KEY = secret_key.read_or_create(Path(_key_file))
 if len(SECRET_KEY.encode()) < 32:
     # The JWT signing key is this key; HS256 wants at least 256 bits of it.
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 32 bytes")
@@ -87,6 +93,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait their turn instead of failing with "database is locked":
+    # WAL lets readers run beside the writer, write transactions take the lock when
+    # they begin (a deferred one that upgrades later cannot wait, it fails), and the
+    # timeout is how long a writer waits for it (seconds).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -267,7 +284,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"escape_controls": {"()": "project.logging.EscapeControlCharacters"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["escape_controls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Strawberry logs every error it sees, client mistakes included; ours decides.

@@ -21,23 +21,45 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+    """gunicorn on the project's production settings (DEBUG off).
+
+    Its database is a SQLite file of its own; with `suite_database`, a database of its
+    own on the suite's server when the suite runs on PostgreSQL (created here, dropped
+    at stop), so what PostgreSQL refuses (NUL characters, out-of-range numbers) is met.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        extra_env: dict[str, str] | None = None,
+        *,
+        threads: int = 4,
+        suite_database: bool = False,
+    ) -> None:
         self.port = free_port()
+        self.threads = threads
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / "server.log"
+        self.postgres_database = None
+        database_url = f"sqlite:///{workdir / 'live.sqlite3'}"
+        if suite_database and settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+            self.postgres_database = f"live_{os.getpid()}_{self.port}"
+            database_url = _postgres_url(self.postgres_database)
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "project.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "live-server-test-key-0123456789abcdefghijkl",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": f"sqlite:///{workdir / 'live.sqlite3'}",
+            "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(workdir / "media"),
             **(extra_env or {}),
         }
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "LiveServer":
+        if self.postgres_database:
+            _postgres_admin(f'CREATE DATABASE "{self.postgres_database}"')
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=BASE_DIR,
@@ -55,7 +77,7 @@ class LiveServer:
                 "--workers",
                 "1",
                 "--threads",
-                "4",
+                str(self.threads),
             ],
             cwd=BASE_DIR,
             env=self.env,
@@ -81,3 +103,21 @@ class LiveServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.postgres_database:
+            _postgres_admin(f'DROP DATABASE IF EXISTS "{self.postgres_database}" WITH (FORCE)')
+            self.postgres_database = None
+
+
+def _postgres_url(name: str) -> str:
+    database = settings.DATABASES["default"]
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{name}"
+
+
+def _postgres_admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_postgres_url("postgres"), autocommit=True) as connection:
+        connection.execute(statement)

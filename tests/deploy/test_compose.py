@@ -47,6 +47,10 @@ def test_compose_wires_the_production_settings():
     assert env["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
     assert env["AWS_S3_PUBLIC_ENDPOINT_URL"] == "http://localhost:9000"
     assert env["DJANGO_DEBUG"] == "0"
+    # No signing key from the repository: the environment's, or one made on first start.
+    assert env["DJANGO_SECRET_KEY"] == "${DJANGO_SECRET_KEY:-}"
+    assert env["DJANGO_SECRET_KEY_FILE"] == "/app/var/secret_key"
+    assert "appvar:/app/var" in app["volumes"]
     assert app["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
     assert "healthz" in " ".join(app["healthcheck"]["test"])
     assert "mc mb --ignore-existing local/photos" in " ".join(services["minio-init"]["entrypoint"])

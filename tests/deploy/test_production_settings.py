@@ -1,6 +1,7 @@
 """Secure defaults when DJANGO_DEBUG=0, and browsers on other origins (CORS)."""
 
 import os
+import stat
 import subprocess
 import sys
 
@@ -22,15 +23,74 @@ def load_settings(**env) -> subprocess.CompletedProcess:
 
 def test_a_secret_key_is_required_outside_debug():
     result = load_settings(DJANGO_DEBUG="0")
-    assert result.returncode != 0 and "DJANGO_SECRET_KEY is required" in result.stderr
+    assert (
+        result.returncode != 0 and "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE)" in result.stderr
+    )
     assert load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="short").returncode != 0
 
 
-def test_graphiql_is_off_outside_debug_unless_forced():
+def secret_key(**env) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "project.settings", **env},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_a_key_file_is_made_on_first_use_private_and_kept(tmp_path):
+    path = tmp_path / "var" / "secret_key"
+    env = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "", "DJANGO_SECRET_KEY_FILE": str(path)}
+    first = secret_key(**env)
+    assert len(first) >= 48 and path.read_text().strip() == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert secret_key(**env) == first  # a restart signs with the same key
+    other = tmp_path / "other"
+    assert secret_key(**{**env, "DJANGO_SECRET_KEY_FILE": str(other)}) != first
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path):
+    path = tmp_path / "secret_key"
+    code = "from pathlib import Path; from project.secret_key import read_or_create; "
+    code += f"print(read_or_create(Path({str(path)!r})))"
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], cwd=BASE_DIR, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(8)
+    ]
+    keys = {process.communicate(timeout=60)[0].strip() for process in starts}
+    assert keys == {path.read_text().strip()}
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no drafts left
+
+
+def test_debug_never_signs_with_a_key_from_the_repository(tmp_path):
+    key_file = str(tmp_path / "k")
+    key = secret_key(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="", DJANGO_SECRET_KEY_FILE=key_file)
+    skip = {".git", ".venv", "var", "__pycache__", ".pytest_cache", ".ruff_cache"}
+    sources = [
+        path
+        for path in BASE_DIR.rglob("*")
+        if path.is_file() and not skip.intersection(path.relative_to(BASE_DIR).parts)
+    ]
+    assert sources
+    assert not [path for path in sources if key.encode() in path.read_bytes()]
+
+
+def test_make_run_keeps_its_key_under_var():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert "DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key" in makefile
+
+
+def test_graphiql_is_off_outside_debug_unless_forced(tmp_path):
     key = {"DJANGO_SECRET_KEY": "k" * 40}
     assert load_settings(DJANGO_DEBUG="0", **key).stdout.strip() == "False"
     assert load_settings(DJANGO_DEBUG="0", GRAPHIQL="1", **key).stdout.strip() == "True"
-    assert load_settings(DJANGO_DEBUG="1").stdout.strip() == "True"
+    key_file = {"DJANGO_SECRET_KEY_FILE": str(tmp_path / "secret_key")}
+    assert load_settings(DJANGO_DEBUG="1", **key_file).stdout.strip() == "True"
 
 
 def test_security_headers(client, db):
@@ -71,3 +131,30 @@ def test_other_origins_get_no_cors_headers(client, db, settings):
         headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_introspection_is_off_outside_debug_unless_graphiql_or_asked_for():
+    def introspection(**env) -> str:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from django.conf import settings; print(settings.GRAPHQL_INTROSPECTION)",
+            ],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "project.settings",
+                "DJANGO_SECRET_KEY": "k" * 40,
+                **env,
+            },
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    assert introspection(DJANGO_DEBUG="0", GRAPHIQL="0") == "False"
+    assert introspection(DJANGO_DEBUG="0", GRAPHIQL="1") == "True"
+    assert introspection(DJANGO_DEBUG="0", GRAPHIQL="0", GRAPHQL_INTROSPECTION="1") == "True"
+    assert introspection(DJANGO_DEBUG="1", GRAPHQL_INTROSPECTION="0") == "False"

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run migrate test lint schema lock bench clean
+.PHONY: install install-dev run migrate test fuzz lint schema lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ run: migrate
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The fuzzing test (tests/schema/test_fuzz.py) at length, with fresh randomness each run;
+# `make test` runs it small and derandomized. FUZZ_EXAMPLES per root field and mode.
+FUZZ_EXAMPLES ?= 300
+fuzz: install-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(BIN)/pytest tests/schema/test_fuzz.py $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -23,7 +23,8 @@ class GraphQLView(StrawberryView):
         super().__init__(**kwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.content_type == "multipart/form-data" and not authenticate(request)[0].pk:
+        viewer, _ = authenticate(request)
+        if request.content_type == "multipart/form-data" and not viewer.is_authenticated:
             # Refused before Django reads the body: an anonymous client's file parts
             # would otherwise stream to temporary files first (uploads need a viewer).
             return transport.error_response(request, 401, "Sign in to upload files.")

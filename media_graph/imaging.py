@@ -19,6 +19,8 @@ from typing import IO, Any
 
 from PIL import Image, ImageCms, ImageOps
 
+from project.codes import PayloadCode
+
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # MIME type: image/<format>
 # Once a file is identified, Pillow reports damaged data through any of these.
@@ -128,25 +130,27 @@ def _probe(
     try:
         img = Image.open(reader, formats=ALLOWED_FORMATS)  # type: ignore[arg-type]
     except Image.UnidentifiedImageError as exc:
-        raise ImageRejected("unsupported_format", "Only JPEG, PNG and WebP are accepted.") from exc
+        raise ImageRejected(
+            PayloadCode.UNSUPPORTED_FORMAT, "Only JPEG, PNG and WebP are accepted."
+        ) from exc
     except Image.DecompressionBombError as exc:
-        raise ImageRejected("image_too_large", too_large) from exc
+        raise ImageRejected(PayloadCode.IMAGE_TOO_LARGE, too_large) from exc
     except _BROKEN as exc:
-        raise ImageRejected("invalid_image", invalid) from exc
+        raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid) from exc
     with img:
         width, height = img.size
         if width * height > max_pixels:
-            raise ImageRejected("image_too_large", too_large)
+            raise ImageRejected(PayloadCode.IMAGE_TOO_LARGE, too_large)
         if max(width, height) > max_aspect_ratio * min(width, height):
             raise ImageRejected(
-                "invalid_image",
+                PayloadCode.INVALID_IMAGE,
                 f"The image is {width}x{height}: its sides may differ by a factor of at most "
                 f"{max_aspect_ratio:g}.",
             )
         # Multi-picture JPEGs (MPO) from some cameras are plain JPEGs to every browser.
         fmt = "JPEG" if img.format == "MPO" else str(img.format)
         if _too_little_data(fmt, width, height, size):
-            raise ImageRejected("invalid_image", invalid)
+            raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
         reader.hit_eof = False
         try:
             if keep_for is not None:
@@ -156,9 +160,9 @@ def _probe(
                 img.draft("RGB", (1, 1))
             img.load()
         except _BROKEN as exc:
-            raise ImageRejected("invalid_image", invalid) from exc
+            raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid) from exc
         if reader.hit_eof:
-            raise ImageRejected("invalid_image", invalid)
+            raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
         exif, taken_at = _read_exif(img)
         decoded = None
         if keep_for is not None:

@@ -15,6 +15,8 @@ from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
+from project.codes import PayloadCode
+
 logger = logging.getLogger(__name__)
 
 # What a storage outage looks like from here: boto3's connection and HTTP errors for
@@ -28,7 +30,7 @@ _DELETE_BATCH = 1000
 def storage_unavailable() -> ValidationError:
     return ValidationError(
         "The photo storage is not answering; nothing was saved. Try again shortly.",
-        code="storage_unavailable",
+        code=PayloadCode.STORAGE_UNAVAILABLE,
     )
 
 

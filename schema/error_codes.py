@@ -19,9 +19,11 @@ from django.conf import settings
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
+from project.codes import ErrorCode
+
 logger = logging.getLogger("schema.errors")
 
-INTERNAL = "INTERNAL_SERVER_ERROR"
+INTERNAL = ErrorCode.INTERNAL_SERVER_ERROR
 MASKED_MESSAGE = "Internal server error."
 # graphql-core suggests names it knows ("Did you mean 'status' or 'tags'?") for fields,
 # arguments, types, enum values and input fields; outside DEBUG none of them may leak
@@ -36,10 +38,10 @@ def _is_internal(error: GraphQLError) -> bool:
 
 def _code(error: GraphQLError, execution_context: ExecutionContext) -> str:
     if execution_context.graphql_document is None:
-        return "GRAPHQL_PARSE_FAILED"
+        return ErrorCode.GRAPHQL_PARSE_FAILED
     if execution_context.result is None:
-        return "GRAPHQL_VALIDATION_FAILED"
-    return INTERNAL if _is_internal(error) else "BAD_USER_INPUT"
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    return INTERNAL if _is_internal(error) else ErrorCode.BAD_USER_INPUT
 
 
 def _log(error: GraphQLError, execution_context: ExecutionContext) -> None:

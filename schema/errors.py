@@ -20,22 +20,14 @@ from strawberry.extensions import FieldExtension
 from strawberry.utils.str_converters import to_camel_case
 from strawberry_django.fields.types import OperationInfo, OperationMessage
 
-# messages[].code in mutation payloads: the contract's list, nothing else.
-PAYLOAD_CODES = frozenset(
-    {
-        "unauthenticated",
-        "permission_denied",
-        "not_found",
-        "invalid",
-        "duplicate",
-        "unsupported_format",
-        "file_too_large",
-        "image_too_large",
-        "invalid_image",
-        "rate_limited",
-        "storage_unavailable",
-    }
-)
+from project.codes import DJANGO_VALIDATOR_CODES, ErrorCode, PayloadCode
+
+
+_PAYLOAD_CODES = frozenset(code.value for code in PayloadCode)
+
+
+class UnknownErrorCode(RuntimeError):
+    """A service raised a code clients were never told about: a bug, not a client error."""
 
 
 class AuthenticationRequired(PermissionDenied):
@@ -53,26 +45,31 @@ class NotFound(ObjectDoesNotExist):
 class ClientError(GraphQLError):
     """A top-level error caused by the request, answered with an Apollo-style code."""
 
-    code = "BAD_USER_INPUT"
+    code = ErrorCode.BAD_USER_INPUT
 
     def __init__(self, message: str):
         super().__init__(message, extensions={"code": self.code})
 
 
 class BadUserInput(ClientError):
-    code = "BAD_USER_INPUT"
+    code = ErrorCode.BAD_USER_INPUT
 
 
 class Unauthenticated(ClientError):
-    code = "UNAUTHENTICATED"
+    code = ErrorCode.UNAUTHENTICATED
 
 
 class RateLimited(ClientError):
-    code = "RATE_LIMITED"
+    code = ErrorCode.RATE_LIMITED
 
 
-def _payload_code(code: str | None, default: str) -> str:
-    return code if code in PAYLOAD_CODES else default
+def payload_code(code: str | None) -> PayloadCode:
+    """The contract's code for a ValidationError's code; anything unknown is a bug."""
+    if code in _PAYLOAD_CODES:
+        return PayloadCode(code)
+    if code in DJANGO_VALIDATOR_CODES:
+        return PayloadCode.INVALID
+    raise UnknownErrorCode(f"no payload code for {code!r}: add it to project.codes or fix it")
 
 
 def _validation_messages(error: ValidationError) -> Iterator[OperationMessage]:
@@ -84,14 +81,14 @@ def _validation_messages(error: ValidationError) -> Iterator[OperationMessage]:
                     kind=kind,
                     message=" ".join(item.messages),
                     field=None if field == NON_FIELD_ERRORS else to_camel_case(field),
-                    code=_payload_code(item.code, "invalid"),
+                    code=payload_code(item.code),
                 )
     else:
         for item in error.error_list:
             yield OperationMessage(
                 kind=kind,
                 message=" ".join(item.messages),
-                code=_payload_code(item.code, "invalid"),
+                code=payload_code(item.code),
             )
 
 
@@ -100,13 +97,13 @@ def operation_info(error: Exception) -> OperationInfo:
         return OperationInfo(messages=list(_validation_messages(error)))
     if isinstance(error, AuthenticationRequired):
         message = str(error) or "You must be signed in."
-        code = "unauthenticated"
+        code = PayloadCode.UNAUTHENTICATED
     elif isinstance(error, PermissionDenied):
         message = str(error) or "You may not do this."
-        code = "permission_denied"
+        code = PayloadCode.PERMISSION_DENIED
     else:
         message = str(error) or "Not found."
-        code = "not_found"
+        code = PayloadCode.NOT_FOUND
     return OperationInfo(
         messages=[
             OperationMessage(

@@ -31,11 +31,12 @@ from graphql import (
     ValidationRule,
 )
 
+from project.codes import ErrorCode
 from schema.errors import BadUserInput, ClientError
 
 
 class DocumentRefused(ClientError):
-    code = "GRAPHQL_VALIDATION_FAILED"
+    code = ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ from typing import Any
 from cross_web import HTTPException
 from django.http import HttpRequest, HttpResponse
 
+from project.codes import ErrorCode
+
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Deeper than any request of this schema needs (body, variables, input objects, lists).
 MAX_JSON_DEPTH = 32
-STATUS_CODES = {401: "UNAUTHENTICATED"}  # anything else a transport refuses: BAD_REQUEST
+STATUS_CODES = {401: ErrorCode.UNAUTHENTICATED}  # anything else refused: BAD_REQUEST
 
 
 def response_media_type(request: HttpRequest) -> str:
@@ -43,7 +45,7 @@ def error_response(
 
 
 def _code(status: int) -> str:
-    return STATUS_CODES.get(status, "BAD_REQUEST")
+    return STATUS_CODES.get(status, ErrorCode.BAD_REQUEST)
 
 
 def is_request_error(response_data: dict[str, Any]) -> bool:

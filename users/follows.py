@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from project.codes import PayloadCode
 from users.models import Follow, User
 
 
@@ -25,7 +26,7 @@ def user_follow(*, follower: User, followee: User) -> bool:
     """Make `follower` follow `followee`; answers whether anything changed."""
     if follower.pk == followee.pk:
         raise ValidationError(
-            {"username": ValidationError("You cannot follow yourself.", code="invalid")}
+            {"username": ValidationError("You cannot follow yourself.", code=PayloadCode.INVALID)}
         )
     try:
         with transaction.atomic():

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from project.codes import PayloadCode
 from users import throttle
 from users.models import User
 
@@ -41,9 +42,13 @@ def user_register(
     except ValidationError as exc:
         _merge(errors, exc)
     if "username" not in errors and User.objects.named(username).exists():
-        errors["username"] = [ValidationError("This username is taken.", code="duplicate")]
+        errors["username"] = [
+            ValidationError("This username is taken.", code=PayloadCode.DUPLICATE)
+        ]
     if "email" not in errors and User.objects.filter(email__iexact=user.email).exists():
-        errors["email"] = [ValidationError("An account with this email exists.", code="duplicate")]
+        errors["email"] = [
+            ValidationError("An account with this email exists.", code=PayloadCode.DUPLICATE)
+        ]
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -59,7 +64,7 @@ def user_register(
         # Lost a race with a concurrent registration of the same name or email.
         field = "email" if not User.objects.named(username).exists() else "username"
         raise ValidationError(
-            {field: ValidationError(f"This {field} is taken.", code="duplicate")}
+            {field: ValidationError(f"This {field} is taken.", code=PayloadCode.DUPLICATE)}
         ) from None
     return user
 

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from media_graph.querysets import PhotoQuerySet, TagQuerySet
+from project.codes import PayloadCode
 
 CAPTION_MAX_LENGTH = 2200
 ALT_TEXT_MAX_LENGTH = 1000
@@ -17,7 +18,7 @@ def validate_caption_tags(caption: str) -> None:
 
     if len(parse_tags(caption)) > MAX_TAGS_PER_CAPTION:
         raise ValidationError(
-            f"A caption may carry at most {MAX_TAGS_PER_CAPTION} #tags.", code="invalid"
+            f"A caption may carry at most {MAX_TAGS_PER_CAPTION} #tags.", code=PayloadCode.INVALID
         )
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from media_graph.models import Album, AlbumPhoto, Photo
+from project.codes import PayloadCode
 from users.models import User
 
 
@@ -23,7 +24,7 @@ def _own_photos(owner: User, photo_ids: Iterable[int], *, field: str) -> list[Ph
         raise ValidationError(
             {
                 field: ValidationError(
-                    "Only your own photos can be put in an album.", code="not_found"
+                    "Only your own photos can be put in an album.", code=PayloadCode.NOT_FOUND
                 )
             }
         )
@@ -99,7 +100,7 @@ def album_update(
             raise ValidationError(
                 {
                     "cover_photo_id": ValidationError(
-                        "The cover must be in the album.", code="invalid"
+                        "The cover must be in the album.", code=PayloadCode.INVALID
                     )
                 }
             )

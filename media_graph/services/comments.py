@@ -3,12 +3,15 @@ from django.db import transaction
 from django.db.models import F
 
 from media_graph.models import Comment, Photo
+from project.codes import PayloadCode
 from users.models import User
 
 
 def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
     if not photo.is_published:
-        raise ValidationError("Only published photos can be commented on.", code="invalid")
+        raise ValidationError(
+            "Only published photos can be commented on.", code=PayloadCode.INVALID
+        )
     comment = Comment(photo=photo, author=author, text=text.strip())
     comment.full_clean(exclude=["photo", "author"])
     with transaction.atomic():

@@ -5,12 +5,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from media_graph.models import Like, Photo
+from project.codes import PayloadCode
 from users.models import User
 
 
 def _check_published(photo: Photo) -> None:
     if not photo.is_published:
-        raise ValidationError("Only published photos can be liked.", code="invalid")
+        raise ValidationError("Only published photos can be liked.", code=PayloadCode.INVALID)
 
 
 def photo_like(*, photo: Photo, user: User) -> bool:

@@ -13,6 +13,7 @@ from media_graph import imaging, storage, thumbnails
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
+from project.codes import PayloadCode
 from users.models import User
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,11 @@ class DuplicatePhoto(ValidationError):
 
     def __init__(self, existing: Photo) -> None:
         super().__init__(
-            {"file": ValidationError("You uploaded this photo already.", code="duplicate")}
+            {
+                "file": ValidationError(
+                    "You uploaded this photo already.", code=PayloadCode.DUPLICATE
+                )
+            }
         )
         self.existing = existing
 
@@ -75,7 +80,7 @@ def photo_upload(
         raise PermissionDenied("Photos go only into your own albums.")
     if getattr(file, "too_large", False) or file.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES
-        raise _file_error("file_too_large", f"The file is larger than {limit} bytes.")
+        raise _file_error(PayloadCode.FILE_TOO_LARGE, f"The file is larger than {limit} bytes.")
     try:
         info = imaging.probe(
             file,

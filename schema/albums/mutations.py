@@ -6,6 +6,7 @@ from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from media_graph.services import albums
+from project.codes import PayloadCode
 from schema.albums.inputs import AlbumPhotosInput, CreateAlbumInput, UpdateAlbumInput
 from schema.albums.types import Album
 from schema.context import require_viewer
@@ -21,7 +22,9 @@ AlbumPayload = Annotated[Album | OperationInfo, strawberry.union("AlbumPayload")
 def photo_pks(ids: list[str] | None, *, field: str = "photo_ids") -> list[int]:
     pks = [parse_global_id(value, "Photo") for value in ids or []]
     if None in pks:
-        raise ValidationError({field: ValidationError("Not a photo ID.", code="not_found")})
+        raise ValidationError(
+            {field: ValidationError("Not a photo ID.", code=PayloadCode.NOT_FOUND)}
+        )
     return pks
 
 

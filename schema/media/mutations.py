@@ -6,6 +6,7 @@ from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from media_graph.services import photos as services
+from project.codes import PayloadCode
 from schema.context import require_viewer
 from schema.errors import DomainErrors
 from schema.media.inputs import NodeInput, UpdatePhotoInput, UploadPhotoInput
@@ -19,7 +20,7 @@ DeletePayload = Annotated[DeletedNode | OperationInfo, strawberry.union("DeleteP
 def _duplicate(error: services.DuplicatePhoto) -> ValidationError:
     existing = global_id("Photo", error.existing.pk)
     message = f"You uploaded this photo already: {existing}."
-    return ValidationError({"file": ValidationError(message, code="duplicate")})
+    return ValidationError({"file": ValidationError(message, code=PayloadCode.DUPLICATE)})
 
 
 @strawberry.type

@@ -39,7 +39,9 @@ COUNTERS = [
     (
         User,
         "photos_count",
-        lambda: _count(Photo.objects.filter(owner=OuterRef("pk"), status="PUBLISHED"), "owner"),
+        lambda: _count(
+            Photo.objects.filter(owner=OuterRef("pk"), status=Photo.Status.PUBLISHED), "owner"
+        ),
     ),
     (Photo, "likes_count", lambda: _count(Like.objects.filter(photo=OuterRef("pk")), "photo")),
     (
@@ -51,7 +53,10 @@ COUNTERS = [
         Tag,
         "photos_count",
         lambda: _count(
-            Photo.tags.through.objects.filter(tag=OuterRef("pk"), photo__status="PUBLISHED"), "tag"
+            Photo.tags.through.objects.filter(
+                tag=OuterRef("pk"), photo__status=Photo.Status.PUBLISHED
+            ),
+            "tag",
         ),
     ),
 ]

@@ -12,13 +12,13 @@ from users.querysets import viewer_pk
 class PhotoQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "PhotoQuerySet":
         """Published photos of active owners, and the viewer's own drafts."""
-        published = models.Q(status="PUBLISHED", owner__is_active=True)
+        published = models.Q(status=self.model.Status.PUBLISHED, owner__is_active=True)
         if viewer is not None and viewer.is_authenticated:
             return self.filter(published | models.Q(owner=viewer))
         return self.filter(published)
 
     def published(self) -> "PhotoQuerySet":
-        return self.filter(status="PUBLISHED")
+        return self.filter(status=self.model.Status.PUBLISHED)
 
     def feed_for(self, viewer) -> "PhotoQuerySet":
         """Published photos of the people `viewer` follows and the viewer's own, newest first."""
@@ -99,7 +99,7 @@ class CommentQuerySet(models.QuerySet):
 class AlbumQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "AlbumQuerySet":
         """Public albums of active owners, and all of the viewer's own."""
-        public = models.Q(visibility="PUBLIC", owner__is_active=True)
+        public = models.Q(visibility=self.model.Visibility.PUBLIC, owner__is_active=True)
         if viewer is not None and viewer.is_authenticated:
             return self.filter(public | models.Q(owner=viewer))
         return self.filter(public)

@@ -6,9 +6,11 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
 
 class OversizedUpload(UploadedFile):
-    """Stands in for a file that went over the limit; its bytes were thrown away."""
+    """Stands in for a file that went over the limit; its bytes were thrown away.
 
-    too_large = True
+    Its `size` is how many bytes arrived, more than MAX_UPLOAD_BYTES: what the upload
+    service checks, as for any other file.
+    """
 
     def __init__(self, name: str, content_type: str, size: int) -> None:
         super().__init__(file=None, name=name, content_type=content_type, size=size)

@@ -1,12 +1,8 @@
 import strawberry
 from strawberry import relay
 
+from schema.context import Info
 from schema.nodes import parse_any_global_id
-
-# Every Node type's ID is the model's primary key. Said outright (as `_id_attr`) because
-# Strawberry otherwise looks for a NodeID annotation on each `id` it resolves, and
-# without one it rescans the class every time: about a sixth of a feed request.
-PK = "pk"
 
 
 @strawberry.type
@@ -17,7 +13,7 @@ class Query:
             "type, or names nothing the viewer may see."
         )
     )
-    def node(self, info: strawberry.Info, id: strawberry.ID) -> relay.Node | None:
+    def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         # Not strawberry_django.node(): that one parses the ID as a GlobalID argument and
         # answers every malformed or unknown-type ID with an internal error.
         parsed = parse_any_global_id(id)

@@ -9,14 +9,51 @@ from strawberry.django.context import StrawberryDjangoContext
 
 from schema.errors import AuthenticationRequired, Unauthenticated
 from users import throttle
+from users.models import User
 from users.tokens import authenticate_header
 
 
 @dataclass
 class Context(StrawberryDjangoContext):
-    viewer: Any = None
     # Why the request's token did not authenticate, when it sent one that did not.
     token_error: str | None = None
+
+    @property
+    def viewer(self) -> Any:
+        """The signed-in User, or Django's AnonymousUser."""
+        return self.request.user
+
+    @property
+    def client_address(self) -> str:
+        """The client's address, behind TRUSTED_PROXY_COUNT proxies (see users.throttle)."""
+        return throttle.client_address(self.request)
+
+    def viewer_or_payload_error(self) -> User:
+        """The signed-in viewer; for anyone else the mutation answers `unauthenticated`.
+
+        Raises AuthenticationRequired, which a `payload_mutation` turns into its
+        OperationInfo (code `unauthenticated`).
+        """
+        if not self.viewer.is_authenticated:
+            raise AuthenticationRequired(self._why_anonymous())
+        return self.viewer
+
+    def viewer_or_graphql_error(self) -> User:
+        """The signed-in viewer; for anyone else a top-level UNAUTHENTICATED error.
+
+        For queries and the fields that have no payload to carry the refusal.
+        """
+        if not self.viewer.is_authenticated:
+            raise Unauthenticated(self._why_anonymous())
+        return self.viewer
+
+    def _why_anonymous(self) -> str:
+        error = self.token_error
+        return f"Not authenticated: {error}." if error else "You must be signed in."
+
+
+# What resolvers take as `info`: its `context` is a Context.
+Info = strawberry.Info[Context, None]
 
 
 def authenticate(request: HttpRequest) -> tuple[Any, str | None]:
@@ -29,35 +66,5 @@ def authenticate(request: HttpRequest) -> tuple[Any, str | None]:
 
 
 def build_context(request: HttpRequest, response: HttpResponse) -> Context:
-    viewer, token_error = authenticate(request)
-    return Context(request=request, response=response, viewer=viewer, token_error=token_error)
-
-
-def viewer_of(info: strawberry.Info):
-    return info.context.viewer
-
-
-def client_address(info: strawberry.Info) -> str:
-    """The client's address, behind TRUSTED_PROXY_COUNT proxies (see users.throttle)."""
-    return throttle.client_address(info.context.request)
-
-
-def _why_anonymous(info: strawberry.Info) -> str:
-    error = info.context.token_error
-    return f"Not authenticated: {error}." if error else "You must be signed in."
-
-
-def require_viewer(info: strawberry.Info):
-    """The signed-in viewer, for mutations: anonymous callers get `unauthenticated`."""
-    viewer = info.context.viewer
-    if not viewer.is_authenticated:
-        raise AuthenticationRequired(_why_anonymous(info))
-    return viewer
-
-
-def require_viewer_or_error(info: strawberry.Info):
-    """The signed-in viewer, for queries: anonymous callers get an UNAUTHENTICATED error."""
-    viewer = info.context.viewer
-    if not viewer.is_authenticated:
-        raise Unauthenticated(_why_anonymous(info))
-    return viewer
+    _, token_error = authenticate(request)
+    return Context(request=request, response=response, token_error=token_error)

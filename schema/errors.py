@@ -22,7 +22,6 @@ from strawberry_django.fields.types import OperationInfo, OperationMessage
 
 from project.codes import DJANGO_VALIDATOR_CODES, ErrorCode, PayloadCode
 
-
 _PAYLOAD_CODES = frozenset(code.value for code in PayloadCode)
 
 
@@ -72,7 +71,9 @@ def payload_code(code: str | None) -> PayloadCode:
     raise UnknownErrorCode(f"no payload code for {code!r}: add it to project.codes or fix it")
 
 
-def _validation_messages(error: ValidationError) -> Iterator[OperationMessage]:
+def _validation_messages(
+    error: ValidationError, input_fields: dict[str, str]
+) -> Iterator[OperationMessage]:
     kind = OperationMessage.Kind.VALIDATION
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -80,7 +81,7 @@ def _validation_messages(error: ValidationError) -> Iterator[OperationMessage]:
                 yield OperationMessage(
                     kind=kind,
                     message=" ".join(item.messages),
-                    field=None if field == NON_FIELD_ERRORS else to_camel_case(field),
+                    field=None if field == NON_FIELD_ERRORS else _input_field(field, input_fields),
                     code=payload_code(item.code),
                 )
     else:
@@ -92,9 +93,19 @@ def _validation_messages(error: ValidationError) -> Iterator[OperationMessage]:
             )
 
 
-def operation_info(error: Exception) -> OperationInfo:
+def _input_field(model_field: str, input_fields: dict[str, str]) -> str:
+    return input_fields.get(model_field) or to_camel_case(model_field)
+
+
+def operation_info(error: Exception, input_fields: dict[str, str] | None = None) -> OperationInfo:
+    """The payload's messages for a service's failure.
+
+    Services name the model fields at fault (`original`, `cover`); `input_fields` maps
+    those to the input fields a client sent (`file`, `coverPhotoId`); any other name is
+    its camelCase.
+    """
     if isinstance(error, ValidationError):
-        return OperationInfo(messages=list(_validation_messages(error)))
+        return OperationInfo(messages=list(_validation_messages(error, input_fields or {})))
     if isinstance(error, AuthenticationRequired):
         message = str(error) or "You must be signed in."
         code = PayloadCode.UNAUTHENTICATED
@@ -121,8 +132,11 @@ def operation_info(error: Exception) -> OperationInfo:
 class DomainErrors(FieldExtension):
     """Expected failures of a mutation become its `OperationInfo` member."""
 
+    def __init__(self, input_fields: dict[str, str] | None = None) -> None:
+        self.input_fields = input_fields or {}
+
     def resolve(self, next_, source: Any, info, **kwargs) -> Any:
         try:
             return next_(source, info, **kwargs)
         except (ValidationError, PermissionDenied, ObjectDoesNotExist) as exc:
-            return operation_info(exc)
+            return operation_info(exc, self.input_fields)

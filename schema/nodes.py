@@ -3,8 +3,6 @@
 from strawberry import relay
 from strawberry_django.optimizer import optimizer as current_optimizer
 
-from schema.errors import NotFound
-
 # Primary keys are bigints: a larger number names nothing (and PostgreSQL would refuse
 # to compare it with the column).
 MAX_PK = 2**63 - 1
@@ -44,22 +42,12 @@ def optimized(queryset, info):
     return extension.optimize(queryset, info) if extension is not None else queryset
 
 
-def visible_by_id(model, value: str, type_name: str):
+def rows_with_id(model, value: str, type_name: str):
     """For a strawberry-django field typed `X | None`: the rows it may answer with.
 
-    The field applies the type's visibility and the optimizer, then takes the first row,
-    so a single object comes with its relations and annotations like a list's rows do.
+    Not yet visible-only: the field applies the type's `get_queryset` (visibility) and
+    the optimizer, then takes the first row, so a single object comes with its relations
+    and annotations like a list's rows do. Mutations use `schema.common.find_visible`.
     """
     pk = parse_global_id(value, type_name)
     return model.objects.filter(pk=pk) if pk is not None else model.objects.none()
-
-
-def get_visible(node_type, model, value: str, info, *, field: str = "id"):
-    """The object the viewer may see under this ID; anything else is `not_found`."""
-    pk = parse_global_id(value, node_type.__name__)
-    found = None
-    if pk is not None:
-        found = node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(f"No {node_type.__name__.lower()} with this ID.", field=field)
-    return found

@@ -45,7 +45,7 @@ def published_photo(owner, caption: str = "", *, publish: bool = True) -> Photo:
     photo = photo_row(owner, caption, published=False)
     photo_set_tags(photo=photo)
     if publish:
-        photo_publish(photo=photo, actor=owner)
+        photo = photo_publish(photo=photo, actor=owner)
     return photo
 
 

@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from media_graph.models import Album, AlbumPhoto, Photo
 from project.codes import PayloadCode
+from project.services import model_update
 from users.models import User
 
 
@@ -16,14 +17,14 @@ def _check_owner(album: Album, actor: User) -> None:
         raise PermissionDenied("Only the album's owner may change it.")
 
 
-def _own_photos(owner: User, photo_ids: Iterable[int], *, field: str) -> list[Photo]:
+def _own_photos(owner: User, photo_ids: Iterable[int]) -> list[Photo]:
     """The owner's photos with these ids, in the order given; anything else is not_found."""
     ids = list(dict.fromkeys(photo_ids))
     found = {p.pk: p for p in Photo.objects.filter(owner=owner, pk__in=ids)}
     if len(found) != len(ids):
         raise ValidationError(
             {
-                field: ValidationError(
+                "photos": ValidationError(
                     "Only your own photos can be put in an album.", code=PayloadCode.NOT_FOUND
                 )
             }
@@ -34,7 +35,7 @@ def _own_photos(owner: User, photo_ids: Iterable[int], *, field: str) -> list[Ph
 def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> Album:
     """Append photos in the order given; one already there stays where it is."""
     _check_owner(album, actor)
-    photos = _own_photos(actor, photo_ids, field="photo_ids")
+    photos = _own_photos(actor, photo_ids)
     with transaction.atomic():
         Album.objects.select_for_update().filter(pk=album.pk).first()  # serialise positions
         present = set(album.entries.values_list("photo_id", flat=True))
@@ -71,7 +72,7 @@ def album_create(
     album.full_clean(exclude=["owner", "cover"])
     photo_ids = list(photo_ids)
     if photo_ids:
-        _own_photos(owner, photo_ids, field="photo_ids")
+        _own_photos(owner, photo_ids)
     with transaction.atomic():
         album.save()
         if photo_ids:
@@ -89,24 +90,19 @@ def album_update(
     cover: Photo | None = None,
 ) -> Album:
     _check_owner(album, actor)
-    if title is not None:
-        album.title = title.strip()
-    if description is not None:
-        album.description = description
-    if visibility is not None:
-        album.visibility = visibility
-    if cover is not None:
-        if not album.entries.filter(photo=cover).exists():
-            raise ValidationError(
-                {
-                    "cover_photo_id": ValidationError(
-                        "The cover must be in the album.", code=PayloadCode.INVALID
-                    )
-                }
-            )
-        album.cover = cover
-    album.full_clean(exclude=["owner", "cover"])
-    album.save()
+    if cover is not None and not album.entries.filter(photo=cover).exists():
+        raise ValidationError(
+            {"cover": ValidationError("The cover must be in the album.", code=PayloadCode.INVALID)}
+        )
+    model_update(
+        album,
+        data={
+            "title": None if title is None else title.strip(),
+            "description": description,
+            "visibility": visibility,
+            "cover": cover,
+        },
+    )
     return album
 
 

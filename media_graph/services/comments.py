@@ -17,7 +17,6 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
     with transaction.atomic():
         comment.save()
         Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
-    photo.comments_count += 1  # the caller's photo answers the new count without a re-read
     return comment
 
 

@@ -24,9 +24,6 @@ def photo_like(*, photo: Photo, user: User) -> bool:
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
     except IntegrityError:
         return False
-    # The caller answers with this photo: its count moves with the row's, without a
-    # re-read (concurrent likes by others show on the next read).
-    photo.likes_count += 1
     return True
 
 
@@ -35,5 +32,4 @@ def photo_unlike(*, photo: Photo, user: User) -> bool:
         deleted, _ = Like.objects.filter(user=user, photo=photo).delete()
         if deleted:
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") - 1)
-            photo.likes_count -= 1
     return bool(deleted)

@@ -14,6 +14,7 @@ from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
 from project.codes import PayloadCode
+from project.services import model_update
 from users.models import User
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ class DuplicatePhoto(ValidationError):
     def __init__(self, existing: Photo) -> None:
         super().__init__(
             {
-                "file": ValidationError(
+                "original": ValidationError(
                     "You uploaded this photo already.", code=PayloadCode.DUPLICATE
                 )
             }
@@ -34,7 +35,7 @@ class DuplicatePhoto(ValidationError):
 
 
 def _file_error(code: str, message: str) -> ValidationError:
-    return ValidationError({"file": ValidationError(message, code=code)})
+    return ValidationError({"original": ValidationError(message, code=code)})
 
 
 def _sha256(file) -> str:
@@ -57,9 +58,6 @@ def _count_published(photo: Photo, delta: int) -> None:
 
     User.objects.filter(pk=photo.owner_id).update(photos_count=F("photos_count") + delta)
     Tag.objects.filter(photos=photo).update(photos_count=F("photos_count") + delta)
-    if Photo.owner.is_cached(photo):
-        # The caller answers with this photo; its owner's counter must not be stale.
-        photo.owner.refresh_from_db(fields=["photos_count"])
 
 
 def photo_upload(
@@ -78,7 +76,7 @@ def photo_upload(
     """
     if album is not None and album.owner_id != owner.pk:
         raise PermissionDenied("Photos go only into your own albums.")
-    if getattr(file, "too_large", False) or file.size > settings.MAX_UPLOAD_BYTES:
+    if file.size > settings.MAX_UPLOAD_BYTES:  # an upload cut short says how much came
         limit = settings.MAX_UPLOAD_BYTES
         raise _file_error(PayloadCode.FILE_TOO_LARGE, f"The file is larger than {limit} bytes.")
     try:
@@ -176,18 +174,8 @@ def photo_update(
     *, photo: Photo, actor: User, caption: str | None = None, alt_text: str | None = None
 ) -> Photo:
     _check_owner(photo, actor)
-    changed = []
-    if caption is not None:
-        photo.caption = caption
-        changed.append("caption")
-    if alt_text is not None:
-        photo.alt_text = alt_text
-        changed.append("alt_text")
-    if not changed:
-        return photo
-    photo.full_clean(exclude=[f.name for f in Photo._meta.fields if f.name not in changed])
     with transaction.atomic():
-        photo.save(update_fields=[*changed, "updated_at"])
+        changed = model_update(photo, data={"caption": caption, "alt_text": alt_text})
         if "caption" in changed:
             photo_set_tags(photo=photo)
     return photo
@@ -207,8 +195,7 @@ def photo_publish(*, photo: Photo, actor: User) -> Photo:
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if not locked.is_published:
             _publish(locked)
-    photo.refresh_from_db()
-    return photo
+    return locked
 
 
 def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
@@ -220,8 +207,7 @@ def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
             locked.published_at = None
             locked.save(update_fields=["status", "published_at", "updated_at"])
             _count_published(locked, -1)
-    photo.refresh_from_db()
-    return photo
+    return locked
 
 
 def photo_delete(*, photo: Photo, actor: User) -> int:

@@ -5,7 +5,8 @@ import strawberry_django
 
 from media_graph import models
 from schema.albums.types import Album
-from schema.nodes import visible_by_id
+from schema.context import Info
+from schema.nodes import rows_with_id
 from schema.pagination import Connection
 from users.models import User
 
@@ -13,8 +14,8 @@ from users.models import User
 @strawberry.type
 class Query:
     @strawberry_django.field
-    def album(self, info: strawberry.Info, id: strawberry.ID) -> Album | None:
-        return visible_by_id(models.Album, id, "Album")
+    def album(self, info: Info, id: strawberry.ID) -> Album | None:
+        return rows_with_id(models.Album, id, "Album")
 
     @strawberry_django.connection(Connection[Album], description="Those the viewer may see.")
     def albums(self, owner: str | None = None) -> Iterable[models.Album]:

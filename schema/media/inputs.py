@@ -66,8 +66,3 @@ class UpdatePhotoInput:
     id: strawberry.ID
     caption: str | None = None
     alt_text: str | None = None
-
-
-@strawberry.input
-class NodeInput:
-    id: strawberry.ID

@@ -1,40 +1,48 @@
-from typing import Annotated
-
 import strawberry
 from django.core.exceptions import ValidationError
-from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from media_graph.services import photos as services
 from project.codes import PayloadCode
-from schema.context import require_viewer
-from schema.errors import DomainErrors
-from schema.media.inputs import NodeInput, UpdatePhotoInput, UploadPhotoInput
-from schema.media.types import DeletedNode, Photo
-from schema.nodes import get_visible, global_id
+from schema.albums.types import Album
+from schema.common import (
+    DeletedNode,
+    DeletePayload,
+    NodeInput,
+    find_visible,
+    payload_mutation,
+    refetch,
+)
+from schema.context import Info
+from schema.media.inputs import UpdatePhotoInput, UploadPhotoInput
+from schema.media.types import Photo, PhotoPayload
+from schema.nodes import global_id
 
-PhotoPayload = Annotated[Photo | OperationInfo, strawberry.union("PhotoPayload")]
-DeletePayload = Annotated[DeletedNode | OperationInfo, strawberry.union("DeletePayload")]
+# The services name the original where the client sent `file`.
+UPLOAD_FIELDS = {"original": "file"}
 
 
 def _duplicate(error: services.DuplicatePhoto) -> ValidationError:
     existing = global_id("Photo", error.existing.pk)
     message = f"You uploaded this photo already: {existing}."
-    return ValidationError({"file": ValidationError(message, code=PayloadCode.DUPLICATE)})
+    return ValidationError({"original": ValidationError(message, code=PayloadCode.DUPLICATE)})
+
+
+def _viewer_and_photo(info: Info, photo_id: str):
+    viewer = info.context.viewer_or_payload_error()  # before the lookup: anonymous first
+    return viewer, find_visible(Photo, models.Photo, photo_id, info)
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=[DomainErrors()])
-    def upload_photo(self, info: strawberry.Info, input: UploadPhotoInput) -> PhotoPayload:
-        viewer = require_viewer(info)
+    @payload_mutation(input_fields=UPLOAD_FIELDS)
+    def upload_photo(self, info: Info, input: UploadPhotoInput) -> PhotoPayload:
+        viewer = info.context.viewer_or_payload_error()
         album = None
         if input.album_id is not None:
-            from schema.albums.types import Album
-
-            album = get_visible(Album, models.Album, input.album_id, info, field="albumId")
+            album = find_visible(Album, models.Album, input.album_id, info, field="albumId")
         try:
-            return services.photo_upload(
+            photo = services.photo_upload(
                 owner=viewer,
                 file=input.file,
                 caption=input.caption or "",
@@ -44,33 +52,28 @@ class Mutation:
             )
         except services.DuplicatePhoto as error:
             raise _duplicate(error) from None
+        return refetch(Photo, photo, info)
 
-    @strawberry.mutation(extensions=[DomainErrors()])
-    def update_photo(self, info: strawberry.Info, input: UpdatePhotoInput) -> PhotoPayload:
-        viewer = require_viewer(info)
-        photo = get_visible(Photo, models.Photo, input.id, info)
-        return services.photo_update(
+    @payload_mutation()
+    def update_photo(self, info: Info, input: UpdatePhotoInput) -> PhotoPayload:
+        viewer, photo = _viewer_and_photo(info, input.id)
+        services.photo_update(
             photo=photo, actor=viewer, caption=input.caption, alt_text=input.alt_text
         )
+        return refetch(Photo, photo, info)
 
-    @strawberry.mutation(extensions=[DomainErrors()])
-    def publish_photo(self, info: strawberry.Info, input: NodeInput) -> PhotoPayload:
-        viewer = require_viewer(info)
-        photo = get_visible(Photo, models.Photo, input.id, info)
-        return services.photo_publish(photo=photo, actor=viewer)
+    @payload_mutation()
+    def publish_photo(self, info: Info, input: NodeInput) -> PhotoPayload:
+        viewer, photo = _viewer_and_photo(info, input.id)
+        return refetch(Photo, services.photo_publish(photo=photo, actor=viewer), info)
 
-    @strawberry.mutation(extensions=[DomainErrors()], description="Back to DRAFT.")
-    def unpublish_photo(self, info: strawberry.Info, input: NodeInput) -> PhotoPayload:
-        viewer = require_viewer(info)
-        photo = get_visible(Photo, models.Photo, input.id, info)
-        return services.photo_unpublish(photo=photo, actor=viewer)
+    @payload_mutation(description="Back to DRAFT.")
+    def unpublish_photo(self, info: Info, input: NodeInput) -> PhotoPayload:
+        viewer, photo = _viewer_and_photo(info, input.id)
+        return refetch(Photo, services.photo_unpublish(photo=photo, actor=viewer), info)
 
-    @strawberry.mutation(
-        extensions=[DomainErrors()],
-        description="Removes the original and every thumbnail from storage.",
-    )
-    def delete_photo(self, info: strawberry.Info, input: NodeInput) -> DeletePayload:
-        viewer = require_viewer(info)
-        photo = get_visible(Photo, models.Photo, input.id, info)
+    @payload_mutation(description="Removes the original and every thumbnail from storage.")
+    def delete_photo(self, info: Info, input: NodeInput) -> DeletePayload:
+        viewer, photo = _viewer_and_photo(info, input.id)
         pk = services.photo_delete(photo=photo, actor=viewer)
         return DeletedNode(id=global_id("Photo", pk))

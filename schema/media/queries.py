@@ -7,6 +7,7 @@ import strawberry_django
 from media_graph import models
 from media_graph.querysets import PhotoQuerySet
 from media_graph.tags import normalize_tag
+from schema.context import Info
 from schema.errors import BadUserInput
 from schema.media.inputs import (
     MAX_FILTER_TAGS,
@@ -17,7 +18,7 @@ from schema.media.inputs import (
     PhotoOrder,
 )
 from schema.media.types import Photo, Tag
-from schema.nodes import visible_by_id
+from schema.nodes import rows_with_id
 from schema.pagination import Connection
 from users.models import User
 
@@ -52,8 +53,8 @@ def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
 @strawberry.type
 class Query:
     @strawberry_django.field
-    def photo(self, info: strawberry.Info, id: strawberry.ID) -> Photo | None:
-        return visible_by_id(models.Photo, id, "Photo")
+    def photo(self, info: Info, id: strawberry.ID) -> Photo | None:
+        return rows_with_id(models.Photo, id, "Photo")
 
     @strawberry_django.connection(Connection[Photo])
     def photos(
@@ -70,9 +71,8 @@ class Query:
         return photos.newest_first()
 
     @strawberry_django.field
-    def tag(self, info: strawberry.Info, name: str) -> Tag | None:
-        tags = Tag.get_queryset(models.Tag.objects.all(), info)
-        return tags.filter(name=normalize_tag(name)).first()
+    def tag(self, name: str) -> Tag | None:
+        return models.Tag.objects.filter(name=normalize_tag(name))
 
     @strawberry_django.connection(Connection[Tag], description="Most used first.")
     def tags(self, search: str | None = None) -> Iterable[models.Tag]:

@@ -6,12 +6,13 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 from strawberry.scalars import JSON
+from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from media_graph import storage as media_storage
 from media_graph.querysets import viewer_has_liked
-from schema.base import PK
-from schema.context import viewer_of
+from schema.common import VisibleNode
+from schema.context import Info
 from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
@@ -37,24 +38,19 @@ class Image:
     height: int
 
 
-def _image(info: strawberry.Info, name: str, width: int, height: int) -> Image:
+def _image(info: Info, name: str, width: int, height: int) -> Image:
     url = info.context.request.build_absolute_uri(media_storage.url(name))
     return Image(url=url, width=width, height=height)
 
 
-def _is_owner(info: strawberry.Info, photo: models.Photo) -> bool:
-    return viewer_of(info).pk == photo.owner_id
+def _is_owner(info: Info, photo: models.Photo) -> bool:
+    return info.context.viewer.pk == photo.owner_id
 
 
 @strawberry_django.type(models.Tag, name="Tag")
-class Tag(relay.Node):
-    _id_attr = PK  # see schema.base.PK
+class Tag(VisibleNode, relay.Node):
     name: str = strawberry_django.field(description="Lower-case, without '#'.")
     photos_count: int = strawberry_django.field(description="Published photos.")
-
-    @classmethod
-    def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
-        return queryset.visible_to(viewer_of(info))
 
     photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
         nested_connection(
@@ -65,8 +61,7 @@ class Tag(relay.Node):
 
 
 @strawberry_django.type(models.Photo, name="Photo")
-class Photo(relay.Node):
-    _id_attr = PK  # see schema.base.PK
+class Photo(VisibleNode, relay.Node):
     owner: Annotated["User", strawberry.lazy("schema.users.types")]
     caption: str = strawberry_django.field(description="#tags in it are parsed into `tags`.")
     alt_text: str
@@ -95,29 +90,19 @@ class Photo(relay.Node):
     )
 
     @strawberry_django.field(
-        annotate={"viewer_liked": lambda info: viewer_has_liked(viewer_of(info))}
+        annotate={"viewer_liked": lambda info: viewer_has_liked(info.context.viewer)}
     )
-    def viewer_has_liked(self, info: strawberry.Info) -> bool:
-        liked = getattr(self, "viewer_liked", None)
-        if liked is None:  # a mutation's own object, not fetched through the optimizer
-            viewer = viewer_of(info)
-            liked = viewer.is_authenticated and self.likes.filter(user=viewer).exists()
-        return liked
-
-    @classmethod
-    def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
-        return queryset.visible_to(viewer_of(info))
+    def viewer_has_liked(self) -> bool:
+        return self.viewer_liked
 
     @strawberry_django.field(only=["exif", "owner_id"], description="Owner only.")
-    def exif(self, info: strawberry.Info) -> JSON | None:
+    def exif(self, info: Info) -> JSON | None:
         return self.exif if _is_owner(info, self) else None
 
     @strawberry_django.field(
         only=["thumbnails"], description="Null only while its variants are still being made."
     )
-    def thumbnail(
-        self, info: strawberry.Info, size: ThumbnailSize = ThumbnailSize.MEDIUM
-    ) -> Image | None:
+    def thumbnail(self, info: Info, size: ThumbnailSize = ThumbnailSize.MEDIUM) -> Image | None:
         made = self.thumbnails.get(size.value)
         if not made:
             return None
@@ -126,12 +111,10 @@ class Photo(relay.Node):
     @strawberry_django.field(
         only=["original", "width", "height", "owner_id"], description="Owner only."
     )
-    def original(self, info: strawberry.Info) -> Image | None:
+    def original(self, info: Info) -> Image | None:
         if not _is_owner(info, self):
             return None
         return _image(info, self.original.name, self.width, self.height)
 
 
-@strawberry.type
-class DeletedNode:
-    id: strawberry.ID
+PhotoPayload = Annotated[Photo | OperationInfo, strawberry.union("PhotoPayload")]

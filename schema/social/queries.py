@@ -7,7 +7,7 @@ import strawberry_django
 from strawberry import relay
 
 from media_graph import models
-from schema.context import require_viewer_or_error
+from schema.context import Info
 from schema.errors import BadUserInput
 from schema.media.types import Photo
 from schema.nodes import MAX_PK, optimized
@@ -45,9 +45,9 @@ class Query:
         )
     )
     def feed(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Photo]:
-        viewer = require_viewer_or_error(info)
+        viewer = info.context.viewer_or_graphql_error()
         check_page_arguments(first=first, last=None)
         first = DEFAULT_PAGE_SIZE if first is None else first
         everything = Photo.get_queryset(models.Photo.objects.feed_for(viewer), info)

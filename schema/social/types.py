@@ -4,10 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from strawberry import relay
+from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
-from schema.base import PK
-from schema.context import viewer_of
+from schema.common import VisibleNode
 
 if TYPE_CHECKING:
     from schema.media.types import Photo
@@ -15,13 +15,11 @@ if TYPE_CHECKING:
 
 
 @strawberry_django.type(models.Comment, name="Comment")
-class Comment(relay.Node):
-    _id_attr = PK  # see schema.base.PK
+class Comment(VisibleNode, relay.Node):
     author: Annotated["User", strawberry.lazy("schema.users.types")]
     photo: Annotated["Photo", strawberry.lazy("schema.media.types")]
     text: str
     created_at: datetime
 
-    @classmethod
-    def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
-        return queryset.visible_to(viewer_of(info))
+
+CommentPayload = Annotated[Comment | OperationInfo, strawberry.union("CommentPayload")]

@@ -3,11 +3,11 @@ from typing import Annotated
 import strawberry
 from strawberry_django.fields.types import OperationInfo
 
-from schema.context import require_viewer
-from schema.errors import DomainErrors
+from schema.common import payload_mutation, refetch
+from schema.context import Info
 from schema.users.inputs import RegisterInput, UpdateProfileInput
 from schema.users.types import User
-from users import services
+from users.services import accounts
 
 RegisterPayload = Annotated[User | OperationInfo, strawberry.union("RegisterPayload")]
 UpdateProfilePayload = Annotated[User | OperationInfo, strawberry.union("UpdateProfilePayload")]
@@ -15,19 +15,21 @@ UpdateProfilePayload = Annotated[User | OperationInfo, strawberry.union("UpdateP
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(extensions=[DomainErrors()])
-    def register(self, input: RegisterInput) -> RegisterPayload:
-        return services.user_register(
+    @payload_mutation()
+    def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
+        user = accounts.user_register(
             username=input.username,
             email=input.email,
             password=input.password,
             display_name=input.display_name,
         )
+        return refetch(User, user, info)
 
-    @strawberry.mutation(extensions=[DomainErrors()])
-    def update_profile(
-        self, info: strawberry.Info, input: UpdateProfileInput
-    ) -> UpdateProfilePayload:
-        return services.user_update_profile(
-            user=require_viewer(info), display_name=input.display_name, bio=input.bio
+    @payload_mutation()
+    def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
+        user = accounts.user_update_profile(
+            user=info.context.viewer_or_payload_error(),
+            display_name=input.display_name,
+            bio=input.bio,
         )
+        return refetch(User, user, info)

@@ -1,7 +1,7 @@
 import strawberry
 import strawberry_django
 
-from schema.context import require_viewer_or_error, viewer_of
+from schema.context import Info
 from schema.users.types import User
 from users import models
 
@@ -14,15 +14,17 @@ class Query:
             "(expired, tampered) answers an UNAUTHENTICATED error, so clients know to refresh."
         )
     )
-    def me(self, info: strawberry.Info) -> User | None:
-        viewer = viewer_of(info)
+    def me(self, info: Info) -> User | None:
+        # The request's own User, with no query: the fields relative to the viewer know
+        # their answer for the viewer themself (schema.users.types).
+        viewer = info.context.viewer
         if viewer.is_authenticated:
             return viewer
         if info.context.token_error:
-            require_viewer_or_error(info)
+            info.context.viewer_or_graphql_error()
         return None
 
     @strawberry_django.field
-    def user(self, info: strawberry.Info, username: str) -> User | None:
-        users = User.get_queryset(models.User.objects.all(), info)
-        return users.named(username).first()
+    def user(self, username: str) -> User | None:
+        # Rows, not a row: the field applies visibility and the optimizer, then takes one.
+        return models.User.objects.named(username)

@@ -5,9 +5,10 @@ import math
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.context import client_address
+from schema.context import Info
 from schema.errors import RateLimited, Unauthenticated
-from users import services, tokens
+from users import tokens
+from users.services import accounts as services
 
 
 @strawberry.type
@@ -48,10 +49,10 @@ def _pair(issued: tokens.IssuedTokens, cls):
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Bad credentials answer an UNAUTHENTICATED error.")
-    def token_auth(self, info: strawberry.Info, username: str, password: str) -> ObtainJSONWebToken:
+    def token_auth(self, info: Info, username: str, password: str) -> ObtainJSONWebToken:
         try:
             user = services.user_authenticate(
-                username=username, password=password, address=client_address(info)
+                username=username, password=password, address=info.context.client_address
             )
         except services.TooManyAttempts as exc:
             seconds = max(1, math.ceil(exc.retry_after))

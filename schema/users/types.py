@@ -4,9 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from strawberry import relay
+from strawberry_django.fields.types import OperationInfo
 
-from schema.base import PK
-from schema.context import viewer_of
+from schema.common import VisibleNode
+from schema.context import Info
 from schema.pagination import Connection, nested_connection
 from users import models
 from users.querysets import follows_viewer, viewer_is_following
@@ -17,18 +18,13 @@ if TYPE_CHECKING:
 
 
 @strawberry_django.type(models.User, name="User")
-class User(relay.Node):
-    _id_attr = PK  # see schema.base.PK
+class User(VisibleNode, relay.Node):
     username: str
     bio: str
     date_joined: datetime
     followers_count: int
     following_count: int
     photos_count: int = strawberry_django.field(description="Published photos.")
-
-    @classmethod
-    def get_queryset(cls, queryset, info: strawberry.Info, **kwargs):
-        return queryset.visible_to(viewer_of(info))
 
     @strawberry_django.field(only=["display_name", "username"])
     def display_name(self) -> str:
@@ -37,8 +33,8 @@ class User(relay.Node):
     @strawberry_django.field(
         only=["email"], description="The viewer's own address; null for everyone else."
     )
-    def email(self, info: strawberry.Info) -> str | None:
-        return self.email if viewer_of(info).pk == self.pk else None
+    def email(self, info: Info) -> str | None:
+        return self.email if info.context.viewer.pk == self.pk else None
 
     photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
         nested_connection(
@@ -69,24 +65,18 @@ class User(relay.Node):
     )
 
     @strawberry_django.field(
-        annotate={"viewer_follows": lambda info: viewer_is_following(viewer_of(info))},
+        annotate={"viewer_follows": lambda info: viewer_is_following(info.context.viewer)},
         description="False for anonymous viewers.",
     )
-    def viewer_is_following(self, info: strawberry.Info) -> bool:
-        value = getattr(self, "viewer_follows", None)
-        if value is None:  # not fetched through the optimizer
-            viewer = viewer_of(info)
-            value = viewer.is_authenticated and self.follower_edges.filter(follower=viewer).exists()
-        return value
+    def viewer_is_following(self, info: Info) -> bool:
+        # Nobody follows themselves: `me` answers without the annotation (and a query).
+        return self.pk != info.context.viewer.pk and self.viewer_follows
 
     @strawberry_django.field(
-        annotate={"follows_the_viewer": lambda info: follows_viewer(viewer_of(info))}
+        annotate={"follows_the_viewer": lambda info: follows_viewer(info.context.viewer)}
     )
-    def follows_viewer(self, info: strawberry.Info) -> bool:
-        value = getattr(self, "follows_the_viewer", None)
-        if value is None:
-            viewer = viewer_of(info)
-            value = (
-                viewer.is_authenticated and self.following_edges.filter(followee=viewer).exists()
-            )
-        return value
+    def follows_viewer(self, info: Info) -> bool:
+        return self.pk != info.context.viewer.pk and self.follows_the_viewer
+
+
+UserPayload = Annotated[User | OperationInfo, strawberry.union("UserPayload")]

@@ -14,7 +14,7 @@ from media_graph.counters import recount
 from media_graph.models import Like, Photo
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_publish
-from users.follows import user_follow, user_unfollow
+from users.services.follows import user_follow, user_unfollow
 from users.models import Follow, User
 
 pytestmark = [

@@ -10,7 +10,7 @@ from media_graph.models import Like, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.likes import photo_like
 from tests.factories import published_photo as make_photo
-from users.follows import user_follow
+from users.services.follows import user_follow
 from users.models import User
 
 pytestmark = pytest.mark.django_db

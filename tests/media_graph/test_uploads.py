@@ -32,6 +32,7 @@ def test_a_small_file_streams_to_a_temporary_file(settings):
 def test_an_oversized_file_is_dropped_and_its_temp_file_removed(settings, tmp_path):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     uploaded = parse(b"y" * 300_000, settings, limit=100_000)
-    assert isinstance(uploaded, OversizedUpload) and uploaded.too_large
+    assert isinstance(uploaded, OversizedUpload)
+    assert uploaded.size > settings.MAX_UPLOAD_BYTES
     assert uploaded.size == 300_000
     assert list(tmp_path.iterdir()) == []  # nothing of it is left on disk

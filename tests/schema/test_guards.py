@@ -76,7 +76,7 @@ def test_page_arguments_out_of_range_are_bad_user_input(gql, argument):
 
 
 def test_unexpected_errors_are_masked_and_logged_once(gql, alice, login, monkeypatch, caplog):
-    from users import services
+    from users.services import accounts as services
 
     def broken(**kwargs):
         raise RuntimeError("database exploded: secret detail")
@@ -105,7 +105,7 @@ def test_expected_errors_are_not_logged_as_tracebacks(gql, alice, caplog):
 
 
 def test_internal_errors_keep_their_message_in_debug(gql, alice, login, monkeypatch, settings):
-    from users import services
+    from users.services import accounts as services
 
     settings.DEBUG = True
     monkeypatch.setattr(services, "user_update_profile", lambda **kw: 1 / 0)

@@ -68,7 +68,7 @@ def test_duplicate_username_and_email_are_reported_together(gql, alice):
 
 def test_a_race_lost_at_the_database_names_the_field_taken(gql, alice, monkeypatch):
     """Both checks passed, then a concurrent registration took the email first."""
-    from users import services
+    from users.services import accounts as services
     from users.querysets import UserQuerySet
 
     checked = UserQuerySet.exists

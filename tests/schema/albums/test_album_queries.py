@@ -13,7 +13,7 @@ from tests.client import GraphQLClient
 from tests.factories import album_row as make_album
 from tests.factories import gid
 from tests.factories import photo_row as post
-from users.follows import user_follow
+from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 
 from media_graph.models import Photo
 from tests.factories import T0, gid, photo_row
-from users.follows import user_follow
+from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 

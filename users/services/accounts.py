@@ -1,10 +1,11 @@
-"""Every write to accounts goes through here."""
+"""Accounts: register, edit a profile, sign in (under the login throttle)."""
 
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from project.codes import PayloadCode
+from project.services import model_update
 from users import throttle
 from users.models import User
 
@@ -72,18 +73,12 @@ def user_register(
 def user_update_profile(
     *, user: User, display_name: str | None = None, bio: str | None = None
 ) -> User:
-    changed = []
-    if display_name is not None:
-        user.display_name = display_name.strip()
-        changed.append("display_name")
-    if bio is not None:
-        user.bio = bio.strip()
-        changed.append("bio")
-    if not changed:
-        return user
-    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
-    user.save(update_fields=changed)
+    model_update(user, data={"display_name": _stripped(display_name), "bio": _stripped(bio)})
     return user
+
+
+def _stripped(text: str | None) -> str | None:
+    return None if text is None else text.strip()
 
 
 def user_authenticate(*, username: str, password: str, address: str) -> User:

@@ -9,9 +9,6 @@ from users.models import Follow, User
 
 
 def _move_counters(*, follower: User, followee: User, delta: int) -> None:
-    # The callers' objects move with the rows, so an answer built from them is fresh.
-    follower.following_count += delta
-    followee.followers_count += delta
     updates = [
         (follower.pk, {"following_count": F("following_count") + delta}),
         (followee.pk, {"followers_count": F("followers_count") + delta}),
@@ -26,7 +23,7 @@ def user_follow(*, follower: User, followee: User) -> bool:
     """Make `follower` follow `followee`; answers whether anything changed."""
     if follower.pk == followee.pk:
         raise ValidationError(
-            {"username": ValidationError("You cannot follow yourself.", code=PayloadCode.INVALID)}
+            {"followee": ValidationError("You cannot follow yourself.", code=PayloadCode.INVALID)}
         )
     try:
         with transaction.atomic():

@@ -1,0 +1,1 @@
+"""Every write to accounts (accounts.py) and to the follow graph (follows.py)."""

@@ -1,7 +1,6 @@
 """A real server process (gunicorn) on a free port, for tests that speak plain HTTP."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,14 +9,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.ports import free_port
+
 BASE_DIR = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:

@@ -1,10 +1,21 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 
 from tests.client import GraphQLClient
+from tests.live import LiveServer
 from users.models import User
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "live_server(extra_env=None, threads=4, suite_database=False): "
+        "how the module's `live` server starts (tests/live.py LiveServer)",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +143,22 @@ def media(request, settings, tmp_path) -> MediaStore:
         },
     }
     return MediaStore("filesystem", root=settings.MEDIA_ROOT)
+
+
+# --- a real server process: gunicorn with DEBUG off, one per test module ---------------
+
+
+@pytest.fixture(scope="module")
+def live(request, tmp_path_factory) -> Iterator[LiveServer]:
+    """The module's own live server, started on first use and stopped after the module.
+
+    A module sets its options with `pytestmark = pytest.mark.live_server(...)`: the
+    keyword arguments of LiveServer (extra_env, threads, suite_database).
+    """
+    marker = request.node.get_closest_marker("live_server")
+    assert marker is None or not marker.args, "live_server takes keyword arguments only"
+    options = marker.kwargs if marker else {}
+    workdir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    server = LiveServer(workdir, **options).start()
+    yield server
+    server.stop()

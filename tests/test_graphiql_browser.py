@@ -8,10 +8,10 @@ import urllib.request
 
 import pytest
 
-from tests.live import LiveServer
-
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)\"""")
 USERNAME, PASSWORD = "ada", "analytical-engine-1843"
+
+pytestmark = pytest.mark.live_server(extra_env={"GRAPHIQL": "1"})
 
 
 def graphiql_page(client) -> str:
@@ -72,7 +72,7 @@ def sign_up(url: str) -> str:
     return data["tokenAuth"]["token"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser_module():
     from tests import browser
 
@@ -84,13 +84,6 @@ def browser_module():
             "(apt-get install chromium chromium-driver)"
         )
     return browser
-
-
-@pytest.fixture
-def live(tmp_path):
-    server = LiveServer(tmp_path, extra_env={"GRAPHIQL": "1"}).start()
-    yield server
-    server.stop()
 
 
 def wait_for(driver, script: str, timeout: float = 15, *args):

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from tests.images import make_jpeg, make_png, text_as_jpg
-from tests.live import BASE_DIR, LiveServer
+from tests.live import BASE_DIR
 
 SCRIPT = BASE_DIR / "scripts" / "publish-photo"
 USERNAME, PASSWORD = "ci-bot", "pipeline-password-2024"
@@ -31,24 +31,19 @@ def call(url: str, query: str, variables: dict | None = None, token: str | None 
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("publish-photo")).start()
-    try:
-        api = f"{server.url}/graphql/"
-        registered = call(
-            api,
-            """mutation($input: RegisterInput!) {
-              register(input: $input) { __typename ... on User { username } } }""",
-            {"input": {"username": USERNAME, "email": "ci@example.com", "password": PASSWORD}},
-        )
-        assert registered["register"] == {"__typename": "User", "username": USERNAME}
-        yield server
-    finally:
-        server.stop()
+def ci_account(live) -> None:
+    """The account the script signs in as, registered once on the module's live server."""
+    registered = call(
+        f"{live.url}/graphql/",
+        """mutation($input: RegisterInput!) {
+          register(input: $input) { __typename ... on User { username } } }""",
+        {"input": {"username": USERNAME, "email": "ci@example.com", "password": PASSWORD}},
+    )
+    assert registered["register"] == {"__typename": "User", "username": USERNAME}
 
 
 @pytest.fixture
-def api(live) -> str:
+def api(live, ci_account) -> str:
     return f"{live.url}/graphql/"
 
 

@@ -14,10 +14,12 @@ import urllib.request
 
 import pytest
 
-from tests.live import BASE_DIR, LiveServer
+from tests.live import BASE_DIR
 
 WRITERS = 8
 PASSWORD = "a-long-enough-password-123"
+
+pytestmark = pytest.mark.live_server(threads=WRITERS)
 
 SEED = f"""
 from media_graph.models import Photo
@@ -32,17 +34,15 @@ for n in range({WRITERS}):
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("sqlite-writers"), threads=WRITERS).start()
+def writer_photos(live) -> None:
+    """SEED run in the live server's database: the writer and WRITERS draft photos."""
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SEED],
         cwd=BASE_DIR,
-        env=server.env,
+        env=live.env,
         check=True,
         capture_output=True,
     )
-    yield server
-    server.stop()
 
 
 def call(live, query: str, variables: dict | None = None, token: str | None = None):
@@ -102,7 +102,7 @@ def answers(results, name: str) -> list:
     return [(status, body["data"][name]) for status, body in results]
 
 
-def test_eight_concurrent_writers_all_succeed(live):
+def test_eight_concurrent_writers_all_succeed(live, writer_photos):
     token = login(live)["token"]
     ids = photo_ids(live, token)
     assert len(ids) == WRITERS

@@ -1,5 +1,6 @@
 """A real server process (gunicorn) on a free port, for tests that speak plain HTTP."""
 
+import json
 import os
 import subprocess
 import sys
@@ -101,6 +102,30 @@ class LiveServer:
         if self.postgres_database:
             _postgres_admin(f'DROP DATABASE IF EXISTS "{self.postgres_database}" WITH (FORCE)')
             self.postgres_database = None
+
+
+def post_json(
+    url: str, body: dict, *, token: str | None = None, timeout: float = 60
+) -> tuple[int, dict]:
+    """POST `body` as JSON to `url` (with the JWT `token` if given): the status and the
+    decoded answer. An error status raises urllib's HTTPError."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"JWT {token}"
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, json.loads(response.read())
+
+
+def graphql_data(
+    url: str, query: str, variables: dict | None = None, *, token: str | None = None
+) -> dict:
+    """The data of a GraphQL answer from `url` that must carry no errors."""
+    _, body = post_json(
+        url, {"query": query, "variables": variables or {}}, token=token, timeout=10
+    )
+    assert "errors" not in body, body
+    return body["data"]
 
 
 def _postgres_url(name: str) -> str:

@@ -4,9 +4,10 @@ import json
 import os
 import re
 import time
-import urllib.request
 
 import pytest
+
+from tests.live import graphql_data
 
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)\"""")
 USERNAME, PASSWORD = "ada", "analytical-engine-1843"
@@ -45,27 +46,15 @@ def test_no_graphiql_when_switched_off(client, settings):
 # --- a real headless Chromium against a real server ------------------------------------
 
 
-def post_graphql(url: str, query: str, variables: dict) -> dict:
-    request = urllib.request.Request(
-        f"{url}/graphql/",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = json.load(response)
-    assert "errors" not in body, body
-    return body["data"]
-
-
 def sign_up(url: str) -> str:
-    post_graphql(
-        url,
+    graphql_data(
+        f"{url}/graphql/",
         "mutation ($u: String!, $p: String!) { register(input: {username: $u, "
         'email: "ada@example.com", password: $p}) { ... on User { username } } }',
         {"u": USERNAME, "p": PASSWORD},
     )
-    data = post_graphql(
-        url,
+    data = graphql_data(
+        f"{url}/graphql/",
         "mutation ($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }",
         {"u": USERNAME, "p": PASSWORD},
     )

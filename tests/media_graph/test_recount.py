@@ -9,7 +9,7 @@ from media_graph.counters import Drift, recount
 from media_graph.models import Like, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.likes import photo_like
-from tests.factories import published_photo as make_photo
+from tests.factories import make_photo
 from users.follows import user_follow
 from users.models import User
 

@@ -10,9 +10,7 @@ import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
 from tests.client import codes
-from tests.factories import album_row as make_album
-from tests.factories import gid
-from tests.factories import photo_row as post
+from tests.factories import gid, make_album, photo_row
 from tests.images import make_jpeg
 from tests.schema.media.photos import upload
 
@@ -76,8 +74,8 @@ def stored_order(album: Album) -> list[int]:
 
 
 def test_photos_keep_the_order_they_were_added_in(gql, login, alice):
-    p1, p2, p3, p4 = (post(alice, f"p{i}") for i in range(1, 5))
-    draft = post(alice, "draft", published=False)
+    p1, p2, p3, p4 = (photo_row(alice, f"p{i}") for i in range(1, 5))
+    draft = photo_row(alice, "draft", published=False)
     album = make_album(alice, photos=[p1])
     login(alice)
 
@@ -94,7 +92,7 @@ def test_photos_keep_the_order_they_were_added_in(gql, login, alice):
 
 
 def test_adding_a_photo_twice_is_a_no_op(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     album = make_album(alice, photos=[p1, p2])
     login(alice)
     before = list(album.entries.order_by("position").values_list("photo_id", "position"))
@@ -111,7 +109,11 @@ def test_adding_a_photo_twice_is_a_no_op(gql, login, alice):
 
 
 def test_someone_elses_photo_is_not_found_and_nothing_is_added(gql, login, alice, bob):
-    mine, also_mine, theirs = post(alice, "mine"), post(alice, "also mine"), post(bob, "bob's")
+    mine, also_mine, theirs = (
+        photo_row(alice, "mine"),
+        photo_row(alice, "also mine"),
+        photo_row(bob, "bob's"),
+    )
     album = make_album(alice, photos=[mine])
     login(alice)
     payload = add(gql, album, also_mine, theirs)
@@ -126,7 +128,7 @@ def test_someone_elses_photo_is_not_found_and_nothing_is_added(gql, login, alice
     ids=["bad", "gone", "album-id"],
 )
 def test_an_unknown_photo_is_not_found(gql, login, alice, photo_id):
-    mine = post(alice)
+    mine = photo_row(alice)
     album = make_album(alice)
     login(alice)
     assert codes(add(gql, album, mine, photo_id)) == [("photoIds", "not_found")]
@@ -134,8 +136,8 @@ def test_an_unknown_photo_is_not_found(gql, login, alice, photo_id):
 
 
 def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob):
-    album = make_album(alice, visibility="PUBLIC", photos=[post(alice)])
-    bobs = post(bob)
+    album = make_album(alice, visibility="PUBLIC", photos=[photo_row(alice)])
+    bobs = photo_row(bob)
     login(bob)
     payload = add(gql, album, bobs)
     assert [m["code"] for m in payload["messages"]] == ["permission_denied"]
@@ -144,7 +146,7 @@ def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob)
 
 def test_someone_elses_private_album_is_not_found(gql, login, alice, bob):
     album = make_album(alice)
-    bobs = post(bob)
+    bobs = photo_row(bob)
     login(bob)
     assert codes(add(gql, album, bobs)) == [("albumId", "not_found")]
     assert AlbumPhoto.objects.count() == 0
@@ -152,7 +154,7 @@ def test_someone_elses_private_album_is_not_found(gql, login, alice, bob):
 
 def test_anonymous_callers_are_unauthenticated(gql, alice):
     album = make_album(alice, visibility="PUBLIC")
-    photo = post(alice)
+    photo = photo_row(alice)
     assert codes(add(gql, album, photo)) == [(None, "unauthenticated")]
     assert codes(remove(gql, album, photo)) == [(None, "unauthenticated")]
     assert AlbumPhoto.objects.count() == 0
@@ -162,7 +164,7 @@ def test_anonymous_callers_are_unauthenticated(gql, alice):
 
 
 def test_removed_photos_leave_the_album_but_stay(gql, login, alice):
-    p1, p2, p3, p4 = (post(alice, f"p{i}") for i in range(1, 5))
+    p1, p2, p3, p4 = (photo_row(alice, f"p{i}") for i in range(1, 5))
     album = make_album(alice, photos=[p1, p2, p3, p4])
     login(alice)
 
@@ -177,7 +179,7 @@ def test_removed_photos_leave_the_album_but_stay(gql, login, alice):
 
 
 def test_removing_a_photo_that_is_not_there_changes_nothing(gql, login, alice):
-    p1, p2, outside = post(alice, "p1"), post(alice, "p2"), post(alice, "outside")
+    p1, p2, outside = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "outside")
     album = make_album(alice, photos=[p1, p2])
     login(alice)
     payload = remove(gql, album, outside)
@@ -187,7 +189,7 @@ def test_removing_a_photo_that_is_not_there_changes_nothing(gql, login, alice):
 
 
 def test_removing_the_cover_clears_it(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     album = make_album(alice, photos=[p1, p2, p3])
     album.cover = p2
     album.save()
@@ -202,7 +204,7 @@ def test_removing_the_cover_clears_it(gql, login, alice):
 
 
 def test_removing_another_photo_keeps_the_cover(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     album = make_album(alice, photos=[p1, p2, p3])
     album.cover = p3
     album.save()
@@ -213,7 +215,7 @@ def test_removing_another_photo_keeps_the_cover(gql, login, alice):
 
 
 def test_removing_every_photo_leaves_an_empty_album(gql, login, alice):
-    p1, p2 = post(alice, "p1"), post(alice, "p2")
+    p1, p2 = photo_row(alice, "p1"), photo_row(alice, "p2")
     album = make_album(alice, photos=[p1, p2])
     login(alice)
     payload = remove(gql, album, p1, p2)
@@ -223,7 +225,7 @@ def test_removing_every_photo_leaves_an_empty_album(gql, login, alice):
 
 
 def test_removing_a_bad_id_is_not_found(gql, login, alice):
-    p1 = post(alice)
+    p1 = photo_row(alice)
     album = make_album(alice, photos=[p1])
     login(alice)
     assert codes(remove(gql, album, p1, "garbage")) == [("photoIds", "not_found")]
@@ -231,7 +233,7 @@ def test_removing_a_bad_id_is_not_found(gql, login, alice):
 
 
 def test_removing_from_someone_elses_album_is_refused(gql, login, alice, bob):
-    photo = post(alice)
+    photo = photo_row(alice)
     public = make_album(alice, visibility="PUBLIC", photos=[photo])
     private = make_album(alice, photos=[photo])
     login(bob)
@@ -242,7 +244,7 @@ def test_removing_from_someone_elses_album_is_refused(gql, login, alice, bob):
 
 
 def test_a_photo_in_two_albums_keeps_its_place_in_each(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     first = make_album(alice, "first", photos=[p1, p2, p3])
     second = make_album(alice, "second", photos=[p3, p1, p2])
     login(alice)
@@ -266,7 +268,7 @@ def test_a_photo_in_two_albums_keeps_its_place_in_each(gql, login, alice):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("media", ["filesystem"], indirect=True)
 def test_an_upload_goes_last_into_the_album(gql, login, alice, media):
-    p1, p2 = post(alice, "p1"), post(alice, "p2")
+    p1, p2 = photo_row(alice, "p1"), photo_row(alice, "p2")
     album = make_album(alice, photos=[p2, p1])
     login(alice)
 
@@ -297,7 +299,7 @@ def test_an_upload_without_an_album_goes_in_none(gql, login, alice, media):
 def test_an_upload_into_someone_elses_album_is_refused_and_nothing_is_stored(
     gql, login, alice, bob, media, visibility
 ):
-    album = make_album(alice, visibility=visibility, photos=[post(alice)])
+    album = make_album(alice, visibility=visibility, photos=[photo_row(alice)])
     login(bob)
     payload = upload(gql, caption="sneaky", albumId=gid("Album", album.pk))
     assert payload["__typename"] == "OperationInfo"

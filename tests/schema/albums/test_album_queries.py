@@ -10,9 +10,7 @@ import pytest
 
 from media_graph.models import Album, Photo
 from tests.client import GraphQLClient
-from tests.factories import album_row as make_album
-from tests.factories import gid
-from tests.factories import photo_row as post
+from tests.factories import gid, make_album, photo_row
 from users.follows import user_follow
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +40,19 @@ class World:
         self.alice, self.bob, self.carol = (make_user(n) for n in ("alice", "bob", "carol"))
         user_follow(follower=self.bob, followee=self.alice)
         alice, bob = self.alice, self.bob
-        self.d1 = post(alice, "draft 1", published=False)
-        self.p1 = post(alice, "published 1")
-        self.p2 = post(alice, "published 2")
-        self.d2 = post(alice, "draft 2", published=False)
-        self.p3 = post(alice, "published 3")
-        self.d3 = post(alice, "draft 3", published=False)
+        self.d1 = photo_row(alice, "draft 1", published=False)
+        self.p1 = photo_row(alice, "published 1")
+        self.p2 = photo_row(alice, "published 2")
+        self.d2 = photo_row(alice, "draft 2", published=False)
+        self.p3 = photo_row(alice, "published 3")
+        self.d3 = photo_row(alice, "draft 3", published=False)
         # Made in this order: newest first, the lists show them reversed.
         self.trip = make_album(
             alice, "Trip", visibility="PUBLIC", photos=[self.d1, self.p1, self.p2, self.d2]
         )
         self.secret = make_album(alice, "Secret", visibility="PRIVATE", photos=[self.p3])
         self.drafts = make_album(alice, "Drafts only", visibility="PUBLIC", photos=[self.d3])
-        self.bobs = make_album(bob, "Bob's", visibility="PUBLIC", photos=[post(bob)])
+        self.bobs = make_album(bob, "Bob's", visibility="PUBLIC", photos=[photo_row(bob)])
         self.bobs_secret = make_album(bob, "Bob's secret", visibility="PRIVATE")
         self.clients = {name: GraphQLClient() for name in VIEWERS}
         login(self.alice, self.clients["owner"])

@@ -6,8 +6,7 @@ from media_graph.models import Comment, Photo
 from media_graph.services.comments import comment_add
 from media_graph.services.photos import photo_unpublish
 from tests.client import codes
-from tests.factories import gid
-from tests.factories import published_photo as make_photo
+from tests.factories import gid, make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,7 @@ import pytest
 
 from media_graph.models import Like, Photo
 from tests.client import GraphQLClient, codes
-from tests.factories import gid
-from tests.factories import published_photo as make_photo
+from tests.factories import gid, make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db

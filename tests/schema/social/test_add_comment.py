@@ -5,6 +5,7 @@ import pytest
 from media_graph.models import Comment, Photo
 from tests.client import GraphQLClient, codes
 from tests.factories import gid, make_photo
+from tests.schema.social.comments import comments_count
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,6 @@ mutation($photoId: ID!, $text: String!) {
 
 def add(gql, photo_id: str, text: str) -> dict:
     return gql.mutate("addComment", ADD, {"photoId": photo_id, "text": text})
-
-
-def comments_count(photo: Photo) -> int:
-    photo.refresh_from_db(fields=["comments_count"])
-    return photo.comments_count
 
 
 COMMENTS = """
@@ -46,11 +42,6 @@ def read_photo(client: GraphQLClient, photo: Photo, **page) -> dict:
 
 def texts(photo_data: dict) -> list[str]:
     return [edge["node"]["text"] for edge in photo_data["comments"]["edges"]]
-
-
-@pytest.fixture
-def bobs_photo(bob) -> Photo:
-    return make_photo(bob)
 
 
 def test_add_comment_answers_the_comment(gql, login, alice, bobs_photo):

@@ -63,11 +63,6 @@ def names(connection: dict) -> list[str]:
     return [edge["node"]["username"] for edge in connection["edges"]]
 
 
-@pytest.fixture
-def carol(make_user) -> User:
-    return make_user("carol")
-
-
 # --- followUser -------------------------------------------------------------------------
 
 

@@ -57,11 +57,6 @@ def likers(photo_data: dict) -> list[str]:
     return [edge["node"]["username"] for edge in photo_data["likes"]["edges"]]
 
 
-@pytest.fixture
-def bobs_photo(bob) -> Photo:
-    return make_photo(bob)
-
-
 # --- likePhoto --------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from media_graph.models import Album, AlbumPhoto, Photo
 from tests.client import codes
 from tests.factories import gid, make_album, photo_row
 from tests.images import make_jpeg
+from tests.schema.albums.albums import album_photo_ids, photo_gids
 from tests.schema.media.photos import upload
 
 pytestmark = pytest.mark.django_db
@@ -42,10 +43,6 @@ mutation Remove($input: AlbumPhotosInput!) {{
 ALBUM = f"query($id: ID!) {{ album(id: $id) {{ {ALBUM_FIELDS} }} }}"
 
 
-def ids(*photos: Photo) -> list[str]:
-    return [gid("Photo", p.pk) for p in photos]
-
-
 def add(gql, album: Album, *photos: Photo | str) -> dict:
     photo_ids = [p if isinstance(p, str) else gid("Photo", p.pk) for p in photos]
     variables = {"input": {"albumId": gid("Album", album.pk), "photoIds": photo_ids}}
@@ -56,10 +53,6 @@ def remove(gql, album: Album, *photos: Photo | str) -> dict:
     photo_ids = [p if isinstance(p, str) else gid("Photo", p.pk) for p in photos]
     variables = {"input": {"albumId": gid("Album", album.pk), "photoIds": photo_ids}}
     return gql.mutate("removePhotosFromAlbum", REMOVE, variables)
-
-
-def order(payload: dict) -> list[str]:
-    return [edge["node"]["id"] for edge in payload["photos"]["edges"]]
 
 
 def album_as(gql, album: Album) -> dict:
@@ -81,13 +74,13 @@ def test_photos_keep_the_order_they_were_added_in(gql, login, alice):
 
     payload = add(gql, album, p3, draft, p2)
     assert payload["__typename"] == "Album"
-    assert order(payload) == ids(p1, p3, draft, p2)
+    assert album_photo_ids(payload) == photo_gids(p1, p3, draft, p2)
     assert payload["photosCount"] == 4 and payload["photos"]["totalCount"] == 4
     assert payload["cover"] == {"id": gid("Photo", p1.pk)}
 
     payload = add(gql, album, p4)
-    assert order(payload) == ids(p1, p3, draft, p2, p4)
-    assert order(album_as(gql, album)) == ids(p1, p3, draft, p2, p4)
+    assert album_photo_ids(payload) == photo_gids(p1, p3, draft, p2, p4)
+    assert album_photo_ids(album_as(gql, album)) == photo_gids(p1, p3, draft, p2, p4)
     assert stored_order(album) == [p.pk for p in (p1, p3, draft, p2, p4)]
 
 
@@ -98,13 +91,13 @@ def test_adding_a_photo_twice_is_a_no_op(gql, login, alice):
     before = list(album.entries.order_by("position").values_list("photo_id", "position"))
 
     payload = add(gql, album, p2, p1)
-    assert order(payload) == ids(p1, p2)
+    assert album_photo_ids(payload) == photo_gids(p1, p2)
     assert payload["photosCount"] == 2
     assert list(album.entries.order_by("position").values_list("photo_id", "position")) == before
 
     # A photo already there keeps its place; a new one in the same call goes last.
     payload = add(gql, album, p1, p3, p3)
-    assert order(payload) == ids(p1, p2, p3)
+    assert album_photo_ids(payload) == photo_gids(p1, p2, p3)
     assert AlbumPhoto.objects.filter(album=album).count() == 3
 
 
@@ -119,7 +112,7 @@ def test_someone_elses_photo_is_not_found_and_nothing_is_added(gql, login, alice
     payload = add(gql, album, also_mine, theirs)
     assert codes(payload) == [("photoIds", "not_found")]
     assert stored_order(album) == [mine.pk]
-    assert order(album_as(gql, album)) == ids(mine)
+    assert album_photo_ids(album_as(gql, album)) == photo_gids(mine)
 
 
 @pytest.mark.parametrize(
@@ -170,12 +163,12 @@ def test_removed_photos_leave_the_album_but_stay(gql, login, alice):
 
     payload = remove(gql, album, p3, p1)
     assert payload["__typename"] == "Album"
-    assert order(payload) == ids(p2, p4)
+    assert album_photo_ids(payload) == photo_gids(p2, p4)
     assert payload["photosCount"] == 2
     assert Photo.objects.filter(pk__in=[p1.pk, p3.pk]).count() == 2
 
     # Put back: at the end, not where it was.
-    assert order(add(gql, album, p1)) == ids(p2, p4, p1)
+    assert album_photo_ids(add(gql, album, p1)) == photo_gids(p2, p4, p1)
 
 
 def test_removing_a_photo_that_is_not_there_changes_nothing(gql, login, alice):
@@ -184,7 +177,7 @@ def test_removing_a_photo_that_is_not_there_changes_nothing(gql, login, alice):
     login(alice)
     payload = remove(gql, album, outside)
     assert payload["__typename"] == "Album"
-    assert order(payload) == ids(p1, p2)
+    assert album_photo_ids(payload) == photo_gids(p1, p2)
     assert stored_order(album) == [p1.pk, p2.pk]
 
 
@@ -248,17 +241,17 @@ def test_a_photo_in_two_albums_keeps_its_place_in_each(gql, login, alice):
     first = make_album(alice, "first", photos=[p1, p2, p3])
     second = make_album(alice, "second", photos=[p3, p1, p2])
     login(alice)
-    assert order(album_as(gql, first)) == ids(p1, p2, p3)
-    assert order(album_as(gql, second)) == ids(p3, p1, p2)
+    assert album_photo_ids(album_as(gql, first)) == photo_gids(p1, p2, p3)
+    assert album_photo_ids(album_as(gql, second)) == photo_gids(p3, p1, p2)
     assert album_as(gql, second)["photos"]["totalCount"] == 3
 
     nested = gql.execute(
         '{ user(username: "alice") { albums { edges { node { title '
         "photos { totalCount edges { node { id } } } } } } } }"
     ).data["user"]["albums"]["edges"]
-    assert {edge["node"]["title"]: order(edge["node"]) for edge in nested} == {
-        "first": ids(p1, p2, p3),
-        "second": ids(p3, p1, p2),
+    assert {edge["node"]["title"]: album_photo_ids(edge["node"]) for edge in nested} == {
+        "first": photo_gids(p1, p2, p3),
+        "second": photo_gids(p3, p1, p2),
     }
 
 
@@ -275,11 +268,15 @@ def test_an_upload_goes_last_into_the_album(gql, login, alice, media):
     photo = upload(gql, caption="new", albumId=gid("Album", album.pk))
     assert photo["__typename"] == "Photo"
     assert photo["status"] == "DRAFT"
-    assert order(album_as(gql, album)) == [*ids(p2, p1), photo["id"]]
+    assert album_photo_ids(album_as(gql, album)) == [*photo_gids(p2, p1), photo["id"]]
 
     published = upload(gql, make_jpeg(64, 48), publish=True, albumId=gid("Album", album.pk))
     assert published["status"] == "PUBLISHED"
-    assert order(album_as(gql, album)) == [*ids(p2, p1), photo["id"], published["id"]]
+    assert album_photo_ids(album_as(gql, album)) == [
+        *photo_gids(p2, p1),
+        photo["id"],
+        published["id"],
+    ]
     assert album_as(gql, album)["photosCount"] == 4
 
 

@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from tests.client import GraphQLClient
 from tests.live import LiveServer
+from tests.storage import MediaStore, use_s3
 from users.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -88,39 +89,14 @@ def s3_server(tmp_path_factory):
     server.stop()
 
 
-class MediaStore:
-    """What is in the media storage, read behind the app's back (S3 API or the folder)."""
+@pytest.fixture
+def private_s3(tmp_path, settings):
+    """An S3 server of this test's own, as the app's storage: safe to freeze."""
+    from tests.s3server import RcloneS3Server
 
-    def __init__(self, kind: str, s3_server=None, root=None) -> None:
-        self.kind, self.s3_server, self.root = kind, s3_server, root
-
-    def list_keys(self, prefix: str = "") -> list[str]:
-        if self.kind == "s3":
-            return sorted(self.s3_server.list_keys(prefix))
-        return sorted(
-            str(path.relative_to(self.root))
-            for path in self.root.rglob("*")
-            if path.is_file() and str(path.relative_to(self.root)).startswith(prefix)
-        )
-
-
-def use_s3(settings, server) -> None:
-    """Point the default storage at `server`, configured as project/settings.py does."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                **server.django_storage_options(),
-                # As in settings: saves overwrite (no HEAD before a PUT), one PUT per
-                # save, and the deadline of every call.
-                "file_overwrite": True,
-                "client_config": settings.AWS_S3_CLIENT_CONFIG,
-                "transfer_config": settings.AWS_S3_TRANSFER_CONFIG,
-            },
-        },
-    }
-    settings.USE_S3 = True
+    with RcloneS3Server(tmp_path / "s3") as server:
+        use_s3(settings, server)
+        yield server
 
 
 @pytest.fixture(params=["filesystem", "s3"])

@@ -3,12 +3,11 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from tests.accounts import PASSWORD, TOKEN_AUTH
 from tests.client import GraphQLClient
 from tests.live import LiveServer
 from tests.storage import MediaStore, use_s3
 from users.models import User
-
-PASSWORD = "correct-horse-battery-staple"
 
 
 def pytest_configure(config):
@@ -50,15 +49,6 @@ def alice(make_user) -> User:
 @pytest.fixture
 def bob(make_user) -> User:
     return make_user("bob")
-
-
-TOKEN_AUTH = """
-mutation Login($username: String!, $password: String!) {
-  tokenAuth(username: $username, password: $password) {
-    token refreshToken payload refreshExpiresIn
-  }
-}
-"""
 
 
 @pytest.fixture

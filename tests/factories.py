@@ -12,9 +12,14 @@ T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)  # "now" of row-made photos: dates 
 _unique = itertools.count()
 
 
+def b64(text: str) -> str:
+    """`text` in base64: how global IDs and cursors are made, and how to forge one."""
+    return base64.b64encode(text.encode()).decode()
+
+
 def gid(type_name: str, pk) -> str:
     """A Relay global ID, made here rather than by the app so tests check the app's."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+    return b64(f"{type_name}:{pk}")
 
 
 def photo_row(owner, caption: str = "", *, published: bool = True, published_at=None) -> Photo:

@@ -4,6 +4,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
+def recorded_thumbnails(key: str) -> dict:
+    """A bulk-made row's `thumbnails`: the three sizes recorded, no file behind them."""
+    return {
+        size: {"name": f"thumbnails/{key}.{size}.jpg", "width": width, "height": height}
+        for size, width, height in (("small", 32, 32), ("medium", 64, 48), ("large", 64, 48))
+    }
+
+
 def run(gql, query: str) -> tuple[dict, int]:
     with CaptureQueriesContext(connection) as queries:
         response = gql.execute(query)

@@ -20,7 +20,7 @@ from media_graph.services.photos import (
     photo_update,
     photo_upload,
 )
-from tests.client import GraphQLClient
+from tests.client import GraphQLClient, captions
 from tests.factories import gid
 from tests.images import make_jpeg
 
@@ -200,10 +200,6 @@ query($filters: PhotoFilter, $order: PhotoOrder,
 
 def list_photos(client, **variables) -> dict:
     return client.execute(PHOTOS, variables).data["photos"]
-
-
-def captions(connection: dict) -> list[str]:
-    return [edge["node"]["caption"] for edge in connection["edges"]]
 
 
 @pytest.fixture

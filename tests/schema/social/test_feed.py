@@ -5,13 +5,13 @@ Photos are written as rows (valid fields, no image bytes: the feed never reads t
 with chosen publication times, so that the expected order is known exactly.
 """
 
-import base64
 from datetime import timedelta
 
 import pytest
 
 from media_graph.models import Photo
-from tests.factories import T0, gid, photo_row
+from tests.client import captions
+from tests.factories import T0, b64, gid, photo_row
 from users.follows import user_follow
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +35,8 @@ query Feed($first: Int, $after: String) {
 """
 
 
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
 def feed(gql, **variables) -> dict:
     return gql.execute(FEED, variables).data["feed"]
-
-
-def captions(page: dict) -> list[str]:
-    return [edge["node"]["caption"] for edge in page["edges"]]
 
 
 def newest_first(photos: list[Photo]) -> list[str]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from media_graph.counters import recount
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
 from tests.factories import gid
-from tests.query_counts import counts
+from tests.query_counts import counts, recorded_thumbnails
 from users.models import Follow, User
 
 pytestmark = [
@@ -37,13 +37,6 @@ ALBUM_PHOTOS = 60  # star's published photos, all in the album "Best"
 ALBUMS = 60  # public albums by the owners, 6 each, besides "Best"
 
 
-def thumbnails(key: str) -> dict:
-    return {
-        size: {"name": f"thumbnails/{key}.{size}.jpg", "width": width, "height": height}
-        for size, width, height in (("small", 32, 32), ("medium", 64, 48), ("large", 64, 48))
-    }
-
-
 def unsaved_photo(owner: User, key: str, *, published_at=None) -> Photo:
     """A Photo for bulk_create (not saved), thumbnails recorded; a draft without a date."""
     return Photo(
@@ -57,7 +50,7 @@ def unsaved_photo(owner: User, key: str, *, published_at=None) -> Photo:
         sha256=base64.b16encode(key.encode()).decode().lower().ljust(64, "0"),
         width=64,
         height=48,
-        thumbnails=thumbnails(key),
+        thumbnails=recorded_thumbnails(key),
     )
 
 

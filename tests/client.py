@@ -35,6 +35,11 @@ def codes(payload: dict) -> list[tuple[str | None, str]]:
     return [(m["field"], m["code"]) for m in payload["messages"]]
 
 
+def captions(connection: dict) -> list[str]:
+    """The captions of a photo connection's nodes, in order."""
+    return [edge["node"]["caption"] for edge in connection["edges"]]
+
+
 class GraphQLClient:
     def __init__(self) -> None:
         self.http = Client()

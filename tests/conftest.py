@@ -1,10 +1,21 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 
+from tests.accounts import PASSWORD, TOKEN_AUTH
 from tests.client import GraphQLClient
+from tests.live import LiveServer
+from tests.storage import MediaStore, use_s3
 from users.models import User
 
-PASSWORD = "correct-horse-battery-staple"
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "live_server(extra_env=None, threads=4, suite_database=False): "
+        "how the module's `live` server starts (tests/live.py LiveServer)",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +51,6 @@ def bob(make_user) -> User:
     return make_user("bob")
 
 
-TOKEN_AUTH = """
-mutation Login($username: String!, $password: String!) {
-  tokenAuth(username: $username, password: $password) {
-    token refreshToken payload refreshExpiresIn
-  }
-}
-"""
-
-
 @pytest.fixture
 def login(gql):
     """Sign a user in through the API and make the client send the token from then on."""
@@ -77,39 +79,14 @@ def s3_server(tmp_path_factory):
     server.stop()
 
 
-class MediaStore:
-    """What is in the media storage, read behind the app's back (S3 API or the folder)."""
+@pytest.fixture
+def private_s3(tmp_path, settings):
+    """An S3 server of this test's own, as the app's storage: safe to freeze."""
+    from tests.s3server import RcloneS3Server
 
-    def __init__(self, kind: str, s3_server=None, root=None) -> None:
-        self.kind, self.s3_server, self.root = kind, s3_server, root
-
-    def list_keys(self, prefix: str = "") -> list[str]:
-        if self.kind == "s3":
-            return sorted(self.s3_server.list_keys(prefix))
-        return sorted(
-            str(path.relative_to(self.root))
-            for path in self.root.rglob("*")
-            if path.is_file() and str(path.relative_to(self.root)).startswith(prefix)
-        )
-
-
-def use_s3(settings, server) -> None:
-    """Point the default storage at `server`, configured as project/settings.py does."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                **server.django_storage_options(),
-                # As in settings: saves overwrite (no HEAD before a PUT), one PUT per
-                # save, and the deadline of every call.
-                "file_overwrite": True,
-                "client_config": settings.AWS_S3_CLIENT_CONFIG,
-                "transfer_config": settings.AWS_S3_TRANSFER_CONFIG,
-            },
-        },
-    }
-    settings.USE_S3 = True
+    with RcloneS3Server(tmp_path / "s3") as server:
+        use_s3(settings, server)
+        yield server
 
 
 @pytest.fixture(params=["filesystem", "s3"])
@@ -132,3 +109,22 @@ def media(request, settings, tmp_path) -> MediaStore:
         },
     }
     return MediaStore("filesystem", root=settings.MEDIA_ROOT)
+
+
+# --- a real server process: gunicorn with DEBUG off, one per test module ---------------
+
+
+@pytest.fixture(scope="module")
+def live(request, tmp_path_factory) -> Iterator[LiveServer]:
+    """The module's own live server, started on first use and stopped after the module.
+
+    A module sets its options with `pytestmark = pytest.mark.live_server(...)`: the
+    keyword arguments of LiveServer (extra_env, threads, suite_database).
+    """
+    marker = request.node.get_closest_marker("live_server")
+    assert marker is None or not marker.args, "live_server takes keyword arguments only"
+    options = marker.kwargs if marker else {}
+    workdir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+    server = LiveServer(workdir, **options).start()
+    yield server
+    server.stop()

@@ -12,15 +12,20 @@ T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)  # "now" of row-made photos: dates 
 _unique = itertools.count()
 
 
+def b64(text: str) -> str:
+    """`text` in base64: how global IDs and cursors are made, and how to forge one."""
+    return base64.b64encode(text.encode()).decode()
+
+
 def gid(type_name: str, pk) -> str:
     """A Relay global ID, made here rather than by the app so tests check the app's."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+    return b64(f"{type_name}:{pk}")
 
 
 def photo_row(owner, caption: str = "", *, published: bool = True, published_at=None) -> Photo:
     """A photo row (no file). Published ones get T0 + n minutes unless told otherwise.
 
-    Counters are not moved: use published_photo() where they must agree, or recount.
+    Counters are not moved: use make_photo() where they must agree, or recount.
     """
     n = next(_unique)
     if published and published_at is None:
@@ -40,8 +45,9 @@ def photo_row(owner, caption: str = "", *, published: bool = True, published_at=
     )
 
 
-def published_photo(owner, caption: str = "", *, publish: bool = True) -> Photo:
-    """A photo row with its #tags, published through the service: every counter agrees."""
+def make_photo(owner, caption: str = "", *, publish: bool = True) -> Photo:
+    """A photo row with its #tags, published through the service (a draft with
+    publish=False): every counter agrees."""
     photo = photo_row(owner, caption, published=False)
     photo_set_tags(photo=photo)
     if publish:
@@ -49,7 +55,7 @@ def published_photo(owner, caption: str = "", *, publish: bool = True) -> Photo:
     return photo
 
 
-def album_row(
+def make_album(
     owner, title: str = "Album", *, visibility="PRIVATE", photos=(), cover=None, description=""
 ) -> Album:
     album = Album.objects.create(

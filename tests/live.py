@@ -1,7 +1,7 @@
 """A real server process (gunicorn) on a free port, for tests that speak plain HTTP."""
 
+import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,14 +10,10 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.ports import free_port
+
 BASE_DIR = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:
@@ -106,6 +102,30 @@ class LiveServer:
         if self.postgres_database:
             _postgres_admin(f'DROP DATABASE IF EXISTS "{self.postgres_database}" WITH (FORCE)')
             self.postgres_database = None
+
+
+def post_json(
+    url: str, body: dict, *, token: str | None = None, timeout: float = 60
+) -> tuple[int, dict]:
+    """POST `body` as JSON to `url` (with the JWT `token` if given): the status and the
+    decoded answer. An error status raises urllib's HTTPError."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"JWT {token}"
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, json.loads(response.read())
+
+
+def graphql_data(
+    url: str, query: str, variables: dict | None = None, *, token: str | None = None
+) -> dict:
+    """The data of a GraphQL answer from `url` that must carry no errors."""
+    _, body = post_json(
+        url, {"query": query, "variables": variables or {}}, token=token, timeout=10
+    )
+    assert "errors" not in body, body
+    return body["data"]
 
 
 def _postgres_url(name: str) -> str:

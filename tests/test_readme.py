@@ -4,10 +4,8 @@ import json
 import re
 import subprocess
 
-import pytest
-
 from tests.images import make_jpeg
-from tests.live import BASE_DIR, LiveServer
+from tests.live import BASE_DIR
 
 README = (BASE_DIR / "README.md").read_text()
 
@@ -30,13 +28,6 @@ def json_documents(text: str) -> list[dict]:
         document, index = decoder.raw_decode(text, index)
         documents.append(document)
     return documents
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("readme")).start()
-    yield server
-    server.stop()
 
 
 def test_readme_examples_answer_what_the_readme_says(live, tmp_path):

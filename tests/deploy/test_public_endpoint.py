@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from tests.conftest import use_s3
+from tests.storage import use_s3
 
 
 def test_urls_are_signed_for_the_public_endpoint_and_work_there(settings, s3_server):

@@ -14,8 +14,8 @@ from media_graph.counters import recount
 from media_graph.models import Like, Photo
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_publish
-from users.services.follows import user_follow, user_unfollow
 from users.models import Follow, User
+from users.services.follows import user_follow, user_unfollow
 
 pytestmark = [
     pytest.mark.skipif(

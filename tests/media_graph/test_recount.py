@@ -9,9 +9,9 @@ from media_graph.counters import Drift, recount
 from media_graph.models import Like, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.likes import photo_like
-from tests.factories import published_photo as make_photo
-from users.services.follows import user_follow
+from tests.factories import make_photo
 from users.models import User
+from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def world(make_user) -> dict:
     }
 
 
-def run(*args: str) -> tuple[int, list[str]]:
+def run_recount(*args: str) -> tuple[int, list[str]]:
     """Call the command; answer its exit status and output lines."""
     out = StringIO()
     try:
@@ -83,7 +83,7 @@ def corrupt(world: dict) -> set[str]:
 
 def test_a_consistent_database_has_no_drift(world):
     assert recount(fix=False) == []
-    assert run("--check") == (0, ["0 counter(s) drifted; found"])
+    assert run_recount("--check") == (0, ["0 counter(s) drifted; found"])
     assert values(world["alice"], "followers_count", "following_count", "photos_count") == (
         2,
         1,
@@ -100,7 +100,7 @@ def test_a_consistent_database_has_no_drift(world):
 
 def test_check_reports_each_drift_exits_1_and_changes_nothing(world):
     expected = corrupt(world)
-    status, lines = run("--check")
+    status, lines = run_recount("--check")
     assert status == 1
     assert set(lines[:-1]) == expected
     assert len(lines[:-1]) == len(CORRUPTIONS)
@@ -108,24 +108,24 @@ def test_check_reports_each_drift_exits_1_and_changes_nothing(world):
     for key, model, field, wrong, _true in CORRUPTIONS:
         assert values(model.objects.get(pk=world[key].pk), field) == (wrong,), (key, field)
     # Still there on a second look: --check never fixes.
-    assert run("--check")[0] == 1
+    assert run_recount("--check")[0] == 1
 
 
 def test_recount_fixes_every_drift_and_a_second_check_is_clean(world):
     expected = corrupt(world)
-    status, lines = run()
+    status, lines = run_recount()
     assert status == 0
     assert set(lines[:-1]) == expected
     assert lines[-1] == f"{len(CORRUPTIONS)} counter(s) drifted; fixed"
     for key, model, field, _wrong, true in CORRUPTIONS:
         assert values(model.objects.get(pk=world[key].pk), field) == (true,), (key, field)
-    assert run("--check") == (0, ["0 counter(s) drifted; found"])
-    assert run() == (0, ["0 counter(s) drifted; fixed"])
+    assert run_recount("--check") == (0, ["0 counter(s) drifted; found"])
+    assert run_recount() == (0, ["0 counter(s) drifted; fixed"])
 
 
 def test_recount_leaves_right_counters_alone(world):
     User.objects.filter(pk=world["carol"].pk).update(following_count=5)
-    assert run() == (
+    assert run_recount() == (
         0,
         [
             f"User {world['carol'].pk} following_count: stored 5, actual 1",

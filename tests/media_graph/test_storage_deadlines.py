@@ -19,11 +19,11 @@ from django.core.files.storage import default_storage
 
 from media_graph import storage
 from project.env import env_float
-from tests.conftest import use_s3
 from tests.images import make_jpeg
 from tests.live import BASE_DIR
 from tests.s3server import RcloneS3Server
 from tests.schema.media.photos import mutate_node, upload
+from tests.storage import use_s3
 
 SHOW_STORAGE_SETTINGS = """
 import json

@@ -108,17 +108,6 @@ def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypa
 # --- real faults: a storage that hangs mid-set, and what it leaves behind ---------------
 
 
-@pytest.fixture
-def private_s3(tmp_path, settings):
-    """An S3 server of this test's own, as the app's storage: safe to freeze."""
-    from tests.conftest import use_s3
-    from tests.s3server import RcloneS3Server
-
-    with RcloneS3Server(tmp_path / "s3") as server:
-        use_s3(settings, server)
-        yield server
-
-
 def _key(request) -> str:
     """The object key of a path-style S3 request: /<bucket>/<key>?..."""
     from urllib.parse import unquote, urlsplit
@@ -134,7 +123,7 @@ def test_a_set_whose_write_hangs_midway_leaves_no_object(
     from botocore.config import Config
     from django.core.files.storage import default_storage
 
-    from tests.conftest import use_s3
+    from tests.storage import use_s3
 
     # A short deadline and no retry keep this test fast, and make the one write that
     # times out one request the server still holds (a retry would be a second one).

@@ -7,14 +7,6 @@ import logging
 import pytest
 
 from project.logging import EscapeControlCharacters
-from tests.live import LiveServer
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("transport")).start()
-    yield server
-    server.stop()
 
 
 def send(live, method: str, body: bytes = b"", headers: dict | None = None, path="/graphql/"):

@@ -6,18 +6,18 @@ transactions and a busy timeout, six of eight publishes answered HTTP 500 ("data
 is locked").
 """
 
-import json
 import subprocess
 import sys
 import threading
-import urllib.request
 
 import pytest
 
-from tests.live import BASE_DIR, LiveServer
+from tests.live import BASE_DIR, post_json
 
 WRITERS = 8
 PASSWORD = "a-long-enough-password-123"
+
+pytestmark = pytest.mark.live_server(threads=WRITERS)
 
 SEED = f"""
 from media_graph.models import Photo
@@ -32,30 +32,20 @@ for n in range({WRITERS}):
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("sqlite-writers"), threads=WRITERS).start()
+def writer_photos(live) -> None:
+    """SEED run in the live server's database: the writer and WRITERS draft photos."""
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SEED],
         cwd=BASE_DIR,
-        env=server.env,
+        env=live.env,
         check=True,
         capture_output=True,
     )
-    yield server
-    server.stop()
 
 
-def call(live, query: str, variables: dict | None = None, token: str | None = None):
-    request = urllib.request.Request(
-        f"{live.url}/graphql/",
-        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        headers={
-            "Content-Type": "application/json",
-            **({"Authorization": f"JWT {token}"} if token else {}),
-        },
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.status, json.loads(response.read())
+def post_graphql(live, query: str, variables: dict | None = None, token: str | None = None):
+    body = {"query": query, "variables": variables or {}}
+    return post_json(f"{live.url}/graphql/", body, token=token, timeout=60)
 
 
 def all_at_once(calls) -> list:
@@ -78,17 +68,17 @@ def all_at_once(calls) -> list:
     return results
 
 
-def login(live) -> dict:
+def writer_tokens(live) -> dict:
     query = """mutation($u: String!, $p: String!) {
       tokenAuth(username: $u, password: $p) { token refreshToken } }"""
-    status, body = call(live, query, {"u": "writer", "p": PASSWORD})
+    status, body = post_graphql(live, query, {"u": "writer", "p": PASSWORD})
     assert status == 200, body
     return body["data"]["tokenAuth"]
 
 
 def photo_ids(live, token: str) -> list[str]:
     query = "{ me { photos(first: 50) { edges { node { id } } } } }"
-    _, body = call(live, query, token=token)
+    _, body = post_graphql(live, query, token=token)
     return [edge["node"]["id"] for edge in body["data"]["me"]["photos"]["edges"]]
 
 
@@ -102,28 +92,32 @@ def answers(results, name: str) -> list:
     return [(status, body["data"][name]) for status, body in results]
 
 
-def test_eight_concurrent_writers_all_succeed(live):
-    token = login(live)["token"]
+def test_eight_concurrent_writers_all_succeed(live, writer_photos):
+    token = writer_tokens(live)["token"]
     ids = photo_ids(live, token)
     assert len(ids) == WRITERS
 
     publish = mutation("publishPhoto", "Photo { status }")
-    published = all_at_once([lambda i=i: call(live, publish, {"id": i}, token) for i in ids])
+    published = all_at_once(
+        [lambda i=i: post_graphql(live, publish, {"id": i}, token) for i in ids]
+    )
     assert (
         answers(published, "publishPhoto")
         == [(200, {"__typename": "Photo", "status": "PUBLISHED"})] * WRITERS
     )
 
     delete = mutation("deletePhoto", "DeletedNode { id }")
-    deleted = all_at_once([lambda i=i: call(live, delete, {"id": i}, token) for i in ids])
+    deleted = all_at_once([lambda i=i: post_graphql(live, delete, {"id": i}, token) for i in ids])
     assert sorted(answers(deleted, "deletePhoto"), key=str) == sorted(
         [(200, {"__typename": "DeletedNode", "id": i}) for i in ids], key=str
     )
     assert photo_ids(live, token) == []
 
-    refresh_tokens = [login(live)["refreshToken"] for _ in range(WRITERS)]
+    refresh_tokens = [writer_tokens(live)["refreshToken"] for _ in range(WRITERS)]
     query = "mutation($t: String!) { refreshToken(refreshToken: $t) { token } }"
-    refreshed = all_at_once([lambda t=t: call(live, query, {"t": t}) for t in refresh_tokens])
+    refreshed = all_at_once(
+        [lambda t=t: post_graphql(live, query, {"t": t}) for t in refresh_tokens]
+    )
     assert all(
         status == 200 and body["data"]["refreshToken"]["token"] for status, body in refreshed
     )

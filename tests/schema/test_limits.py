@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 
+from tests.factories import b64
+
 ME = "me { id }"
 
 
@@ -168,12 +170,6 @@ def test_filters_at_their_bounds_run(gql):
 
 
 # --- malformed IDs and cursors --------------------------------------------------------------
-
-
-def b64(text: str) -> str:
-    import base64
-
-    return base64.b64encode(text.encode()).decode()
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from media_graph.models import Comment
-from tests.factories import gid, photo_row, published_photo
+from tests.factories import gid, make_photo, photo_row
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +97,8 @@ def test_pages_under_one_photos_tags_are_a_limit_query_per_tag(gql, alice):
     # The tags are a plain list under one photo: each tag's page is fetched on its own.
     # A photo has a handful of tags, and LIMIT reads a page where a window would read
     # every photo of each tag.
-    photo = published_photo(alice, "#sea #sky")
-    published_photo(alice, "#sea again")
+    photo = make_photo(alice, "#sea #sky")
+    make_photo(alice, "#sea again")
     query = f"""{{ photo(id: "{gid("Photo", photo.pk)}") {{
         tags {{ name photos(first: 1) {{ edges {{ node {{ caption }} }} }} }}
     }} }}"""

@@ -14,7 +14,8 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 BOUNDARY = "XxBoundaryxX"
 
 
-def post(gql, body: bytes | str, content_type: str = JSON, **headers):
+def post_raw(gql, body: bytes | str, content_type: str = JSON, **headers):
+    """POST `body` to the endpoint as it is (no JSON encoding), with these headers only."""
     return gql.http.post(ENDPOINT, data=body, content_type=content_type, headers=headers)
 
 
@@ -51,20 +52,20 @@ def transport_error(response, status: int, code: str = "BAD_REQUEST") -> str:
     ],
 )
 def test_malformed_json_bodies_are_coded_json_errors(gql, body, message):
-    assert message in transport_error(post(gql, body), 400)
+    assert message in transport_error(post_raw(gql, body), 400)
 
 
 def test_json_nested_deeper_than_the_bound_is_refused_before_it_is_used(gql):
     variables = "[" * 40 + "]" * 40
     body = json.dumps({"query": "{ me { id } }", "variables": {"a": json.loads(variables)}})
-    response = post(gql, body)
+    response = post_raw(gql, body)
     assert "nested deeper than 32 levels" in transport_error(response, 400)
 
 
 def test_an_unsupported_content_type_is_415(gql):
-    response = post(gql, "query=%7B+__typename+%7D", "application/x-www-form-urlencoded")
+    response = post_raw(gql, "query=%7B+__typename+%7D", "application/x-www-form-urlencoded")
     assert "application/json" in transport_error(response, 415)
-    assert transport_error(post(gql, "{}", "text/plain"), 415)
+    assert transport_error(post_raw(gql, "{}", "text/plain"), 415)
 
 
 def test_other_methods_are_405_with_allow(gql):
@@ -101,7 +102,7 @@ def test_get_variables_must_be_a_json_object(gql):
 def test_a_body_over_the_memory_limit_is_413(gql, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = json.dumps({"query": "{ me { id } }", "variables": {"pad": "x" * 2000}})
-    assert "too large" in transport_error(post(gql, body), 413)
+    assert "too large" in transport_error(post_raw(gql, body), 413)
 
 
 # --- media types: application/json unless the client prefers graphql-response+json ---
@@ -121,7 +122,7 @@ def test_a_body_over_the_memory_limit_is_413(gql, settings):
 )
 def test_the_answer_is_in_the_media_type_the_client_prefers(gql, accept, expected):
     headers = {"Accept": accept} if accept else {}
-    response = post(gql, json.dumps({"query": "{ __typename }"}), **headers)
+    response = post_raw(gql, json.dumps({"query": "{ __typename }"}), **headers)
     assert response.status_code == 200
     assert response["Content-Type"] == expected
     assert response.json() == {"data": {"__typename": "Query"}}
@@ -132,23 +133,23 @@ def test_the_answer_is_in_the_media_type_the_client_prefers(gql, accept, expecte
 )
 def test_graphql_response_json_makes_a_request_error_a_400_without_data(gql, query):
     body = json.dumps({"query": query, "variables": {"n": "ten"}})
-    response = post(gql, body, Accept=GRAPHQL_RESPONSE)
+    response = post_raw(gql, body, Accept=GRAPHQL_RESPONSE)
     assert response.status_code == 400
     assert response["Content-Type"] == GRAPHQL_RESPONSE
     assert "data" not in response.json()
-    legacy = post(gql, body, Accept=JSON)
+    legacy = post_raw(gql, body, Accept=JSON)
     assert legacy.status_code == 200 and legacy.json()["data"] is None
 
 
 def test_graphql_response_json_keeps_field_errors_at_200(gql):
     body = json.dumps({"query": '{ photos(after: "bogus") { totalCount } }'})
-    response = post(gql, body, Accept=GRAPHQL_RESPONSE)
+    response = post_raw(gql, body, Accept=GRAPHQL_RESPONSE)
     assert response.status_code == 200
     assert response.json()["errors"][0]["path"] == ["photos"]
 
 
 def test_transport_errors_honour_the_media_type_too(gql):
-    response = post(gql, b"{not json", Accept=GRAPHQL_RESPONSE)
+    response = post_raw(gql, b"{not json", Accept=GRAPHQL_RESPONSE)
     assert response.status_code == 400
     assert response["Content-Type"] == GRAPHQL_RESPONSE
 
@@ -245,7 +246,7 @@ def test_a_malformed_multipart_map_is_a_coded_json_error(
 ):
     login(alice)
     body = multipart(operations, file_map, files={"0": make_jpeg(40, 30)})
-    response = post(
+    response = post_raw(
         gql, body, f"multipart/form-data; boundary={BOUNDARY}", Authorization=f"JWT {gql.token}"
     )
     assert message in transport_error(response, 400)
@@ -254,7 +255,7 @@ def test_a_malformed_multipart_map_is_a_coded_json_error(
 
 def test_a_multipart_body_without_a_boundary_is_a_coded_json_error(gql, alice, login):
     login(alice)
-    response = post(gql, b"xx", "multipart/form-data", Authorization=f"JWT {gql.token}")
+    response = post_raw(gql, b"xx", "multipart/form-data", Authorization=f"JWT {gql.token}")
     assert transport_error(response, 400)
 
 
@@ -262,7 +263,7 @@ def test_too_many_file_parts_are_refused(gql, alice, login, media, settings):
     login(alice)
     files = {str(n): make_jpeg(20, 20) for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)}
     body = multipart(UPLOAD_OPERATIONS, '{"0": ["variables.input.file"]}', files=files)
-    response = post(
+    response = post_raw(
         gql, body, f"multipart/form-data; boundary={BOUNDARY}", Authorization=f"JWT {gql.token}"
     )
     assert transport_error(response, 400)

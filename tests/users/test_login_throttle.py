@@ -3,8 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from tests.conftest import PASSWORD
-from tests.users.test_tokens import token_auth
+from tests.accounts import PASSWORD, token_auth
 from users import throttle
 
 PROXY = "10.0.0.2"

@@ -68,8 +68,8 @@ def test_duplicate_username_and_email_are_reported_together(gql, alice):
 
 def test_a_race_lost_at_the_database_names_the_field_taken(gql, alice, monkeypatch):
     """Both checks passed, then a concurrent registration took the email first."""
-    from users.services import accounts as services
     from users.querysets import UserQuerySet
+    from users.services import accounts as services
 
     checked = UserQuerySet.exists
     calls = []

@@ -5,8 +5,7 @@ import socket
 import pytest
 from django.core.cache import caches
 
-from tests.conftest import PASSWORD
-from tests.users.test_tokens import token_auth
+from tests.accounts import PASSWORD, token_auth
 from users import throttle
 
 

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import connection, connections
 
 from tests.client import GraphQLClient
-from tests.users.test_tokens import ME, REFRESH, REVOKE
+from tests.users.tokens import ME, REFRESH, REVOKE
 from users import tokens
 from users.models import RefreshTokenFamily
 

@@ -4,20 +4,10 @@ import jwt
 import pytest
 from django.conf import settings
 
-from tests.conftest import PASSWORD, TOKEN_AUTH
+from tests.accounts import PASSWORD, token_auth
+from tests.users.tokens import ME, REFRESH, REVOKE
 
-ME = "query { me { username } }"
 VERIFY = "mutation($token: String!) { verifyToken(token: $token) { payload } }"
-REFRESH = """
-mutation($refreshToken: String!) {
-  refreshToken(refreshToken: $refreshToken) { token refreshToken payload refreshExpiresIn }
-}
-"""
-REVOKE = "mutation($refreshToken: String!) { revokeToken(refreshToken: $refreshToken) { revoked } }"
-
-
-def token_auth(gql, username, password, **kwargs):
-    return gql.execute(TOKEN_AUTH, {"username": username, "password": password}, **kwargs)
 
 
 def test_token_auth_answers_the_contract_shape(gql, alice):

@@ -10,10 +10,9 @@ import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
 from tests.client import codes
-from tests.factories import album_row as make_album
-from tests.factories import gid
-from tests.factories import photo_row as post
+from tests.factories import gid, make_album, photo_row
 from tests.images import make_jpeg
+from tests.schema.albums.albums import album_photo_ids, photo_gids
 from tests.schema.media.photos import upload
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +43,6 @@ mutation Remove($input: AlbumPhotosInput!) {{
 ALBUM = f"query($id: ID!) {{ album(id: $id) {{ {ALBUM_FIELDS} }} }}"
 
 
-def ids(*photos: Photo) -> list[str]:
-    return [gid("Photo", p.pk) for p in photos]
-
-
 def add(gql, album: Album, *photos: Photo | str) -> dict:
     photo_ids = [p if isinstance(p, str) else gid("Photo", p.pk) for p in photos]
     variables = {"input": {"albumId": gid("Album", album.pk), "photoIds": photo_ids}}
@@ -58,10 +53,6 @@ def remove(gql, album: Album, *photos: Photo | str) -> dict:
     photo_ids = [p if isinstance(p, str) else gid("Photo", p.pk) for p in photos]
     variables = {"input": {"albumId": gid("Album", album.pk), "photoIds": photo_ids}}
     return gql.mutate("removePhotosFromAlbum", REMOVE, variables)
-
-
-def order(payload: dict) -> list[str]:
-    return [edge["node"]["id"] for edge in payload["photos"]["edges"]]
 
 
 def album_as(gql, album: Album) -> dict:
@@ -76,48 +67,52 @@ def stored_order(album: Album) -> list[int]:
 
 
 def test_photos_keep_the_order_they_were_added_in(gql, login, alice):
-    p1, p2, p3, p4 = (post(alice, f"p{i}") for i in range(1, 5))
-    draft = post(alice, "draft", published=False)
+    p1, p2, p3, p4 = (photo_row(alice, f"p{i}") for i in range(1, 5))
+    draft = photo_row(alice, "draft", published=False)
     album = make_album(alice, photos=[p1])
     login(alice)
 
     payload = add(gql, album, p3, draft, p2)
     assert payload["__typename"] == "Album"
-    assert order(payload) == ids(p1, p3, draft, p2)
+    assert album_photo_ids(payload) == photo_gids(p1, p3, draft, p2)
     assert payload["photosCount"] == 4 and payload["photos"]["totalCount"] == 4
     assert payload["cover"] == {"id": gid("Photo", p1.pk)}
 
     payload = add(gql, album, p4)
-    assert order(payload) == ids(p1, p3, draft, p2, p4)
-    assert order(album_as(gql, album)) == ids(p1, p3, draft, p2, p4)
+    assert album_photo_ids(payload) == photo_gids(p1, p3, draft, p2, p4)
+    assert album_photo_ids(album_as(gql, album)) == photo_gids(p1, p3, draft, p2, p4)
     assert stored_order(album) == [p.pk for p in (p1, p3, draft, p2, p4)]
 
 
 def test_adding_a_photo_twice_is_a_no_op(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     album = make_album(alice, photos=[p1, p2])
     login(alice)
     before = list(album.entries.order_by("position").values_list("photo_id", "position"))
 
     payload = add(gql, album, p2, p1)
-    assert order(payload) == ids(p1, p2)
+    assert album_photo_ids(payload) == photo_gids(p1, p2)
     assert payload["photosCount"] == 2
     assert list(album.entries.order_by("position").values_list("photo_id", "position")) == before
 
     # A photo already there keeps its place; a new one in the same call goes last.
     payload = add(gql, album, p1, p3, p3)
-    assert order(payload) == ids(p1, p2, p3)
+    assert album_photo_ids(payload) == photo_gids(p1, p2, p3)
     assert AlbumPhoto.objects.filter(album=album).count() == 3
 
 
 def test_someone_elses_photo_is_not_found_and_nothing_is_added(gql, login, alice, bob):
-    mine, also_mine, theirs = post(alice, "mine"), post(alice, "also mine"), post(bob, "bob's")
+    mine, also_mine, theirs = (
+        photo_row(alice, "mine"),
+        photo_row(alice, "also mine"),
+        photo_row(bob, "bob's"),
+    )
     album = make_album(alice, photos=[mine])
     login(alice)
     payload = add(gql, album, also_mine, theirs)
     assert codes(payload) == [("photoIds", "not_found")]
     assert stored_order(album) == [mine.pk]
-    assert order(album_as(gql, album)) == ids(mine)
+    assert album_photo_ids(album_as(gql, album)) == photo_gids(mine)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +121,7 @@ def test_someone_elses_photo_is_not_found_and_nothing_is_added(gql, login, alice
     ids=["bad", "gone", "album-id"],
 )
 def test_an_unknown_photo_is_not_found(gql, login, alice, photo_id):
-    mine = post(alice)
+    mine = photo_row(alice)
     album = make_album(alice)
     login(alice)
     assert codes(add(gql, album, mine, photo_id)) == [("photoIds", "not_found")]
@@ -134,8 +129,8 @@ def test_an_unknown_photo_is_not_found(gql, login, alice, photo_id):
 
 
 def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob):
-    album = make_album(alice, visibility="PUBLIC", photos=[post(alice)])
-    bobs = post(bob)
+    album = make_album(alice, visibility="PUBLIC", photos=[photo_row(alice)])
+    bobs = photo_row(bob)
     login(bob)
     payload = add(gql, album, bobs)
     assert [m["code"] for m in payload["messages"]] == ["permission_denied"]
@@ -144,7 +139,7 @@ def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob)
 
 def test_someone_elses_private_album_is_not_found(gql, login, alice, bob):
     album = make_album(alice)
-    bobs = post(bob)
+    bobs = photo_row(bob)
     login(bob)
     assert codes(add(gql, album, bobs)) == [("albumId", "not_found")]
     assert AlbumPhoto.objects.count() == 0
@@ -152,7 +147,7 @@ def test_someone_elses_private_album_is_not_found(gql, login, alice, bob):
 
 def test_anonymous_callers_are_unauthenticated(gql, alice):
     album = make_album(alice, visibility="PUBLIC")
-    photo = post(alice)
+    photo = photo_row(alice)
     assert codes(add(gql, album, photo)) == [(None, "unauthenticated")]
     assert codes(remove(gql, album, photo)) == [(None, "unauthenticated")]
     assert AlbumPhoto.objects.count() == 0
@@ -162,32 +157,32 @@ def test_anonymous_callers_are_unauthenticated(gql, alice):
 
 
 def test_removed_photos_leave_the_album_but_stay(gql, login, alice):
-    p1, p2, p3, p4 = (post(alice, f"p{i}") for i in range(1, 5))
+    p1, p2, p3, p4 = (photo_row(alice, f"p{i}") for i in range(1, 5))
     album = make_album(alice, photos=[p1, p2, p3, p4])
     login(alice)
 
     payload = remove(gql, album, p3, p1)
     assert payload["__typename"] == "Album"
-    assert order(payload) == ids(p2, p4)
+    assert album_photo_ids(payload) == photo_gids(p2, p4)
     assert payload["photosCount"] == 2
     assert Photo.objects.filter(pk__in=[p1.pk, p3.pk]).count() == 2
 
     # Put back: at the end, not where it was.
-    assert order(add(gql, album, p1)) == ids(p2, p4, p1)
+    assert album_photo_ids(add(gql, album, p1)) == photo_gids(p2, p4, p1)
 
 
 def test_removing_a_photo_that_is_not_there_changes_nothing(gql, login, alice):
-    p1, p2, outside = post(alice, "p1"), post(alice, "p2"), post(alice, "outside")
+    p1, p2, outside = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "outside")
     album = make_album(alice, photos=[p1, p2])
     login(alice)
     payload = remove(gql, album, outside)
     assert payload["__typename"] == "Album"
-    assert order(payload) == ids(p1, p2)
+    assert album_photo_ids(payload) == photo_gids(p1, p2)
     assert stored_order(album) == [p1.pk, p2.pk]
 
 
 def test_removing_the_cover_clears_it(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     album = make_album(alice, photos=[p1, p2, p3])
     album.cover = p2
     album.save()
@@ -202,7 +197,7 @@ def test_removing_the_cover_clears_it(gql, login, alice):
 
 
 def test_removing_another_photo_keeps_the_cover(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     album = make_album(alice, photos=[p1, p2, p3])
     album.cover = p3
     album.save()
@@ -213,7 +208,7 @@ def test_removing_another_photo_keeps_the_cover(gql, login, alice):
 
 
 def test_removing_every_photo_leaves_an_empty_album(gql, login, alice):
-    p1, p2 = post(alice, "p1"), post(alice, "p2")
+    p1, p2 = photo_row(alice, "p1"), photo_row(alice, "p2")
     album = make_album(alice, photos=[p1, p2])
     login(alice)
     payload = remove(gql, album, p1, p2)
@@ -223,7 +218,7 @@ def test_removing_every_photo_leaves_an_empty_album(gql, login, alice):
 
 
 def test_removing_a_bad_id_is_not_found(gql, login, alice):
-    p1 = post(alice)
+    p1 = photo_row(alice)
     album = make_album(alice, photos=[p1])
     login(alice)
     assert codes(remove(gql, album, p1, "garbage")) == [("photoIds", "not_found")]
@@ -231,7 +226,7 @@ def test_removing_a_bad_id_is_not_found(gql, login, alice):
 
 
 def test_removing_from_someone_elses_album_is_refused(gql, login, alice, bob):
-    photo = post(alice)
+    photo = photo_row(alice)
     public = make_album(alice, visibility="PUBLIC", photos=[photo])
     private = make_album(alice, photos=[photo])
     login(bob)
@@ -242,21 +237,21 @@ def test_removing_from_someone_elses_album_is_refused(gql, login, alice, bob):
 
 
 def test_a_photo_in_two_albums_keeps_its_place_in_each(gql, login, alice):
-    p1, p2, p3 = post(alice, "p1"), post(alice, "p2"), post(alice, "p3")
+    p1, p2, p3 = photo_row(alice, "p1"), photo_row(alice, "p2"), photo_row(alice, "p3")
     first = make_album(alice, "first", photos=[p1, p2, p3])
     second = make_album(alice, "second", photos=[p3, p1, p2])
     login(alice)
-    assert order(album_as(gql, first)) == ids(p1, p2, p3)
-    assert order(album_as(gql, second)) == ids(p3, p1, p2)
+    assert album_photo_ids(album_as(gql, first)) == photo_gids(p1, p2, p3)
+    assert album_photo_ids(album_as(gql, second)) == photo_gids(p3, p1, p2)
     assert album_as(gql, second)["photos"]["totalCount"] == 3
 
     nested = gql.execute(
         '{ user(username: "alice") { albums { edges { node { title '
         "photos { totalCount edges { node { id } } } } } } } }"
     ).data["user"]["albums"]["edges"]
-    assert {edge["node"]["title"]: order(edge["node"]) for edge in nested} == {
-        "first": ids(p1, p2, p3),
-        "second": ids(p3, p1, p2),
+    assert {edge["node"]["title"]: album_photo_ids(edge["node"]) for edge in nested} == {
+        "first": photo_gids(p1, p2, p3),
+        "second": photo_gids(p3, p1, p2),
     }
 
 
@@ -266,18 +261,22 @@ def test_a_photo_in_two_albums_keeps_its_place_in_each(gql, login, alice):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("media", ["filesystem"], indirect=True)
 def test_an_upload_goes_last_into_the_album(gql, login, alice, media):
-    p1, p2 = post(alice, "p1"), post(alice, "p2")
+    p1, p2 = photo_row(alice, "p1"), photo_row(alice, "p2")
     album = make_album(alice, photos=[p2, p1])
     login(alice)
 
     photo = upload(gql, caption="new", albumId=gid("Album", album.pk))
     assert photo["__typename"] == "Photo"
     assert photo["status"] == "DRAFT"
-    assert order(album_as(gql, album)) == [*ids(p2, p1), photo["id"]]
+    assert album_photo_ids(album_as(gql, album)) == [*photo_gids(p2, p1), photo["id"]]
 
     published = upload(gql, make_jpeg(64, 48), publish=True, albumId=gid("Album", album.pk))
     assert published["status"] == "PUBLISHED"
-    assert order(album_as(gql, album)) == [*ids(p2, p1), photo["id"], published["id"]]
+    assert album_photo_ids(album_as(gql, album)) == [
+        *photo_gids(p2, p1),
+        photo["id"],
+        published["id"],
+    ]
     assert album_as(gql, album)["photosCount"] == 4
 
 
@@ -297,7 +296,7 @@ def test_an_upload_without_an_album_goes_in_none(gql, login, alice, media):
 def test_an_upload_into_someone_elses_album_is_refused_and_nothing_is_stored(
     gql, login, alice, bob, media, visibility
 ):
-    album = make_album(alice, visibility=visibility, photos=[post(alice)])
+    album = make_album(alice, visibility=visibility, photos=[photo_row(alice)])
     login(bob)
     payload = upload(gql, caption="sneaky", albumId=gid("Album", album.pk))
     assert payload["__typename"] == "OperationInfo"

@@ -10,9 +10,8 @@ import pytest
 
 from media_graph.models import Album, Photo
 from tests.client import GraphQLClient
-from tests.factories import album_row as make_album
-from tests.factories import gid
-from tests.factories import photo_row as post
+from tests.factories import gid, make_album, photo_row
+from tests.schema.albums.albums import album_photo_ids, photo_gids
 from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +30,6 @@ ALBUMS = f"query($owner: String) {{ albums(owner: $owner) {{ {LIST} }} }}"
 USER_ALBUMS = f"query($username: String!) {{ user(username: $username) {{ albums {{ {LIST} }} }} }}"
 
 
-def ids(*photos: Photo) -> list[str]:
-    return [gid("Photo", p.pk) for p in photos]
-
-
 class World:
     """Alice's albums and photos, bob's too, and one client per point of view."""
 
@@ -42,19 +37,19 @@ class World:
         self.alice, self.bob, self.carol = (make_user(n) for n in ("alice", "bob", "carol"))
         user_follow(follower=self.bob, followee=self.alice)
         alice, bob = self.alice, self.bob
-        self.d1 = post(alice, "draft 1", published=False)
-        self.p1 = post(alice, "published 1")
-        self.p2 = post(alice, "published 2")
-        self.d2 = post(alice, "draft 2", published=False)
-        self.p3 = post(alice, "published 3")
-        self.d3 = post(alice, "draft 3", published=False)
+        self.d1 = photo_row(alice, "draft 1", published=False)
+        self.p1 = photo_row(alice, "published 1")
+        self.p2 = photo_row(alice, "published 2")
+        self.d2 = photo_row(alice, "draft 2", published=False)
+        self.p3 = photo_row(alice, "published 3")
+        self.d3 = photo_row(alice, "draft 3", published=False)
         # Made in this order: newest first, the lists show them reversed.
         self.trip = make_album(
             alice, "Trip", visibility="PUBLIC", photos=[self.d1, self.p1, self.p2, self.d2]
         )
         self.secret = make_album(alice, "Secret", visibility="PRIVATE", photos=[self.p3])
         self.drafts = make_album(alice, "Drafts only", visibility="PUBLIC", photos=[self.d3])
-        self.bobs = make_album(bob, "Bob's", visibility="PUBLIC", photos=[post(bob)])
+        self.bobs = make_album(bob, "Bob's", visibility="PUBLIC", photos=[photo_row(bob)])
         self.bobs_secret = make_album(bob, "Bob's secret", visibility="PRIVATE")
         self.clients = {name: GraphQLClient() for name in VIEWERS}
         login(self.alice, self.clients["owner"])
@@ -80,10 +75,6 @@ class World:
 @pytest.fixture
 def world(make_user, login) -> World:
     return World(make_user, login)
-
-
-def photo_ids(album: dict) -> list[str]:
-    return [edge["node"]["id"] for edge in album["photos"]["edges"]]
 
 
 def listed(page: dict) -> list[tuple[str, int, str | None]]:
@@ -125,7 +116,7 @@ def test_the_owner_sees_every_photo_of_her_public_album(world):
 def test_others_see_only_the_published_photos_of_a_public_album(world, viewer):
     album = world.album(viewer, world.trip)
     assert album["title"] == "Trip"
-    assert photo_ids(album) == ids(world.p1, world.p2)
+    assert album_photo_ids(album) == photo_gids(world.p1, world.p2)
     assert album["photos"]["totalCount"] == 2
     assert album["photosCount"] == 2
     assert album["cover"] == {"id": gid("Photo", world.p1.pk)}  # the first they may see
@@ -134,7 +125,7 @@ def test_others_see_only_the_published_photos_of_a_public_album(world, viewer):
 def test_a_private_album_is_seen_by_its_owner_only(world):
     album = world.album("owner", world.secret)
     assert (album["title"], album["visibility"], album["photosCount"]) == ("Secret", "PRIVATE", 1)
-    assert photo_ids(album) == ids(world.p3)
+    assert album_photo_ids(album) == photo_gids(world.p3)
     for viewer in OTHERS:
         assert world.album(viewer, world.secret) is None, viewer
 
@@ -171,7 +162,7 @@ def test_an_album_of_drafts_looks_empty_to_others(world, viewer):
     album = world.album(viewer, world.drafts)
     if viewer == "owner":
         assert (album["photosCount"], album["cover"]) == (1, {"id": gid("Photo", world.d3.pk)})
-        assert photo_ids(album) == ids(world.d3)
+        assert album_photo_ids(album) == photo_gids(world.d3)
     else:
         assert (album["photosCount"], album["cover"]) == (0, None)
         assert album["photos"] == {"totalCount": 0, "edges": []}
@@ -185,11 +176,11 @@ def test_others_page_through_the_published_photos_only(world, viewer):
         totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } } }"""
     album_id = gid("Album", world.trip.pk)
     first = client.execute(query, {"id": album_id}).data["album"]["photos"]
-    assert photo_ids({"photos": first}) == ids(world.p1)
+    assert album_photo_ids({"photos": first}) == photo_gids(world.p1)
     assert (first["totalCount"], first["pageInfo"]["hasNextPage"]) == (2, True)
     after = first["pageInfo"]["endCursor"]
     second = client.execute(query, {"id": album_id, "after": after}).data["album"]["photos"]
-    assert photo_ids({"photos": second}) == ids(world.p2)
+    assert album_photo_ids({"photos": second}) == photo_gids(world.p2)
     assert second["pageInfo"]["hasNextPage"] is False
 
 
@@ -198,12 +189,12 @@ def test_an_unpublished_photo_leaves_the_public_album_for_others(world, viewer):
     Photo.objects.filter(pk=world.p1.pk).update(status=Photo.Status.DRAFT, published_at=None)
     album = world.album(viewer, world.trip)
     if viewer == "owner":
-        assert (album["photosCount"], photo_ids(album)) == (
+        assert (album["photosCount"], album_photo_ids(album)) == (
             4,
-            ids(world.d1, world.p1, world.p2, world.d2),
+            photo_gids(world.d1, world.p1, world.p2, world.d2),
         )
     else:
-        assert (album["photosCount"], photo_ids(album)) == (1, ids(world.p2))
+        assert (album["photosCount"], album_photo_ids(album)) == (1, photo_gids(world.p2))
         assert album["cover"] == {"id": gid("Photo", world.p2.pk)}
 
 
@@ -282,12 +273,12 @@ def test_photos_of_listed_albums_follow_the_viewer(world, viewer):
       title photos { totalCount edges { node { id } } } } } } } }"""
     response = world.clients[viewer].execute(query, {"username": "alice"})
     nodes = [edge["node"] for edge in response.data["user"]["albums"]["edges"]]
-    seen = {node["title"]: (node["photos"]["totalCount"], photo_ids(node)) for node in nodes}
+    seen = {node["title"]: (node["photos"]["totalCount"], album_photo_ids(node)) for node in nodes}
     if viewer == "owner":
         assert seen == {
-            "Drafts only": (1, ids(world.d3)),
-            "Secret": (1, ids(world.p3)),
-            "Trip": (4, ids(world.d1, world.p1, world.p2, world.d2)),
+            "Drafts only": (1, photo_gids(world.d3)),
+            "Secret": (1, photo_gids(world.p3)),
+            "Trip": (4, photo_gids(world.d1, world.p1, world.p2, world.d2)),
         }
     else:
-        assert seen == {"Drafts only": (0, []), "Trip": (2, ids(world.p1, world.p2))}
+        assert seen == {"Drafts only": (0, []), "Trip": (2, photo_gids(world.p1, world.p2))}

@@ -4,8 +4,7 @@ import pytest
 
 from media_graph.models import Album, AlbumPhoto
 from tests.client import codes
-from tests.factories import gid
-from tests.factories import photo_row as post
+from tests.factories import gid, photo_row
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +86,9 @@ def test_a_new_private_album_is_invisible_to_others(gql, login, alice, bob):
 
 def test_initial_photos_in_the_order_given(gql, login, alice):
     first, second, draft = (
-        post(alice, "first"),
-        post(alice, "second"),
-        post(alice, "d", published=False),
+        photo_row(alice, "first"),
+        photo_row(alice, "second"),
+        photo_row(alice, "d", published=False),
     )
     login(alice)
     ids = [gid("Photo", p.pk) for p in (second, draft, first)]
@@ -109,7 +108,7 @@ def test_initial_photos_in_the_order_given(gql, login, alice):
 
 
 def test_a_photo_given_twice_is_added_once(gql, login, alice):
-    photo, other = post(alice), post(alice)
+    photo, other = photo_row(alice), photo_row(alice)
     login(alice)
     ids = [gid("Photo", photo.pk), gid("Photo", other.pk), gid("Photo", photo.pk)]
     album = create(gql, title="Twice", photoIds=ids)
@@ -118,7 +117,7 @@ def test_a_photo_given_twice_is_added_once(gql, login, alice):
 
 
 def test_someone_elses_photo_is_not_found_and_nothing_is_created(gql, login, alice, bob):
-    mine, theirs = post(alice, "mine"), post(bob, "bob's, published")
+    mine, theirs = photo_row(alice, "mine"), photo_row(bob, "bob's, published")
     login(alice)
     payload = create(
         gql, title="Borrowed", photoIds=[gid("Photo", mine.pk), gid("Photo", theirs.pk)]
@@ -142,7 +141,7 @@ def test_an_id_that_is_not_one_of_your_photos_is_not_found(gql, login, alice, ph
 
 @pytest.mark.parametrize("title", ["", "   "], ids=["empty", "blank"])
 def test_a_title_is_required(gql, login, alice, title):
-    photo = post(alice)
+    photo = photo_row(alice)
     login(alice)
     payload = create(gql, title=title, photoIds=[gid("Photo", photo.pk)])
     assert codes(payload) == [("title", "invalid")]
@@ -164,7 +163,7 @@ def test_a_missing_title_is_a_validation_error(gql, login, alice):
 
 
 def test_anonymous_callers_are_unauthenticated(gql, alice):
-    photo = post(alice)
+    photo = photo_row(alice)
     payload = create(gql, title="Nobody's", photoIds=[gid("Photo", photo.pk)])
     assert codes(payload) == [(None, "unauthenticated")]
     assert Album.objects.count() == 0

@@ -4,9 +4,7 @@ import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
 from tests.client import codes
-from tests.factories import album_row as make_album
-from tests.factories import gid
-from tests.factories import photo_row as post
+from tests.factories import gid, make_album, photo_row
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +29,7 @@ def delete(gql, album_id: str) -> dict:
 
 
 def test_the_owner_deletes_an_album_and_its_photos_stay(gql, login, alice):
-    shown, draft = post(alice, "shown"), post(alice, "draft", published=False)
+    shown, draft = photo_row(alice, "shown"), photo_row(alice, "draft", published=False)
     album = make_album(alice, "Trip", visibility="PUBLIC", photos=[shown, draft], cover=draft)
     kept = make_album(alice, "Kept", photos=[shown])
     album_id = gid("Album", album.pk)
@@ -61,7 +59,7 @@ def test_deleting_twice_is_not_found(gql, login, alice):
 
 
 def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob):
-    photo = post(alice)
+    photo = photo_row(alice)
     album = make_album(alice, "Alice's", visibility="PUBLIC", photos=[photo])
     login(bob)
     payload = delete(gql, gid("Album", album.pk))
@@ -88,7 +86,7 @@ def test_an_unknown_album_is_not_found(gql, login, alice, album_id):
 
 
 def test_a_photo_id_does_not_delete_the_album_with_that_number(gql, login, alice):
-    photo = post(alice)
+    photo = photo_row(alice)
     album = make_album(alice, "Same number", photos=[photo])
     login(alice)
     assert codes(delete(gql, gid("Photo", album.pk))) == [("id", "not_found")]

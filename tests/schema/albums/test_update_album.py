@@ -4,12 +4,12 @@ import pytest
 
 from media_graph.models import Album
 from tests.client import codes
-from tests.factories import album_row, gid
-from tests.factories import photo_row as post
+from tests.factories import gid, make_album, photo_row
 
 
-def make_album(owner, title: str, **kwargs):
-    return album_row(owner, title, description="as made", **kwargs)
+def album_as_made(owner, title: str, **kwargs):
+    """An album whose description ("as made") shows whether an update touched it."""
+    return make_album(owner, title, description="as made", **kwargs)
 
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +42,8 @@ def unchanged(album: Album) -> tuple:
 @pytest.fixture
 def setting(alice):
     """Alice's private album 'Trip' with a published photo and a draft, in that order."""
-    shown, draft = post(alice, "shown"), post(alice, "draft", published=False)
-    album = make_album(alice, "Trip", photos=[shown, draft])
+    shown, draft = photo_row(alice, "shown"), photo_row(alice, "draft", published=False)
+    album = album_as_made(alice, "Trip", photos=[shown, draft])
     return album, shown, draft
 
 
@@ -102,7 +102,7 @@ def test_the_cover_is_a_photo_in_the_album(gql, login, alice, setting):
 
 def test_a_cover_not_in_the_album_is_refused(gql, login, alice, setting):
     album, *_ = setting
-    elsewhere = post(alice, "not in the album")
+    elsewhere = photo_row(alice, "not in the album")
     login(alice)
     payload = update(gql, album, title="Changed", coverPhotoId=gid("Photo", elsewhere.pk))
     assert codes(payload) == [("coverPhotoId", "invalid")]
@@ -112,7 +112,7 @@ def test_a_cover_not_in_the_album_is_refused(gql, login, alice, setting):
 
 def test_a_cover_the_owner_may_not_see_is_not_found(gql, login, alice, bob, setting):
     album, *_ = setting
-    bobs_draft = post(bob, "bob's draft", published=False)
+    bobs_draft = photo_row(bob, "bob's draft", published=False)
     login(alice)
     for cover_id in (gid("Photo", bobs_draft.pk), gid("Photo", 999_999), "garbage"):
         payload = update(gql, album, title="Changed", coverPhotoId=cover_id)
@@ -122,7 +122,7 @@ def test_a_cover_the_owner_may_not_see_is_not_found(gql, login, alice, bob, sett
 
 def test_someone_elses_published_photo_is_no_cover(gql, login, alice, bob, setting):
     album, *_ = setting
-    bobs = post(bob, "bob's")
+    bobs = photo_row(bob, "bob's")
     login(alice)
     payload = update(gql, album, coverPhotoId=gid("Photo", bobs.pk))
     assert codes(payload) == [("coverPhotoId", "invalid")]
@@ -138,8 +138,8 @@ def test_an_empty_title_is_invalid(gql, login, alice, setting, title):
 
 
 def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob):
-    photo = post(alice)
-    album = make_album(alice, "Alice's", visibility="PUBLIC", photos=[photo])
+    photo = photo_row(alice)
+    album = album_as_made(alice, "Alice's", visibility="PUBLIC", photos=[photo])
     login(bob)
     payload = update(gql, album, title="Bob's now", visibility="PRIVATE")
     assert [m["code"] for m in payload["messages"]] == ["permission_denied"]
@@ -149,7 +149,7 @@ def test_someone_elses_public_album_is_permission_denied(gql, login, alice, bob)
 
 
 def test_someone_elses_private_album_is_not_found(gql, login, alice, bob):
-    album = make_album(alice, "Alice's secret")
+    album = album_as_made(alice, "Alice's secret")
     login(bob)
     assert codes(update(gql, album, title="Bob's now")) == [("id", "not_found")]
     assert unchanged(album) == ("Alice's secret", "as made", "PRIVATE", None)

@@ -8,7 +8,6 @@ import pytest
 from media_graph.models import Photo, Tag
 from tests.client import codes
 from tests.images import make_jpeg
-from tests.s3server import RcloneS3Server
 from tests.schema.media.photos import mutate_node, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,16 +55,6 @@ def test_others_cannot_delete(gql, alice, bob, login, media):
     login(bob)
     assert codes(mutate_node(gql, "deletePhoto", photo["id"])) == [(None, "permission_denied")]
     assert len(media.list_keys()) == 4
-
-
-@pytest.fixture
-def private_s3(tmp_path, settings):
-    """An S3 server of this test's own, as the app's storage: safe to freeze."""
-    from tests.conftest import use_s3
-
-    with RcloneS3Server(tmp_path / "s3") as server:
-        use_s3(settings, server)
-        yield server
 
 
 def test_a_hung_storage_answers_delete_within_the_deadline(gql, alice, login, private_s3, caplog):

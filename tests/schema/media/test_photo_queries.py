@@ -20,7 +20,7 @@ from media_graph.services.photos import (
     photo_update,
     photo_upload,
 )
-from tests.client import GraphQLClient
+from tests.client import GraphQLClient, captions
 from tests.factories import gid
 from tests.images import make_jpeg
 
@@ -41,7 +41,7 @@ def _storage(media):
     return media
 
 
-def post(owner, caption: str = "", *, publish: bool = True, size=(64, 48)) -> Photo:
+def uploaded_photo(owner, caption: str = "", *, publish: bool = True, size=(64, 48)) -> Photo:
     """A photo by `owner` through the upload service; every call gives new bytes."""
     content = make_jpeg(*size, lens=f"lens {next(_unique)}")
     upload = SimpleUploadedFile("p.jpg", content, content_type="image/jpeg")
@@ -72,7 +72,7 @@ def node_as(client, node_id: str):
 
 
 def test_a_draft_is_seen_by_its_owner_only(viewers, alice):
-    draft = post(alice, "not yet", publish=False)
+    draft = uploaded_photo(alice, "not yet", publish=False)
     draft_id = gid("Photo", draft.pk)
 
     expected = {"id": draft_id, "caption": "not yet", "status": "DRAFT", "publishedAt": None}
@@ -82,7 +82,7 @@ def test_a_draft_is_seen_by_its_owner_only(viewers, alice):
 
 
 def test_a_published_photo_is_seen_by_everyone(viewers, alice):
-    photo = post(alice, "for all")
+    photo = uploaded_photo(alice, "for all")
     photo_id = gid("Photo", photo.pk)
 
     for name in VIEWERS:
@@ -94,7 +94,7 @@ def test_a_published_photo_is_seen_by_everyone(viewers, alice):
 
 
 def test_an_unpublished_photo_is_its_owners_only_again(viewers, alice):
-    photo = post(alice, "second thoughts")
+    photo = uploaded_photo(alice, "second thoughts")
     photo_unpublish(photo=photo, actor=alice)
     photo_id = gid("Photo", photo.pk)
 
@@ -134,15 +134,15 @@ def test_an_unpublished_photo_is_its_owners_only_again(viewers, alice):
     ],
 )
 def test_a_malformed_or_wrong_type_id_is_null_not_an_error(viewers, alice, make_id):
-    photo = post(alice, "exists")
+    photo = uploaded_photo(alice, "exists")
     # The owner could see the photo: only the ID makes it null.
     response = viewers["alice"].execute(PHOTO, {"id": make_id(photo, alice)})
     assert response.body == {"data": {"photo": None}}
 
 
 def test_node_obeys_the_same_visibility(viewers, alice):
-    draft = post(alice, "draft", publish=False)
-    published = post(alice, "published")
+    draft = uploaded_photo(alice, "draft", publish=False)
+    published = uploaded_photo(alice, "published")
     draft_id, published_id = gid("Photo", draft.pk), gid("Photo", published.pk)
 
     assert node_as(viewers["alice"], draft_id) == {
@@ -164,9 +164,9 @@ def test_node_obeys_the_same_visibility(viewers, alice):
 
 
 def test_a_deactivated_owners_photos_vanish_for_everyone(viewers, alice, bob):
-    published = post(alice, "#gone with the owner")
-    draft = post(alice, "#gone too", publish=False)
-    post(bob, "still here")
+    published = uploaded_photo(alice, "#gone with the owner")
+    draft = uploaded_photo(alice, "#gone too", publish=False)
+    uploaded_photo(bob, "still here")
     alice.is_active = False
     alice.save(update_fields=["is_active"])
 
@@ -202,18 +202,14 @@ def list_photos(client, **variables) -> dict:
     return client.execute(PHOTOS, variables).data["photos"]
 
 
-def captions(connection: dict) -> list[str]:
-    return [edge["node"]["caption"] for edge in connection["edges"]]
-
-
 @pytest.fixture
 def timeline(alice, bob):
     """Published and draft photos whose publishing order differs from creation order."""
-    late = post(alice, "alice late", publish=False)  # created first, published last
-    post(bob, "bob early")
-    post(alice, "alice draft", publish=False)
-    post(bob, "bob draft", publish=False)
-    post(bob, "bob middle")
+    late = uploaded_photo(alice, "alice late", publish=False)  # created first, published last
+    uploaded_photo(bob, "bob early")
+    uploaded_photo(alice, "alice draft", publish=False)
+    uploaded_photo(bob, "bob draft", publish=False)
+    uploaded_photo(bob, "bob middle")
     photo_publish(photo=late, actor=alice)
 
 
@@ -285,10 +281,10 @@ def test_status_draft_only_ever_matches_the_viewers_own(viewers, timeline):
 
 
 def test_tags_filter_needs_all_of_them_with_or_without_hash_in_any_case(viewers, alice, bob):
-    post(alice, "both #Sun #sea")
-    post(alice, "just #sea")
-    post(bob, "#SUN only")
-    post(bob, "#sea #sun but a draft", publish=False)
+    uploaded_photo(alice, "both #Sun #sea")
+    uploaded_photo(alice, "just #sea")
+    uploaded_photo(bob, "#SUN only")
+    uploaded_photo(bob, "#sea #sun but a draft", publish=False)
 
     def tagged(viewer, *tags):
         return captions(list_photos(viewers[viewer], filters={"tags": list(tags)}))
@@ -315,9 +311,9 @@ def dated(alice, bob):
         "march": datetime(2024, 3, 10, 11, 0, tzinfo=UTC),
     }
     for caption, moment in moments.items():
-        photo = post(alice if caption != "february" else bob, caption)
+        photo = uploaded_photo(alice if caption != "february" else bob, caption)
         Photo.objects.filter(pk=photo.pk).update(published_at=moment)
-    post(alice, "undated draft", publish=False)
+    uploaded_photo(alice, "undated draft", publish=False)
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -348,10 +344,10 @@ def test_published_after_and_before(viewers, dated, viewer, filters, expected):
 
 
 def test_search_needs_every_word_in_the_caption_in_any_case(viewers, alice, bob):
-    post(alice, "Sunset over the Lake")
-    post(bob, "sunrise at the lake")
-    post(alice, "A SUNSET in town")
-    post(bob, "lake sunset, drafted", publish=False)
+    uploaded_photo(alice, "Sunset over the Lake")
+    uploaded_photo(bob, "sunrise at the lake")
+    uploaded_photo(alice, "A SUNSET in town")
+    uploaded_photo(bob, "lake sunset, drafted", publish=False)
 
     def found(viewer, text):
         return captions(list_photos(viewers[viewer], filters={"search": text}))
@@ -370,11 +366,11 @@ def test_search_needs_every_word_in_the_caption_in_any_case(viewers, alice, bob)
 
 
 def test_filters_combine(viewers, alice, bob):
-    post(alice, "blue #sea")
-    post(alice, "grey #sea")
-    post(bob, "blue #sea by bob")
-    post(bob, "blue #sky")
-    post(alice, "blue #sea drafted", publish=False)
+    uploaded_photo(alice, "blue #sea")
+    uploaded_photo(alice, "grey #sea")
+    uploaded_photo(bob, "blue #sea by bob")
+    uploaded_photo(bob, "blue #sky")
+    uploaded_photo(alice, "blue #sea drafted", publish=False)
 
     mixed = {"owner": "ALICE", "tags": ["#Sea"], "search": "blue"}
     page = list_photos(viewers["alice"], filters=mixed)
@@ -398,7 +394,7 @@ def test_filters_combine(viewers, alice, bob):
 @pytest.fixture
 def seven(alice, bob):
     """p0 .. p6, published in that order by alice and bob in turns."""
-    return [post((alice, bob)[i % 2], f"p{i}") for i in range(7)]
+    return [uploaded_photo((alice, bob)[i % 2], f"p{i}") for i in range(7)]
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -441,7 +437,7 @@ def test_last_and_before_walk_every_page_once_backwards(viewers, seven, viewer):
 
 def test_pages_hold_20_photos_by_default(viewers, alice):
     for i in range(25):
-        post(alice, f"n{i}")
+        uploaded_photo(alice, f"n{i}")
     newest_first = [f"n{i}" for i in reversed(range(25))]
 
     page = list_photos(viewers["anonymous"])
@@ -486,26 +482,26 @@ query($name: String!, $first: Int) {
     ids=["photos-first", "photos-last", "photos-negative", "user-photos", "tag-photos", "tags"],
 )
 def test_a_page_over_100_is_bad_user_input(viewers, alice, document, variables):
-    post(alice, "#sea")
+    uploaded_photo(alice, "#sea")
     response = viewers["anonymous"].execute(document, variables)
     assert response.error_codes == ["BAD_USER_INPUT"]
 
 
 def test_a_page_of_100_is_fine(viewers, alice):
-    post(alice, "#sea")
+    uploaded_photo(alice, "#sea")
     assert list_photos(viewers["anonymous"], first=100)["totalCount"] == 1
     assert list_photos(viewers["anonymous"], last=100)["totalCount"] == 1
 
 
 def test_a_cursor_this_api_did_not_give_is_bad_user_input(viewers, alice):
-    post(alice, "x")
+    uploaded_photo(alice, "x")
     response = viewers["anonymous"].execute(PHOTOS, {"after": "not-a-cursor"})
     assert response.error_codes == ["BAD_USER_INPUT"]
 
 
 def test_photo_lists_answer_owners_and_tags(viewers, alice, bob):
-    post(alice, "by alice #Sea #sky")
-    post(bob, "by bob #sea")
+    uploaded_photo(alice, "by alice #Sea #sky")
+    uploaded_photo(bob, "by bob #sea")
     query = """{ photos { edges { node {
         caption owner { username displayName } tags { name }
     } } } }"""
@@ -529,10 +525,10 @@ def test_photo_lists_answer_owners_and_tags(viewers, alice, bob):
 
 
 def test_user_photos_are_newest_first_and_drafts_are_the_owners(viewers, alice, bob):
-    post(alice, "a1")
-    later = post(alice, "a2 draft", publish=False)
-    post(alice, "a3")
-    post(bob, "b1")
+    uploaded_photo(alice, "a1")
+    later = uploaded_photo(alice, "a2 draft", publish=False)
+    uploaded_photo(alice, "a3")
+    uploaded_photo(bob, "b1")
 
     def user_photos(viewer, username):
         user = viewers[viewer].execute(USER_PHOTOS, {"username": username}).data["user"]
@@ -562,7 +558,7 @@ def counted(client, name: str):
 
 
 def test_tag_names_accept_a_hash_and_any_case(viewers, alice):
-    post(alice, "evening #SunSet")
+    uploaded_photo(alice, "evening #SunSet")
     for name in VIEWERS:
         for spelling in ("sunset", "#Sunset", "SUNSET", "#sUnSeT"):
             assert counted(viewers[name], spelling) == ("sunset", 1), (name, spelling)
@@ -577,7 +573,7 @@ def test_tag_photos_count_follows_publish_unpublish_edits_and_deletes(viewers, a
     def everyone(value):
         return dict.fromkeys(VIEWERS, value)
 
-    mine = post(alice, "#sea", publish=False)
+    mine = uploaded_photo(alice, "#sea", publish=False)
     # A draft's tags are private, and drafts do not count.
     assert counts() == {"alice": ("sea", 0), "bob": None, "anonymous": None}
 
@@ -586,7 +582,7 @@ def test_tag_photos_count_follows_publish_unpublish_edits_and_deletes(viewers, a
     photo_publish(photo=mine, actor=alice)  # publishing twice counts once
     assert counts() == everyone(("sea", 1))
 
-    theirs = post(bob, "#Sea too")
+    theirs = uploaded_photo(bob, "#Sea too")
     assert counts() == everyone(("sea", 2))
 
     photo_update(photo=theirs, actor=bob, caption="no tag now")
@@ -614,8 +610,8 @@ def test_tag_photos_count_follows_publish_unpublish_edits_and_deletes(viewers, a
 
 
 def test_a_tag_only_on_someone_elses_draft_is_private(viewers, alice, bob):
-    post(alice, "#secret plans", publish=False)
-    post(bob, "#public")
+    uploaded_photo(alice, "#secret plans", publish=False)
+    uploaded_photo(bob, "#public")
 
     assert counted(viewers["alice"], "#secret") == ("secret", 0)
     assert tag_as(viewers["alice"], "secret")["photos"] == {"totalCount": 0, "edges": []}
@@ -627,11 +623,11 @@ def test_a_tag_only_on_someone_elses_draft_is_private(viewers, alice, bob):
 
 
 def test_tag_photos_are_published_ones_newest_first(viewers, alice, bob):
-    first = post(alice, "#sea one", publish=False)
-    post(bob, "#sea two")
-    post(alice, "#sea three, a draft", publish=False)
-    post(alice, "#sea four")
-    post(bob, "no tag")
+    first = uploaded_photo(alice, "#sea one", publish=False)
+    uploaded_photo(bob, "#sea two")
+    uploaded_photo(alice, "#sea three, a draft", publish=False)
+    uploaded_photo(alice, "#sea four")
+    uploaded_photo(bob, "no tag")
     photo_publish(photo=first, actor=alice)
 
     for name in VIEWERS:
@@ -664,10 +660,10 @@ def tag_names(client, **variables) -> list[str]:
 
 @pytest.fixture
 def tagged(alice, bob):
-    post(alice, "#sun #sea #sky")
-    post(bob, "#Sun #sea")
-    post(alice, "#sun #sunset")
-    post(bob, "#SUNSET #ocean")
+    uploaded_photo(alice, "#sun #sea #sky")
+    uploaded_photo(bob, "#Sun #sea")
+    uploaded_photo(alice, "#sun #sunset")
+    uploaded_photo(bob, "#SUNSET #ocean")
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -705,10 +701,10 @@ def test_tag_search_is_a_prefix_without_hash_in_any_case(viewers, tagged, viewer
 
 
 def test_tags_without_published_photos_are_not_listed_for_strangers(viewers, alice, bob):
-    post(bob, "#sun")
-    gone = post(bob, "#gone")
+    uploaded_photo(bob, "#sun")
+    gone = uploaded_photo(bob, "#gone")
     photo_unpublish(photo=gone, actor=bob)
-    post(alice, "#hidden", publish=False)
+    uploaded_photo(alice, "#hidden", publish=False)
 
     def listed(viewer):
         page = tags_as(viewers[viewer])
@@ -734,7 +730,7 @@ query($id: ID!) {
 
 
 def test_exif_original_and_email_are_for_the_owner_only(viewers, alice):
-    photo = post(alice, "mine")
+    photo = uploaded_photo(alice, "mine")
     photo_id = gid("Photo", photo.pk)
 
     seen = viewers["alice"].execute(PRIVATE, {"id": photo_id}).data["photo"]
@@ -754,7 +750,7 @@ def test_exif_original_and_email_are_for_the_owner_only(viewers, alice):
 
 
 def test_exif_and_original_stay_private_in_lists(viewers, alice):
-    post(alice, "mine")
+    uploaded_photo(alice, "mine")
     query = "{ photos { edges { node { exif original { width } } } } }"
     owner_sees = viewers["alice"].execute(query).data["photos"]["edges"][0]["node"]
     assert owner_sees["exif"]["camera"] == "TestCam X100"
@@ -779,7 +775,7 @@ query($id: ID!) {
 
 def test_thumbnail_defaults_to_medium(viewers, alice):
     # Large enough for the three sizes to differ: 320x320, 640x480 and 800x600.
-    photo = post(alice, "big enough", size=(800, 600))
+    photo = uploaded_photo(alice, "big enough", size=(800, 600))
     for name in VIEWERS:
         seen = viewers[name].execute(SIZES, {"id": gid("Photo", photo.pk)}).data["photo"]
         assert seen["thumbnail"] == seen["medium"], name

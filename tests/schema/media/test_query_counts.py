@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from media_graph.models import Photo, Tag
-from tests.query_counts import counts
+from tests.query_counts import counts, recorded_thumbnails
 from users.models import User
 
 pytestmark = [
@@ -45,13 +45,6 @@ CONNECTION = f"""
 """
 
 
-def thumbnails(key: str) -> dict:
-    return {
-        size: {"name": f"thumbnails/{key}.{size}.jpg", "width": width, "height": height}
-        for size, width, height in (("small", 32, 32), ("medium", 64, 48), ("large", 64, 48))
-    }
-
-
 _batches = itertools.count()
 
 
@@ -69,7 +62,7 @@ def bulk_photos(owners: list[User], count: int) -> list[Photo]:
             sha256=f"{i:064x}",
             width=64,
             height=48,
-            thumbnails=thumbnails(f"{batch}-{i}"),
+            thumbnails=recorded_thumbnails(f"{batch}-{i}"),
             published_at=start - timedelta(minutes=i),
         )
         for i in range(count)

@@ -21,7 +21,6 @@ from tests.images import (
     text_as_jpg,
     truncated_jpeg,
 )
-from tests.s3server import RcloneS3Server
 from tests.schema.media.photos import UPLOAD, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -198,10 +197,9 @@ def test_unicode_tags_are_lower_cased_and_unique(gql, alice, login, media):
 
 
 def test_storage_outage_answers_storage_unavailable_fast_and_writes_nothing(
-    gql, alice, login, settings, s3_server, request
+    gql, alice, login, settings, s3_server
 ):
-    request.getfixturevalue("media") if False else None
-    from tests.conftest import use_s3
+    from tests.storage import use_s3
 
     use_s3(settings, s3_server)
     login(alice)
@@ -217,16 +215,6 @@ def test_storage_outage_answers_storage_unavailable_fast_and_writes_nothing(
     assert Photo.objects.count() == 0
     # Storage is back: the same upload works.
     assert upload(gql, make_jpeg(400, 300))["__typename"] == "Photo"
-
-
-@pytest.fixture
-def private_s3(tmp_path, settings):
-    """An S3 server of this test's own, as the app's storage: safe to freeze."""
-    from tests.conftest import use_s3
-
-    with RcloneS3Server(tmp_path / "s3") as server:
-        use_s3(settings, server)
-        yield server
 
 
 def test_a_hung_storage_answers_storage_unavailable_within_the_deadline(

@@ -4,8 +4,8 @@ import pytest
 
 from media_graph.models import Comment, Photo
 from tests.client import GraphQLClient, codes
-from tests.factories import gid
-from tests.factories import published_photo as make_photo
+from tests.factories import gid, make_photo
+from tests.schema.social.comments import comments_count
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,6 @@ def add(gql, photo_id: str, text: str) -> dict:
     return gql.mutate("addComment", ADD, {"photoId": photo_id, "text": text})
 
 
-def comments_count(photo: Photo) -> int:
-    photo.refresh_from_db(fields=["comments_count"])
-    return photo.comments_count
-
-
 COMMENTS = """
 query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
   photo(id: $id) {
@@ -41,17 +36,12 @@ query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
 }"""
 
 
-def read_photo(client: GraphQLClient, photo: Photo, **page) -> dict:
+def photo_with_comments(client: GraphQLClient, photo: Photo, **page) -> dict:
     return client.execute(COMMENTS, {"id": gid("Photo", photo.pk), **page}).data["photo"]
 
 
-def texts(photo_data: dict) -> list[str]:
+def comment_texts(photo_data: dict) -> list[str]:
     return [edge["node"]["text"] for edge in photo_data["comments"]["edges"]]
-
-
-@pytest.fixture
-def bobs_photo(bob) -> Photo:
-    return make_photo(bob)
 
 
 def test_add_comment_answers_the_comment(gql, login, alice, bobs_photo):
@@ -93,7 +83,7 @@ def test_each_comment_counts(gql, login, alice, bob, bobs_photo):
     assert Comment.objects.count() == 3
     assert comments_count(bobs_photo) == 3
     gql.token = None
-    assert read_photo(gql, bobs_photo)["commentsCount"] == 3
+    assert photo_with_comments(gql, bobs_photo)["commentsCount"] == 3
 
 
 @pytest.mark.parametrize("text", ["x", "é" * 2200, "a" * 2199 + "\n", "#tag @who 📷"])
@@ -158,8 +148,8 @@ def test_comments_oldest_first(gql, login, alice, bob, make_user, bobs_photo):
     login(alice)  # a comment elsewhere does not show here
     add(gql, gid("Photo", make_photo(bob).pk), "elsewhere")
     gql.token = None
-    seen = read_photo(gql, bobs_photo)
-    assert texts(seen) == ["one", "two", "three", "four"]
+    seen = photo_with_comments(gql, bobs_photo)
+    assert comment_texts(seen) == ["one", "two", "three", "four"]
     assert [e["node"]["author"]["username"] for e in seen["comments"]["edges"]] == [
         "carol",
         "alice",
@@ -181,15 +171,17 @@ def test_comments_pages(gql, login, alice, bobs_photo):
     login(alice)
     for i in range(5):
         add(gql, gid("Photo", bobs_photo.pk), f"c{i}")
-    first = read_photo(gql, bobs_photo, first=2)
-    assert texts(first) == ["c0", "c1"]
+    first = photo_with_comments(gql, bobs_photo, first=2)
+    assert comment_texts(first) == ["c0", "c1"]
     page_info = first["comments"]["pageInfo"]
     assert (first["comments"]["totalCount"], page_info["hasNextPage"]) == (5, True)
-    second = read_photo(gql, bobs_photo, first=2, after=page_info["endCursor"])
-    assert texts(second) == ["c2", "c3"]
-    third = read_photo(gql, bobs_photo, first=2, after=second["comments"]["pageInfo"]["endCursor"])
-    assert texts(third) == ["c4"]
+    second = photo_with_comments(gql, bobs_photo, first=2, after=page_info["endCursor"])
+    assert comment_texts(second) == ["c2", "c3"]
+    third = photo_with_comments(
+        gql, bobs_photo, first=2, after=second["comments"]["pageInfo"]["endCursor"]
+    )
+    assert comment_texts(third) == ["c4"]
     assert third["comments"]["pageInfo"]["hasNextPage"] is False
-    last = read_photo(gql, bobs_photo, last=2)
-    assert texts(last) == ["c3", "c4"]
+    last = photo_with_comments(gql, bobs_photo, last=2)
+    assert comment_texts(last) == ["c3", "c4"]
     assert last["comments"]["pageInfo"]["hasPreviousPage"] is True

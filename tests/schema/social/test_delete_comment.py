@@ -6,9 +6,8 @@ from media_graph.models import Comment, Photo
 from media_graph.services.comments import comment_add
 from media_graph.services.photos import photo_unpublish
 from tests.client import codes
-from tests.factories import gid
-from tests.factories import published_photo as make_photo
-from users.models import User
+from tests.factories import gid, make_photo
+from tests.schema.social.comments import comments_count
 
 pytestmark = pytest.mark.django_db
 
@@ -26,27 +25,12 @@ def delete(gql, comment_id: str) -> dict:
     return gql.mutate("deleteComment", DELETE, {"id": comment_id})
 
 
-def comments_count(photo: Photo) -> int:
-    photo.refresh_from_db(fields=["comments_count"])
-    return photo.comments_count
-
-
 COMMENTS = """query($id: ID!) { photo(id: $id) {
   commentsCount comments { totalCount edges { node { id text } } } } }"""
 
 
 def read_comments(gql, photo: Photo) -> dict:
     return gql.execute(COMMENTS, {"id": gid("Photo", photo.pk)}).data["photo"]
-
-
-@pytest.fixture
-def carol(make_user) -> User:
-    return make_user("carol")
-
-
-@pytest.fixture
-def bobs_photo(bob) -> Photo:
-    return make_photo(bob)
 
 
 @pytest.fixture

@@ -5,19 +5,19 @@ Photos are written as rows (valid fields, no image bytes: the feed never reads t
 with chosen publication times, so that the expected order is known exactly.
 """
 
-import base64
 from datetime import timedelta
 
 import pytest
 
 from media_graph.models import Photo
-from tests.factories import T0, gid, photo_row
+from tests.client import captions
+from tests.factories import T0, b64, gid, photo_row
 from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 
 
-def post(owner, caption: str, *, minute: float = 0, published: bool = True):
+def photo_at(owner, caption: str, *, minute: float = 0, published: bool = True):
     """A photo row by `owner`, published at T0 + `minute` minutes (or a draft)."""
     return photo_row(
         owner, caption, published=published, published_at=T0 + timedelta(minutes=minute)
@@ -35,16 +35,8 @@ query Feed($first: Int, $after: String) {
 """
 
 
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
 def feed(gql, **variables) -> dict:
     return gql.execute(FEED, variables).data["feed"]
-
-
-def captions(page: dict) -> list[str]:
-    return [edge["node"]["caption"] for edge in page["edges"]]
 
 
 def newest_first(photos: list[Photo]) -> list[str]:
@@ -60,14 +52,14 @@ def test_followed_and_own_published_photos_newest_first(gql, login, make_user):
     user_follow(follower=alice, followee=dave)
     user_follow(follower=carol, followee=alice)  # carol follows alice, not the other way
 
-    post(bob, "bob 1", minute=1)
-    post(alice, "alice 2", minute=2)
-    post(carol, "carol 3", minute=3)  # not followed
-    post(bob, "bob draft", published=False)  # a draft, even of a followee
-    post(alice, "alice draft", published=False)  # the viewer's own draft: not in the feed
-    post(bob, "bob 4", minute=4)
-    post(dave, "dave 5", minute=5)  # followed, but deactivated below
-    post(alice, "alice 6", minute=6)
+    photo_at(bob, "bob 1", minute=1)
+    photo_at(alice, "alice 2", minute=2)
+    photo_at(carol, "carol 3", minute=3)  # not followed
+    photo_at(bob, "bob draft", published=False)  # a draft, even of a followee
+    photo_at(alice, "alice draft", published=False)  # the viewer's own draft: not in the feed
+    photo_at(bob, "bob 4", minute=4)
+    photo_at(dave, "dave 5", minute=5)  # followed, but deactivated below
+    photo_at(alice, "alice 6", minute=6)
     dave.is_active = False
     dave.save(update_fields=["is_active"])
 
@@ -89,9 +81,9 @@ def test_followed_and_own_published_photos_newest_first(gql, login, make_user):
 def test_following_is_one_way(gql, login, make_user):
     alice, bob, carol = (make_user(name) for name in ("alice", "bob", "carol"))
     user_follow(follower=carol, followee=alice)
-    post(alice, "alice 1", minute=1)
-    post(bob, "bob 2", minute=2)
-    post(carol, "carol 3", minute=3)
+    photo_at(alice, "alice 1", minute=1)
+    photo_at(bob, "bob 2", minute=2)
+    photo_at(carol, "carol 3", minute=3)
 
     login(carol)
     assert captions(feed(gql)) == ["carol 3", "alice 1"]
@@ -104,7 +96,7 @@ def test_following_is_one_way(gql, login, make_user):
 
 def test_a_viewer_who_follows_nobody_and_posted_nothing_has_an_empty_feed(gql, login, make_user):
     alice, bob = make_user("alice"), make_user("bob")
-    post(bob, "bob 1", minute=1)
+    photo_at(bob, "bob 1", minute=1)
     login(alice)
     page = feed(gql)
     assert page == {
@@ -133,8 +125,8 @@ mutation($input: UserRefInput!) {
 
 def test_following_and_unfollowing_through_the_api_changes_the_feed(gql, login, make_user):
     alice, bob = make_user("alice"), make_user("bob")
-    post(alice, "alice 1", minute=1)
-    post(bob, "bob 2", minute=2)
+    photo_at(alice, "alice 1", minute=1)
+    photo_at(bob, "bob 2", minute=2)
     login(alice)
     assert captions(feed(gql)) == ["alice 1"]
 
@@ -153,8 +145,8 @@ def test_following_and_unfollowing_through_the_api_changes_the_feed(gql, login, 
 def test_an_unpublished_photo_leaves_the_feed(gql, login, make_user):
     alice, bob = make_user("alice"), make_user("bob")
     user_follow(follower=alice, followee=bob)
-    photo = post(bob, "bob 1", minute=1)
-    post(bob, "bob 2", minute=2)
+    photo = photo_at(bob, "bob 1", minute=1)
+    photo_at(bob, "bob 2", minute=2)
     login(alice)
     assert captions(feed(gql)) == ["bob 2", "bob 1"]
 
@@ -167,7 +159,7 @@ def test_an_unpublished_photo_leaves_the_feed(gql, login, make_user):
 
 
 def test_anonymous_viewers_get_an_unauthenticated_error(gql, make_user):
-    post(make_user("alice"), "alice 1", minute=1)
+    photo_at(make_user("alice"), "alice 1", minute=1)
     response = gql.execute(FEED)
     assert response.status == 200
     assert response.error_codes == ["UNAUTHENTICATED"]
@@ -176,7 +168,7 @@ def test_anonymous_viewers_get_an_unauthenticated_error(gql, make_user):
 
 
 def test_a_bad_token_gets_an_unauthenticated_error(gql, make_user):
-    post(make_user("alice"), "alice 1", minute=1)
+    photo_at(make_user("alice"), "alice 1", minute=1)
     response = gql.execute(FEED, headers={"Authorization": "JWT not.a.token"})
     assert response.error_codes == ["UNAUTHENTICATED"]
     assert response.body["data"] is None
@@ -192,15 +184,15 @@ def seven(make_user, login, gql) -> list[str]:
     alice, bob = make_user("alice"), make_user("bob")
     user_follow(follower=alice, followee=bob)
     photos = [
-        post(bob, "b1", minute=1),
-        post(alice, "a2", minute=2),
-        post(bob, "b3", minute=3),
-        post(alice, "a4", minute=4),
-        post(bob, "b4", minute=4),
-        post(bob, "bb4", minute=4),
-        post(alice, "a5", minute=5),
+        photo_at(bob, "b1", minute=1),
+        photo_at(alice, "a2", minute=2),
+        photo_at(bob, "b3", minute=3),
+        photo_at(alice, "a4", minute=4),
+        photo_at(bob, "b4", minute=4),
+        photo_at(bob, "bb4", minute=4),
+        photo_at(alice, "a5", minute=5),
     ]
-    post(bob, "draft", published=False)
+    photo_at(bob, "draft", published=False)
     login(alice)
     expected = newest_first(photos)
     assert expected == ["a5", "bb4", "b4", "a4", "b3", "a2", "b1"]
@@ -244,7 +236,7 @@ def test_a_photo_published_after_page_one_does_not_shift_page_two(gql, seven):
     assert captions(first_page) == seven[:3]
 
     bob = Photo.objects.get(caption="b1").owner
-    post(bob, "newest", minute=10)  # lands on top of page one, not into page two
+    photo_at(bob, "newest", minute=10)  # lands on top of page one, not into page two
 
     second_page = feed(gql, first=3, after=first_page["pageInfo"]["endCursor"])
     assert captions(second_page) == seven[3:6]
@@ -303,7 +295,7 @@ def test_first_100_is_allowed(gql, seven):
 def test_the_default_page_is_20(gql, login, make_user):
     alice, bob = make_user("alice"), make_user("bob")
     user_follow(follower=alice, followee=bob)
-    photos = [post(bob, f"bob {i}", minute=i) for i in range(25)]
+    photos = [photo_at(bob, f"bob {i}", minute=i) for i in range(25)]
     login(alice)
 
     page = feed(gql)

@@ -29,7 +29,7 @@ def unfollow(gql, username: str) -> dict:
     return gql.mutate("unfollowUser", follow_mutation("unfollowUser"), {"username": username})
 
 
-def counts(*users: User) -> list[tuple[int, int]]:
+def follow_counts(*users: User) -> list[tuple[int, int]]:
     """(followers_count, following_count) as stored, per user."""
     for user in users:
         user.refresh_from_db(fields=["followers_count", "following_count"])
@@ -63,11 +63,6 @@ def names(connection: dict) -> list[str]:
     return [edge["node"]["username"] for edge in connection["edges"]]
 
 
-@pytest.fixture
-def carol(make_user) -> User:
-    return make_user("carol")
-
-
 # --- followUser -------------------------------------------------------------------------
 
 
@@ -84,7 +79,7 @@ def test_follow_answers_the_followee_with_fresh_counts(gql, login, alice, bob):
     assert list(Follow.objects.values_list("follower__username", "followee__username")) == [
         ("alice", "bob")
     ]
-    assert counts(alice, bob) == [(0, 1), (1, 0)]
+    assert follow_counts(alice, bob) == [(0, 1), (1, 0)]
 
 
 @pytest.mark.parametrize("spelling", ["BOB", "Bob", "bOb", "  bob  "])
@@ -103,7 +98,7 @@ def test_follow_twice_changes_nothing(gql, login, alice, bob):
     assert second["followersCount"] == 1
     assert second["viewerIsFollowing"] is True
     assert Follow.objects.count() == 1
-    assert counts(alice, bob) == [(0, 1), (1, 0)]
+    assert follow_counts(alice, bob) == [(0, 1), (1, 0)]
 
 
 def test_following_yourself_is_invalid(gql, login, alice):
@@ -111,7 +106,7 @@ def test_following_yourself_is_invalid(gql, login, alice):
     assert codes(follow(gql, "alice")) == [("username", "invalid")]
     assert codes(follow(gql, "ALICE")) == [("username", "invalid")]
     assert Follow.objects.count() == 0
-    assert counts(alice) == [(0, 0)]
+    assert follow_counts(alice) == [(0, 0)]
 
 
 def test_unknown_user_is_not_found(gql, login, alice):
@@ -127,14 +122,14 @@ def test_deactivated_user_is_not_found(gql, login, alice, make_user):
     assert codes(follow(gql, "gone")) == [("username", "not_found")]
     assert codes(unfollow(gql, "gone")) == [("username", "not_found")]
     assert Follow.objects.count() == 0
-    assert counts(alice, gone) == [(0, 0), (0, 0)]
+    assert follow_counts(alice, gone) == [(0, 0), (0, 0)]
 
 
 def test_anonymous_is_unauthenticated(gql, alice, bob):
     assert codes(follow(gql, "bob")) == [(None, "unauthenticated")]
     assert codes(unfollow(gql, "bob")) == [(None, "unauthenticated")]
     assert Follow.objects.count() == 0
-    assert counts(alice, bob) == [(0, 0), (0, 0)]
+    assert follow_counts(alice, bob) == [(0, 0), (0, 0)]
 
 
 # --- unfollowUser -----------------------------------------------------------------------
@@ -152,7 +147,7 @@ def test_unfollow_removes_the_edge_and_uncounts(gql, login, alice, bob):
         "followsViewer": False,
     }
     assert Follow.objects.count() == 0
-    assert counts(alice, bob) == [(0, 0), (0, 0)]
+    assert follow_counts(alice, bob) == [(0, 0), (0, 0)]
 
 
 def test_unfollow_twice_or_without_following_changes_nothing(gql, login, alice, bob, carol):
@@ -166,7 +161,7 @@ def test_unfollow_twice_or_without_following_changes_nothing(gql, login, alice, 
     again = unfollow(gql, "bob")
     assert (again["followersCount"], again["viewerIsFollowing"]) == (1, False)
     assert list(Follow.objects.values_list("follower__username", flat=True)) == ["carol"]
-    assert counts(alice, bob, carol) == [(0, 0), (1, 0), (0, 1)]
+    assert follow_counts(alice, bob, carol) == [(0, 0), (1, 0), (0, 1)]
 
 
 def test_unfollowing_yourself_changes_nothing(gql, login, alice, bob):
@@ -178,7 +173,7 @@ def test_unfollowing_yourself_changes_nothing(gql, login, alice, bob):
         assert (payload["followersCount"], payload["followingCount"]) == (1, 0)
     else:
         assert codes(payload) == [("username", "invalid")]
-    assert counts(alice, bob) == [(1, 0), (0, 1)]
+    assert follow_counts(alice, bob) == [(1, 0), (0, 1)]
 
 
 # --- what each side sees ------------------------------------------------------------------

@@ -6,8 +6,7 @@ import pytest
 
 from media_graph.models import Like, Photo
 from tests.client import GraphQLClient, codes
-from tests.factories import gid
-from tests.factories import published_photo as make_photo
+from tests.factories import gid, make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -50,17 +49,12 @@ query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
 }"""
 
 
-def read_photo(client: GraphQLClient, photo: Photo, **page) -> dict:
+def photo_with_likes(client: GraphQLClient, photo: Photo, **page) -> dict:
     return client.execute(PHOTO, {"id": gid("Photo", photo.pk), **page}).data["photo"]
 
 
 def likers(photo_data: dict) -> list[str]:
     return [edge["node"]["username"] for edge in photo_data["likes"]["edges"]]
-
-
-@pytest.fixture
-def bobs_photo(bob) -> Photo:
-    return make_photo(bob)
 
 
 # --- likePhoto --------------------------------------------------------------------------
@@ -200,7 +194,7 @@ def test_viewer_has_liked_is_only_the_viewers(gql, login, alice, bob, bobs_photo
     like(gql, gid("Photo", bobs_photo.pk))
     clients = {"alice": gql, "bob": GraphQLClient(), "anonymous": GraphQLClient()}
     login(bob, clients["bob"])
-    seen = {name: read_photo(client, bobs_photo) for name, client in clients.items()}
+    seen = {name: photo_with_likes(client, bobs_photo) for name, client in clients.items()}
     assert {name: (s["likesCount"], s["viewerHasLiked"]) for name, s in seen.items()} == {
         "alice": (1, True),
         "bob": (1, False),
@@ -234,7 +228,7 @@ def test_likes_newest_first(gql, login, bob, make_user, bobs_photo):
     login(fans[0])
     like(gql, gid("Photo", make_photo(bob).pk))
     gql.token = None
-    seen = read_photo(gql, bobs_photo)
+    seen = photo_with_likes(gql, bobs_photo)
     assert likers(seen) == ["fan3", "fan1", "fan4", "fan0", "fan2"]
     assert seen["likes"]["totalCount"] == 5
     assert seen["likesCount"] == 5
@@ -246,15 +240,19 @@ def test_likes_pages(gql, login, make_user, bobs_photo):
         login(make_user(f"fan{i}"))
         like(gql, photo_id)
     gql.token = None
-    first = read_photo(gql, bobs_photo, first=2)
+    first = photo_with_likes(gql, bobs_photo, first=2)
     assert likers(first) == ["fan4", "fan3"]
     assert (first["likes"]["totalCount"], first["likes"]["pageInfo"]["hasNextPage"]) == (5, True)
-    second = read_photo(gql, bobs_photo, first=2, after=first["likes"]["pageInfo"]["endCursor"])
+    second = photo_with_likes(
+        gql, bobs_photo, first=2, after=first["likes"]["pageInfo"]["endCursor"]
+    )
     assert likers(second) == ["fan2", "fan1"]
-    third = read_photo(gql, bobs_photo, first=2, after=second["likes"]["pageInfo"]["endCursor"])
+    third = photo_with_likes(
+        gql, bobs_photo, first=2, after=second["likes"]["pageInfo"]["endCursor"]
+    )
     assert likers(third) == ["fan0"]
     assert third["likes"]["pageInfo"]["hasNextPage"] is False
-    last = read_photo(gql, bobs_photo, last=2)
+    last = photo_with_likes(gql, bobs_photo, last=2)
     assert likers(last) == ["fan1", "fan0"]
 
 
@@ -269,7 +267,7 @@ def test_unliking_leaves_the_list(gql, login, make_user, bobs_photo):
     login(fans[0])  # liking again after an unlike makes it the newest like
     unlike(gql, photo_id)
     like(gql, photo_id)
-    seen = read_photo(gql, bobs_photo)
+    seen = photo_with_likes(gql, bobs_photo)
     assert likers(seen) == ["fan0", "fan2"]
     assert (seen["likes"]["totalCount"], seen["likesCount"], seen["viewerHasLiked"]) == (
         2,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from media_graph.counters import recount
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
 from tests.factories import gid
-from tests.query_counts import counts
+from tests.query_counts import counts, recorded_thumbnails
 from users.models import Follow, User
 
 pytestmark = [
@@ -37,14 +37,8 @@ ALBUM_PHOTOS = 60  # star's published photos, all in the album "Best"
 ALBUMS = 60  # public albums by the owners, 6 each, besides "Best"
 
 
-def thumbnails(key: str) -> dict:
-    return {
-        size: {"name": f"thumbnails/{key}.{size}.jpg", "width": width, "height": height}
-        for size, width, height in (("small", 32, 32), ("medium", 64, 48), ("large", 64, 48))
-    }
-
-
-def photo_row(owner: User, key: str, *, published_at=None) -> Photo:
+def unsaved_photo(owner: User, key: str, *, published_at=None) -> Photo:
+    """A Photo for bulk_create (not saved), thumbnails recorded; a draft without a date."""
     return Photo(
         owner=owner,
         status=Photo.Status.PUBLISHED if published_at else Photo.Status.DRAFT,
@@ -56,7 +50,7 @@ def photo_row(owner: User, key: str, *, published_at=None) -> Photo:
         sha256=base64.b16encode(key.encode()).decode().lower().ljust(64, "0"),
         width=64,
         height=48,
-        thumbnails=thumbnails(key),
+        thumbnails=recorded_thumbnails(key),
     )
 
 
@@ -101,7 +95,9 @@ class World:
 
         # The feed's photos: newest first by index.
         Photo.objects.bulk_create(
-            photo_row(self.owners[i % OWNERS], f"feed {i}", published_at=now - timedelta(minutes=i))
+            unsaved_photo(
+                self.owners[i % OWNERS], f"feed {i}", published_at=now - timedelta(minutes=i)
+            )
             for i in range(FEED_PHOTOS)
         )
         self.feed = list(Photo.objects.filter(caption__startswith="feed ").newest_first())
@@ -124,7 +120,7 @@ class World:
             ]
 
         # star's hit: old, so that it is on no first page of `photos`.
-        self.hit = photo_row(self.star, "hit", published_at=now - timedelta(days=30))
+        self.hit = unsaved_photo(self.star, "hit", published_at=now - timedelta(days=30))
         self.hit.save()
         likes += [Like(photo=self.hit, user=fan) for fan in self.fans]
         comments += [
@@ -133,10 +129,10 @@ class World:
 
         # star's album: published photos older than the feed, drafts in between.
         Photo.objects.bulk_create(
-            photo_row(self.star, f"best {i}", published_at=now - timedelta(days=1, minutes=i))
+            unsaved_photo(self.star, f"best {i}", published_at=now - timedelta(days=1, minutes=i))
             for i in range(ALBUM_PHOTOS)
         )
-        Photo.objects.bulk_create(photo_row(self.star, f"best draft {i}") for i in range(6))
+        Photo.objects.bulk_create(unsaved_photo(self.star, f"best draft {i}") for i in range(6))
         best = Photo.objects.filter(caption__startswith="best ").order_by("pk")
         published = list(best.exclude(caption__startswith="best draft"))
         drafts = list(best.filter(caption__startswith="best draft"))
@@ -162,7 +158,7 @@ class World:
             owner.pk: [p for p in self.feed if p.owner_id == owner.pk] for owner in self.owners
         }
         Photo.objects.bulk_create(
-            photo_row(owner, f"{owner.username} draft") for owner in self.owners
+            unsaved_photo(owner, f"{owner.username} draft") for owner in self.owners
         )
         owner_drafts = {p.owner_id: p for p in Photo.objects.filter(caption__endswith=" draft")}
         self.albums = []

@@ -12,8 +12,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
-from strawberry.schema.schema import validate_document
 
+from schema.engine.execution import validate_document
 from schema.limits import Limits, document_errors
 
 # Measured with tracemalloc (graphql-core 3.2): about 650 bytes per token, plus the

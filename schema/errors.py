@@ -17,10 +17,10 @@ from django.core.exceptions import (
 )
 from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
-from strawberry.utils.str_converters import to_camel_case
 from strawberry_django.fields.types import OperationInfo, OperationMessage
 
 from project.codes import DJANGO_VALIDATOR_CODES, ErrorCode, PayloadCode
+from schema.engine.execution import camel_case
 
 _PAYLOAD_CODES = frozenset(code.value for code in PayloadCode)
 
@@ -94,7 +94,7 @@ def _validation_messages(
 
 
 def _input_field(model_field: str, input_fields: dict[str, str]) -> str:
-    return input_fields.get(model_field) or to_camel_case(model_field)
+    return input_fields.get(model_field) or camel_case(model_field)
 
 
 def operation_info(error: Exception, input_fields: dict[str, str] | None = None) -> OperationInfo:

@@ -19,12 +19,12 @@ from django.conf import settings
 from django.db import connection
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry_django.optimizer import optimizer as current_optimizer
 
 from schema.cost import operation_cost
 from schema.documents import DocumentCache, checked
+from schema.engine.execution import graphql_schema
+from schema.engine.optimizer import Optimizer, installed
 from schema.limits import DocumentRefused, IntrospectionOff, Limits, variable_errors
-from schema.optimizer import Optimizer
 
 operation_log = logging.getLogger("schema.operations")
 
@@ -91,16 +91,14 @@ class OperationExtension(SchemaExtension):
             queries += 1
             return execute(sql, params, many, execute_context)
 
-        optimizer_token = current_optimizer.set(OPTIMIZER)
         refused = False
         try:
-            with connection.execute_wrapper(count):
+            with installed(OPTIMIZER), connection.execute_wrapper(count):
                 yield
         except Exception:
             refused = True  # Strawberry refuses the request from here (an unknown operation)
             raise
         finally:
-            current_optimizer.reset(optimizer_token)
             self._log(time.perf_counter() - started, queries, refused=refused)
 
     def _check(self) -> None:
@@ -129,7 +127,7 @@ class OperationExtension(SchemaExtension):
         entry = checked(
             DOCUMENTS,
             query,
-            schema=context.schema._schema,
+            schema=graphql_schema(context.schema),
             rules=rules,
             max_tokens=settings.GRAPHQL_MAX_TOKENS,
             limits=limits,
@@ -139,7 +137,10 @@ class OperationExtension(SchemaExtension):
         errors = entry.errors or variable_errors(context.variables, limits)
         if not errors:
             cost = operation_cost(
-                context.schema._schema, entry.document, context.operation_name, context.variables
+                graphql_schema(context.schema),
+                entry.document,
+                context.operation_name,
+                context.variables,
             )
             if cost > settings.GRAPHQL_MAX_COST:
                 errors = [_too_costly(cost, settings.GRAPHQL_MAX_COST)]

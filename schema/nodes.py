@@ -1,7 +1,6 @@
 """Global IDs in arguments: parsed here so a bad one is 'not found', never a crash."""
 
 from strawberry import relay
-from strawberry_django.optimizer import optimizer as current_optimizer
 
 # Primary keys are bigints: a larger number names nothing (and PostgreSQL would refuse
 # to compare it with the column).
@@ -30,16 +29,6 @@ def parse_global_id(value: str, type_name: str) -> int | None:
 
 def global_id(type_name: str, pk: int) -> str:
     return str(relay.GlobalID(type_name, str(pk)))
-
-
-def optimized(queryset, info):
-    """The queryset as the schema's optimizer would shape it for this field's selection.
-
-    Resolvers that fetch rows themselves (a single object, a hand-made page) call this so
-    the selected relations and annotations come in the same few queries as in lists.
-    """
-    extension = current_optimizer.get()
-    return extension.optimize(queryset, info) if extension is not None else queryset
 
 
 def rows_with_id(model, value: str, type_name: str):

@@ -8,9 +8,10 @@ from strawberry import relay
 
 from media_graph import models
 from schema.context import Info
+from schema.engine.optimizer import optimized
 from schema.errors import BadUserInput
 from schema.media.types import Photo
-from schema.nodes import MAX_PK, optimized
+from schema.nodes import MAX_PK
 from schema.pagination import DEFAULT_PAGE_SIZE, Connection, check_page_arguments
 
 CURSOR_PREFIX = "feed:"

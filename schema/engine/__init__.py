@@ -1,0 +1,29 @@
+"""Every use of a private Strawberry, strawberry-django or graphql-core API, in one place.
+
+The rest of `schema/` speaks only the libraries' documented APIs and this package's
+names. Each module here lists, in `PRIVATE_NAMES`, the private names it relies on (as
+dotted paths); `WRITTEN_FOR` says which releases they were read against.
+tests/schema/test_engine.py fails when an installed release differs from
+`WRITTEN_FOR`, when a listed name no longer resolves, and when a module outside this
+package reaches for a private name. After an upgrade: re-read each listed name in the
+new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.
+
+- `execution`: the GraphQL schema under Strawberry's, document validation, the node id
+  attribute, and the lean operation path (`LeanSchema`).
+- `optimizer`: strawberry-django's optimizer, installed per operation, with one change
+  of plan for fields that answer a single object.
+- `pagination`: offset cursors, and one page per parent cut inside a prefetch.
+"""
+
+WRITTEN_FOR = {
+    "strawberry-graphql": "0.327.7",
+    "strawberry-graphql-django": "0.91.0",
+    "graphql-core": "3.2.14",
+}
+
+# The modules (of this package and outside it) that declare PRIVATE_NAMES.
+FENCED_MODULES = (
+    "schema.engine.execution",
+    "schema.engine.optimizer",
+    "schema.engine.pagination",
+)

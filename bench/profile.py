@@ -6,7 +6,7 @@ their execution is profiled. pyinstrument (wall clock, call tree) when installed
 else or with --cprofile, cProfile timed with process CPU time (sorted by own time).
 
 Operations: feed20-*, feed50-*, photo-*, like_unlike-* (graphql, plain);
-trivial-ours, trivial-raw; upload-* (needs --media s3, the default).
+trivial-ours, trivial-floor, trivial-uncached; upload-* (needs --media s3, the default).
 
 --breakdown prints, instead of the tree, the share of the profiled time spent inside
 a few named phases (each counted once, at its outermost frame; phases nest, so the
@@ -68,7 +68,7 @@ PHASES = [
     ("GraphQL: execute (resolvers and below)", "execute_operation", "graphql/execution/"),
     ("  optimizer: hints and prefetch set-up", "optimize", "strawberry_django/optimizer.py"),
     ("  relay: resolve_id_attr (uncached)", "resolve_id_attr", "strawberry/relay/types.py"),
-    ("  operation log extension", "on_operation", "schema/extensions.py"),
+    ("  operation hooks", "running", "schema/operations.py"),
     ("SQL: compile and run (all)", "execute_sql", "django/db/models/sql/compiler.py"),
     ("  of which waiting for the server", "wait", "psycopg/"),
     ("prefetches (all)", "prefetch_related_objects", "django/db/models/query.py"),

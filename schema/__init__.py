@@ -1,15 +1,14 @@
 """The GraphQL schema: per-domain Query and Mutation types merged into one."""
 
-import strawberry
 from django.conf import settings
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from schema import base
+from schema import base, operations
 from schema.albums import mutations as album_mutations
 from schema.albums import queries as album_queries
+from schema.engine.execution import LeanSchema
 from schema.error_codes import code_errors
-from schema.extensions import schema_extensions
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
 from schema.pagination import MAX_PAGE_SIZE
@@ -21,7 +20,7 @@ from schema.users import queries as user_queries
 from schema.users import tokens as user_tokens
 
 
-class Schema(strawberry.Schema):
+class Schema(LeanSchema):
     def process_errors(self, errors, execution_context=None) -> None:
         # Instead of Strawberry's default (log every error, client mistakes included).
         code_errors(errors, execution_context)
@@ -51,7 +50,7 @@ Mutation = merge_types(
 schema = Schema(
     query=Query,
     mutation=Mutation,
-    extensions=schema_extensions(),
+    operation=operations,
     scalar_overrides=SCALAR_OVERRIDES,
     config=StrawberryConfig(
         relay_max_results=MAX_PAGE_SIZE,

@@ -9,7 +9,7 @@ documents; the byte bound evicts those first.
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 
@@ -27,6 +27,8 @@ class Checked:
     document: DocumentNode
     errors: list[GraphQLError]  # limit or validation errors: [] when it may run
     weight: int
+    # What each operation may cost, by the page sizes its variables set (schema.operations).
+    costs: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class DocumentCache:

@@ -3,7 +3,7 @@
 Services raise Django's ValidationError(code=...), PermissionDenied and
 ObjectDoesNotExist; `DomainErrors` turns those into `OperationInfo` with the
 contract's codes. Anything else that escapes a resolver is a top-level error whose
-`extensions.code` comes from `ErrorCodes` (schema/extensions.py).
+`extensions.code` comes from `code_errors` (schema/error_codes.py).
 """
 
 from collections.abc import Iterator

@@ -5,9 +5,7 @@ than through a schema extension; setting it ourselves avoids the extension's `re
 hook, which wrapped every field in a middleware call (bench/RESULTS.md, "trivial").
 """
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from graphql import GraphQLList, GraphQLNonNull
 from strawberry import relay
@@ -61,14 +59,13 @@ class Optimizer(DjangoOptimizerExtension):
             _planning_for_one_parent.reset(token)
 
 
-@contextlib.contextmanager
-def installed(optimizer: Optimizer) -> Iterator[None]:
-    """strawberry-django's fields optimize their querysets with `optimizer` meanwhile."""
-    token = _current_optimizer.set(optimizer)
-    try:
-        yield
-    finally:
-        _current_optimizer.reset(token)
+def install(optimizer: Optimizer) -> Token:
+    """strawberry-django's fields optimize their querysets with `optimizer` until uninstall."""
+    return _current_optimizer.set(optimizer)
+
+
+def uninstall(token: Token) -> None:
+    _current_optimizer.reset(token)
 
 
 def optimized(queryset, info):

@@ -1,8 +1,14 @@
-"""The schema's one extension: caches that hit, limits in force, no per-field wrapper."""
+"""What runs around every operation: caches that hit, limits in force, no per-field wrapper."""
 
-from schema import schema
+import asyncio
+
+import pytest
+from strawberry.extensions import QueryDepthLimiter
+
+from schema import Query, operations, schema
 from schema.documents import Checked, DocumentCache
-from schema.extensions import DOCUMENTS
+from schema.engine.execution import LeanSchema
+from schema.operations import DOCUMENTS
 
 
 def test_a_repeated_document_is_parsed_and_validated_once(gql):
@@ -41,7 +47,7 @@ def test_the_document_cache_is_bounded_in_bytes():
 
 
 def test_distinct_large_documents_do_not_grow_the_cache_past_its_bound(gql, settings):
-    from schema.extensions import DOCUMENTS
+    from schema.operations import DOCUMENTS
 
     entries_before, _ = DOCUMENTS.size
     for n in range(40):
@@ -63,6 +69,26 @@ def test_a_refused_document_is_refused_the_same_way_from_the_cache(gql):
     assert first.errors[0]["message"] == second.errors[0]["message"]
 
 
-def test_no_extension_wraps_every_field():
-    # A `resolve` hook turns into a middleware call around every field of every answer.
-    assert not [ext for ext in schema.extensions if ext._implements_resolve()]
+def test_no_extension_runs_around_operations_or_fields():
+    # The operation hooks run without Strawberry's extension runner, and a `resolve` hook
+    # would wrap every field of every answer in a middleware call.
+    assert not schema.extensions
+    with pytest.raises(TypeError):
+        LeanSchema(query=Query, operation=operations, extensions=[QueryDepthLimiter])
+
+
+def test_the_async_path_runs_the_same_guards():
+    # Nothing here awaits, but a caller of Schema.execute must not skip the limits.
+    query = "{ photos(first: 100) { edges { node { likes(first: 100) { edges { node "
+    query += "{ photos(first: 100) { edges { node { id } } } } } } } } } }"
+    result = asyncio.run(schema.execute(query))
+    assert result.data is None
+    assert result.errors[0].extensions["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "could return up to" in result.errors[0].message
+
+
+def test_settings_read_once_follow_a_changed_setting(gql, settings):
+    settings.GRAPHQL_MAX_QUERY_CHARS = 20
+    response = gql.execute("query Long { me { id } }")
+    assert response.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "longer than 20 characters" in response.errors[0]["message"]

@@ -1,0 +1,200 @@
+"""What every operation needs besides its resolvers, run by the schema around each one.
+
+Cached parsing and validation (schema/documents.py), every limit on what a request may
+ask for (size, tokens, depth, aliases, directives, repeats, strings: schema/limits.py;
+cost: schema/cost.py), introspection off outside DEBUG, the optimizer, and one log
+line. `schema.engine.execution.LeanSchema` calls `check` and `run` directly rather
+than as a Strawberry extension: the extension runner's four phases, each a context
+manager per extension, cost `{ me { id } }` more than executing it (bench/RESULTS.md,
+"trivial_query").
+"""
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.dispatch import receiver
+from django.test.signals import setting_changed
+from graphql import GraphQLError, get_operation_ast, specified_rules
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext, ExecutionResult
+
+from schema.cost import operation_cost
+from schema.documents import Checked, DocumentCache, checked
+from schema.engine.execution import graphql_schema
+from schema.engine.optimizer import Optimizer, install, uninstall
+from schema.limits import DocumentRefused, IntrospectionOff, Limits, variable_errors
+
+operation_log = logging.getLogger("schema.operations")
+
+# Whole rows, not .only(): a field selected twice under aliases with different
+# arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and each row
+# then loaded the deferred column with a query of its own.
+OPTIMIZER = Optimizer(enable_only_optimization=False)
+
+DOCUMENTS = DocumentCache(
+    max_entries=settings.GRAPHQL_DOCUMENT_CACHE_ENTRIES,
+    max_bytes=settings.GRAPHQL_DOCUMENT_CACHE_BYTES,
+)
+# Costs kept per document: one per operation and set of page sizes sent in variables.
+MAX_COSTS_PER_DOCUMENT = 16
+
+
+@dataclass(frozen=True)
+class _Guards:
+    """The limits from settings, read once: settings lookups cost a tenth of `{ me { id } }`."""
+
+    max_chars: int
+    max_tokens: int
+    max_cost: int
+    limits: Limits
+    rules: tuple  # validation rules; the document cache is keyed on them
+
+
+@functools.cache
+def _guards() -> _Guards:
+    # Built once per setting: each limiter instance makes new rule classes, so rules
+    # built per request would never hit the document cache.
+    rules = (
+        *specified_rules,
+        *QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
+    )
+    return _Guards(
+        max_chars=settings.GRAPHQL_MAX_QUERY_CHARS,
+        max_tokens=settings.GRAPHQL_MAX_TOKENS,
+        max_cost=settings.GRAPHQL_MAX_COST,
+        limits=Limits(
+            settings.GRAPHQL_MAX_DIRECTIVES,
+            settings.GRAPHQL_MAX_REPEATED_FIELDS,
+            settings.GRAPHQL_MAX_STRING_CHARS,
+        ),
+        rules=rules if settings.GRAPHQL_INTROSPECTION else (*rules, IntrospectionOff),
+    )
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if setting.startswith("GRAPHQL_"):
+        _guards.cache_clear()
+
+
+def _too_costly(cost: int, limit: int) -> GraphQLError:
+    error = DocumentRefused(
+        f"This operation could return up to {cost:,} objects; the limit is {limit:,}. "
+        "Ask for smaller pages (first/last) or fewer nested lists."
+    )
+    error.extensions = {**error.extensions, "cost": cost, "maxCost": limit}
+    return error
+
+
+def check(context: ExecutionContext) -> list[GraphQLError]:
+    """Parse and validate through the cache; the errors that refuse the operation.
+
+    Sets `context.graphql_document`. Raises GraphQLError when the request is refused
+    before there is a document (too long, or not GraphQL).
+    """
+    guards = _guards()
+    query = context.query
+    if len(query) > guards.max_chars:
+        raise DocumentRefused(f"The document is longer than {guards.max_chars} characters.")
+    entry = checked(
+        DOCUMENTS,
+        query,
+        schema=graphql_schema(context.schema),
+        rules=guards.rules,
+        max_tokens=guards.max_tokens,
+        limits=guards.limits,
+    )
+    context.graphql_document = entry.document
+    errors = entry.errors or variable_errors(context.variables, guards.limits)
+    if errors:
+        return list(errors)
+    cost = _cost(entry, context)
+    if cost > guards.max_cost:
+        return [_too_costly(cost, guards.max_cost)]
+    return []
+
+
+def _cost(entry: Checked, context: ExecutionContext) -> int:
+    # Only integer variables can change a cost (they are the page sizes).
+    variables = context.variables or {}
+    sizes = tuple(
+        sorted((k, v) for k, v in variables.items() if type(v) is int)  # not bool
+    )
+    key = (context.operation_name, sizes)
+    cost = entry.costs.get(key)
+    if cost is None:
+        cost = operation_cost(
+            graphql_schema(context.schema), entry.document, context.operation_name, variables
+        )
+        if len(entry.costs) >= MAX_COSTS_PER_DOCUMENT:
+            entry.costs.clear()
+        entry.costs[key] = cost
+    return cost
+
+
+def run(context: ExecutionContext, execute: Callable[[], ExecutionResult]) -> ExecutionResult:
+    """Run `execute` with the optimizer installed and SQL counted; log one line after.
+
+    The line holds the operation's name, type, duration, SQL count and status, so an
+    operator can find slow operations. Plain try/finally rather than context managers:
+    three of those cost a fifth of `{ me { id } }`.
+    """
+    started = time.perf_counter()
+    counter = _SqlCounter()
+    wrappers = connection.execute_wrappers
+    wrappers.append(counter)
+    token = install(OPTIMIZER)
+    refused = False
+    try:
+        return execute()
+    except Exception:
+        refused = True  # refused before it ran (an unknown operation, a GET mutation)
+        raise
+    finally:
+        uninstall(token)
+        wrappers.remove(counter)
+        if operation_log.isEnabledFor(logging.INFO):
+            _log(context, time.perf_counter() - started, counter.count, refused=refused)
+
+
+class _SqlCounter:
+    """A database execute wrapper counting the statements it lets through."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, execute_context):
+        self.count += 1
+        return execute(sql, params, many, execute_context)
+
+
+def _log(context: ExecutionContext, seconds: float, queries: int, *, refused: bool) -> None:
+    result = context.result
+    errors = len(result.errors or []) if result is not None else int(refused)
+    document = context.graphql_document
+    name = context.operation_name if document else None
+    operation = get_operation_ast(document, name) if document else None
+    args = (
+        name or "-",
+        operation.operation.value if operation else "-",
+        seconds * 1000,
+        queries,
+        "error" if errors else "ok",
+        errors,
+    )
+    # Handled directly: Logger.info would also walk the stack for a caller's file and
+    # line, which the line does not show (a seventh of its cost).
+    operation_log.handle(
+        operation_log.makeRecord(operation_log.name, logging.INFO, __file__, 0, LINE, args, None)
+    )
+
+
+LINE = "graphql operation=%s type=%s ms=%.1f sql=%d status=%s errors=%d"

@@ -153,7 +153,7 @@ def photo_detail(request):
 
 
 def _change_like(request, change, field: str, liked: bool):
-    """POST {"photoId": ...}: the same writes as the mutation (token, photo, 2 writes)."""
+    """POST {"photoId": ...}: the same work as the mutation (token, photo, 2 writes, answer)."""
     viewer = _viewer(request)
     if not viewer.is_authenticated:
         return _unauthenticated()
@@ -161,11 +161,10 @@ def _change_like(request, change, field: str, liked: bool):
     photo = Photo.objects.visible_to(viewer).filter(pk=pk).first() if pk is not None else None
     if photo is None:
         return JsonResponse({"data": {field: {"messages": [{"code": "not_found"}]}}})
-    before = photo.likes_count
-    changed = change(photo=photo, user=viewer)
-    # The counter moved by exactly this change (the service's F() update), so the new
-    # value is known without reading the row again.
-    count = before + ((1 if liked else -1) if changed else 0)
+    change(photo=photo, user=viewer)
+    # The count as committed: other likes may have landed since the photo was read, so
+    # the answer reads it again, as the mutation does (schema.common.refetch).
+    count = Photo.objects.values_list("likes_count", flat=True).get(pk=photo.pk)
     return JsonResponse(
         {
             "data": {

@@ -37,32 +37,29 @@ def _callables(ctx) -> dict:
     document = graphql.parse(QUERY)
     assert not graphql.validate(core_schema, document)
 
-    def checked(name: str, result) -> None:
-        if result.errors or result.data != expected:
-            raise AssertionError(f"{name} answered {result}")
+    def timed(name: str, call):
+        def run() -> float:
+            started = time.process_time()
+            result = call()
+            cpu = time.process_time() - started
+            if result.errors or result.data != expected:
+                raise AssertionError(f"{name} answered {result}")
+            return cpu
 
-    def ours() -> float:
-        started = time.process_time()
-        result = schema.execute_sync(QUERY, context_value=context)
-        cpu = time.process_time() - started
-        checked("schema.execute_sync", result)
-        return cpu
+        return run
 
-    def floor() -> float:
-        started = time.process_time()
-        result = graphql.execute(core_schema, document, context_value=context)
-        cpu = time.process_time() - started
-        checked("graphql.execute", result)
-        return cpu
-
-    def uncached() -> float:
-        started = time.process_time()
-        result = graphql.graphql_sync(core_schema, QUERY, context_value=context)
-        cpu = time.process_time() - started
-        checked("graphql.graphql_sync", result)
-        return cpu
-
-    return {"ours": ours, "floor": floor, "uncached": uncached}
+    return {
+        "ours": timed(
+            "schema.execute_sync", lambda: schema.execute_sync(QUERY, context_value=context)
+        ),
+        "floor": timed(
+            "graphql.execute", lambda: graphql.execute(core_schema, document, context_value=context)
+        ),
+        "uncached": timed(
+            "graphql.graphql_sync",
+            lambda: graphql.graphql_sync(core_schema, QUERY, context_value=context),
+        ),
+    }
 
 
 def operations(ctx) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from project import secret_key
@@ -60,8 +61,20 @@ MIDDLEWARE = [
 # The Authorization header is in django-cors-headers' default allowed headers; no
 # credentials (cookies) are ever needed, so none are allowed.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+# In DEBUG, a dev server on this machine (a React app on localhost:3000) may call the API.
+CORS_ALLOWED_ORIGIN_REGEXES = (
+    [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"] if DEBUG else []
+)
 CORS_URLS_REGEX = r"^/graphql/?$"
 CORS_ALLOW_CREDENTIALS = False
+# django-cors-headers' defaults (authorization, content-type, ...) and Apollo Client's:
+# apollo-require-preflight is what apollo-upload-client sends for CSRF prevention.
+CORS_ALLOW_HEADERS = (
+    *default_headers,
+    "apollo-require-preflight",
+    "apollo-client-name",
+    "apollo-client-version",
+)
 
 # --- security headers; HTTPS settings for deployments behind a TLS proxy ---------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -221,14 +234,31 @@ THUMBNAIL_SOURCE_GENERATORS = ("media_graph.imaging.draft_source_generator",)
 THUMBNAIL_CHECK_CACHE_MISS = False
 THUMBNAIL_CACHE_DIMENSIONS = False
 
-# --- cache (login throttling) ---------------------------------------------------------
+# --- caches (login throttling; persisted queries) -------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Persisted queries (schema/persisted.py): kept this long, and at most this many per
+# process without Redis (with Redis, each expires; Redis's maxmemory bounds the lot).
+GRAPHQL_PERSISTED_QUERY_SECONDS = env_int("GRAPHQL_PERSISTED_QUERY_SECONDS", 24 * 3600)
+GRAPHQL_PERSISTED_QUERIES_MAX = env_int("GRAPHQL_PERSISTED_QUERIES_MAX", 1000)
+
+
+def _cache(prefix: str, max_entries: int = 300) -> dict:
+    if REDIS_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": prefix,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": _cache(""),
+    "persisted_queries": _cache("apq", GRAPHQL_PERSISTED_QUERIES_MAX),
 }
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 30)

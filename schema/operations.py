@@ -20,9 +20,11 @@ from django.db import connection
 from django.dispatch import receiver
 from django.test.signals import setting_changed
 from graphql import GraphQLError, get_operation_ast, specified_rules
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext, ExecutionResult
 
+from schema import persisted
 from schema.cost import operation_cost
 from schema.documents import Checked, DocumentCache, checked
 from schema.engine.execution import graphql_schema
@@ -95,11 +97,17 @@ def _too_costly(cost: int, limit: int) -> GraphQLError:
 def check(context: ExecutionContext) -> list[GraphQLError]:
     """Parse and validate through the cache; the errors that refuse the operation.
 
-    Sets `context.graphql_document`. Raises GraphQLError when the request is refused
-    before there is a document (too long, or not GraphQL).
+    Sets `context.query` (a persisted query's text when the request sent its hash) and
+    `context.graphql_document`. Raises GraphQLError when the request is refused before
+    there is a document (too long, not GraphQL, an unknown persisted query), and
+    MissingQueryError when it holds no document at all.
     """
     guards = _guards()
-    query = context.query
+    digest = persisted.requested_hash(context.operation_extensions)
+    query = context.query if digest is None else persisted.query_for(context.query, digest)
+    if not query:
+        raise MissingQueryError  # the transport answers it (400)
+    context.query = query
     if len(query) > guards.max_chars:
         raise DocumentRefused(f"The document is longer than {guards.max_chars} characters.")
     entry = checked(
@@ -117,6 +125,8 @@ def check(context: ExecutionContext) -> list[GraphQLError]:
     cost = _cost(entry, context)
     if cost > guards.max_cost:
         return [_too_costly(cost, guards.max_cost)]
+    if digest is not None and not entry.errors:
+        persisted.register(query, digest)
     return []
 
 

@@ -158,3 +158,46 @@ def test_introspection_is_off_outside_debug_unless_graphiql_or_asked_for():
     assert introspection(DJANGO_DEBUG="0", GRAPHIQL="1") == "True"
     assert introspection(DJANGO_DEBUG="0", GRAPHIQL="0", GRAPHQL_INTROSPECTION="1") == "True"
     assert introspection(DJANGO_DEBUG="1", GRAPHQL_INTROSPECTION="0") == "False"
+
+
+def _cors_regexes(debug: str, tmp_path) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    code = "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGIN_REGEXES)"
+    env = {"DJANGO_DEBUG": debug, "DJANGO_SECRET_KEY_FILE": str(tmp_path / "key")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "project.settings", **env},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_debug_alone_lets_dev_servers_on_this_machine_call(tmp_path):
+    assert "localhost" in _cors_regexes("1", tmp_path)
+    assert _cors_regexes("0", tmp_path) == "[]"
+
+
+def test_a_dev_server_may_send_apollos_headers_in_debug(client, db, settings):
+    settings.CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost(:\d+)?$"]
+    requested = "apollo-require-preflight, apollo-client-name, apollo-client-version, authorization"
+    for origin, allowed in (
+        ("http://localhost:3000", True),
+        ("http://localhost:5173", True),
+        ("http://localhost.evil.example", False),
+        ("https://localhost:3000", False),
+    ):
+        preflight = client.options(
+            ENDPOINT,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": requested,
+            },
+        )
+        assert (preflight.get("Access-Control-Allow-Origin") == origin) is allowed, origin
+        if allowed:
+            sent = {h.strip() for h in preflight["Access-Control-Allow-Headers"].split(",")}
+            assert {h.strip() for h in requested.split(",")} <= sent

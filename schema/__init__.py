@@ -7,11 +7,11 @@ from strawberry.tools import merge_types
 from schema import base, operations
 from schema.albums import mutations as album_mutations
 from schema.albums import queries as album_queries
-from schema.engine.execution import LeanSchema
+from schema.engine.execution import LeanSchema, graphql_schema
 from schema.error_codes import code_errors
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
-from schema.pagination import MAX_PAGE_SIZE
+from schema.pagination import MAX_PAGE_SIZE, describe_page_arguments
 from schema.scalars import SCALAR_OVERRIDES
 from schema.social import mutations as social_mutations
 from schema.social import queries as social_queries
@@ -57,3 +57,4 @@ schema = Schema(
         disable_field_suggestions=not settings.DEBUG,
     ),
 )
+describe_page_arguments(graphql_schema(schema))

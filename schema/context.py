@@ -17,6 +17,8 @@ from users.tokens import authenticate_header
 class Context(StrawberryDjangoContext):
     # Why the request's token did not authenticate, when it sent one that did not.
     token_error: str | None = None
+    # The account this request registered: its answer may show what only the owner sees.
+    registered_user_id: int | None = None
 
     @property
     def viewer(self) -> Any:

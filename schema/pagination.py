@@ -5,6 +5,7 @@ from typing import Any
 import strawberry
 import strawberry_django
 from django.db import models
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
@@ -15,6 +16,35 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # An offset cursor past this names no row (and would overflow the database's OFFSET).
 MAX_OFFSET = 2**31 - 1
+
+
+PAGE_ARGUMENTS = {
+    "first": (
+        f"The first n items (0 to {MAX_PAGE_SIZE}); the first {DEFAULT_PAGE_SIZE} when "
+        "neither first nor last is given."
+    ),
+    "last": f"The last n items (0 to {MAX_PAGE_SIZE}).",
+    "after": "Only items after this cursor (an edge's cursor, or pageInfo.endCursor).",
+    "before": "Only items before this cursor (an edge's cursor, or pageInfo.startCursor).",
+}
+
+
+def describe_page_arguments(schema: GraphQLSchema) -> None:
+    """Say the page rules on every connection's arguments.
+
+    Strawberry's own descriptions give `last` the text of `after` and say nothing of
+    the default or the maximum page size.
+    """
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for field in graphql_type.fields.values():
+            returns = get_named_type(field.type)
+            if not (isinstance(returns, GraphQLObjectType) and "pageInfo" in returns.fields):
+                continue
+            for name, argument in field.args.items():
+                if name in PAGE_ARGUMENTS:
+                    argument.description = PAGE_ARGUMENTS[name]
 
 
 def check_page_arguments(

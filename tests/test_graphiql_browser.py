@@ -109,12 +109,31 @@ def type_into(driver, selector: str, text: str) -> None:
     assert driver.execute_script(EDITOR_VALUE, selector) == text
 
 
+def welcome_fits_a_1280_px_window(driver) -> None:
+    from media_graph.demo.data import DEFAULT_PASSWORD, USERS
+
+    driver.set_window_size(1280, 800)
+    time.sleep(0.5)  # CodeMirror measures again on the resize event
+    welcome = driver.execute_script(EDITOR_VALUE, QUERY_EDITOR)
+    assert DEFAULT_PASSWORD in welcome
+    assert all(user.username in welcome for user in USERS)
+    # Nothing is cut off: the editor needs no horizontal scrolling at this width.
+    widths = driver.execute_script(
+        "const s = document.querySelector(arguments[0]).CodeMirror.getScrollInfo();"
+        "return [s.width, s.clientWidth];",
+        QUERY_EDITOR,
+    )
+    assert widths[0] <= widths[1], widths
+    driver.set_window_size(1400, 1000)
+
+
 def test_graphiql_in_headless_chromium(browser_module, live, tmp_path):
     token = sign_up(live.url)
     with browser_module.chromium(tmp_path / "profile") as driver:
         browser_module.requested_urls(driver)  # drop the start page's log
         driver.get(f"{live.url}/graphql/")
         wait_for(driver, "return document.querySelector(arguments[0])", 15, QUERY_EDITOR)
+        welcome_fits_a_1280_px_window(driver)
         # "Headers" is the tab shown first (defaultEditorToolsVisibility); click it anyway.
         headers_tab = wait_for(
             driver,

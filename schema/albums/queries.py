@@ -17,7 +17,9 @@ class Query:
     def album(self, info: Info, id: strawberry.ID) -> Album | None:
         return rows_with_id(models.Album, id, "Album")
 
-    @strawberry_django.connection(Connection[Album], description="Those the viewer may see.")
+    @strawberry_django.connection(
+        Connection[Album], description="Those the viewer may see, newest first."
+    )
     def albums(self, owner: str | None = None) -> Iterable[models.Album]:
         albums = models.Album.objects.all()
         if owner:

@@ -56,7 +56,13 @@ class Query:
     def photo(self, info: Info, id: strawberry.ID) -> Photo | None:
         return rows_with_id(models.Photo, id, "Photo")
 
-    @strawberry_django.connection(Connection[Photo])
+    @strawberry_django.connection(
+        Connection[Photo],
+        description=(
+            "Published photos (and the viewer's own drafts), newest published first; "
+            "`order: {publishedAt: ASC}` for oldest first."
+        ),
+    )
     def photos(
         self,
         filters: PhotoFilter | None = None,

@@ -23,6 +23,7 @@ class Mutation:
             password=input.password,
             display_name=input.display_name,
         )
+        info.context.registered_user_id = user.pk
         return refetch(User, user, info)
 
     @payload_mutation()

@@ -10,31 +10,38 @@ from schema.errors import RateLimited, Unauthenticated
 from users import tokens
 from users.services import accounts as services
 
+PAYLOAD = "The access token's claims: username, exp and origIat (Unix times, seconds)."
+REFRESH_EXPIRES_IN = (
+    "When the refresh token expires: Unix time (seconds since 1970-01-01 UTC), not a duration."
+)
+
 
 @strawberry.type
 class ObtainJSONWebToken:
     token: str
     refresh_token: str
-    payload: JSON = strawberry.field(description="username, exp, origIat")
-    refresh_expires_in: int
+    payload: JSON = strawberry.field(description=PAYLOAD)
+    refresh_expires_in: int = strawberry.field(description=REFRESH_EXPIRES_IN)
 
 
 @strawberry.type
 class Verify:
-    payload: JSON
+    payload: JSON = strawberry.field(description=PAYLOAD)
 
 
 @strawberry.type
 class Refresh:
     token: str
     refresh_token: str
-    payload: JSON
-    refresh_expires_in: int
+    payload: JSON = strawberry.field(description=PAYLOAD)
+    refresh_expires_in: int = strawberry.field(description=REFRESH_EXPIRES_IN)
 
 
 @strawberry.type
 class Revoke:
-    revoked: int
+    revoked: int = strawberry.field(
+        description="When the token was revoked: Unix time (seconds since 1970-01-01 UTC)."
+    )
 
 
 def _pair(issued: tokens.IssuedTokens, cls):

@@ -31,10 +31,12 @@ class User(VisibleNode, relay.Node):
         return self.display_name or self.username
 
     @strawberry_django.field(
-        only=["email"], description="The viewer's own address; null for everyone else."
+        only=["email"],
+        description="The viewer's own address (and in `register`'s answer); null for others.",
     )
     def email(self, info: Info) -> str | None:
-        return self.email if info.context.viewer.pk == self.pk else None
+        owner = self.pk in (info.context.viewer.pk, info.context.registered_user_id)
+        return self.email if owner else None
 
     photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
         nested_connection(
@@ -44,7 +46,8 @@ class User(VisibleNode, relay.Node):
     )
     albums: Connection[Annotated["Album", strawberry.lazy("schema.albums.types")]] = (
         nested_connection(
-            refine=lambda albums: albums.newest_first(), description="Those the viewer may see."
+            refine=lambda albums: albums.newest_first(),
+            description="Those the viewer may see, newest first.",
         )
     )
     followers: Connection[Annotated["User", strawberry.lazy("schema.users.types")]] = (

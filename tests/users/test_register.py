@@ -24,10 +24,25 @@ def test_register_creates_an_account_that_can_sign_in(gql):
     assert payload["__typename"] == "User"
     assert payload["username"] == "carol"
     assert payload["displayName"] == "Carol C."
-    assert payload["email"] is None  # nobody is signed in yet, so it is not "the viewer's own"
+    assert payload["email"] == "carol@example.com"  # the new account's own, shown to its owner
     user = User.objects.get(username="carol")
     assert user.check_password("a-long-passphrase-7")
     assert user.followers_count == user.photos_count == 0
+
+
+def test_each_registration_shows_only_its_own_accounts_email(gql):
+    two = """
+    mutation {
+      dave: register(input: {username: "dave", email: "dave@example.com",
+                             password: "a-long-passphrase-7"}) { ... on User { email } }
+      erin: register(input: {username: "erin", email: "erin@example.com",
+                             password: "a-long-passphrase-7"}) { ... on User { email } }
+    }
+    """
+    data = gql.execute(two).data
+    assert data == {"dave": {"email": "dave@example.com"}, "erin": {"email": "erin@example.com"}}
+    # Later requests are strangers again.
+    assert gql.execute('{ user(username: "dave") { email } }').data == {"user": {"email": None}}
 
 
 def test_display_name_defaults_to_username(gql):

@@ -18,7 +18,7 @@ from media_graph import storage, thumbnails
 from media_graph.models import Comment, Photo, Tag, original_key
 from media_graph.querysets import viewer_has_liked
 from media_graph.services import likes
-from users.tokens import authenticate_header
+from users.credentials import authenticate_header
 
 
 def _global_id(type_name: str, pk: int) -> str:
@@ -34,7 +34,7 @@ def _pk(global_id: str, type_name: str) -> int | None:
 
 
 def _viewer(request):
-    viewer, _ = authenticate_header(request.headers.get("Authorization"))
+    viewer = authenticate_header(request.headers.get("Authorization")).user
     return viewer
 
 

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 # (label, function name, a part of its file's path)
 PHASES = [
     ("whole request", "__call__", "django/core/handlers/wsgi.py"),
-    ("authentication (JWT, user query)", "authenticate_header", "users/tokens.py"),
+    ("authentication (JWT, user query)", "authenticate_header", "users/credentials.py"),
     ("GraphQL: parse the HTTP body", "parse_http_body", "strawberry/http/"),
     ("GraphQL: execute (resolvers and below)", "execute_operation", "graphql/execution/"),
     ("  optimizer: hints and prefetch set-up", "optimize", "strawberry_django/optimizer.py"),

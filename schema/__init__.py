@@ -15,6 +15,7 @@ from schema.pagination import MAX_PAGE_SIZE, describe_page_arguments
 from schema.scalars import SCALAR_OVERRIDES
 from schema.social import mutations as social_mutations
 from schema.social import queries as social_queries
+from schema.users import access_tokens as user_access_tokens
 from schema.users import mutations as user_mutations
 from schema.users import queries as user_queries
 from schema.users import tokens as user_tokens
@@ -31,6 +32,7 @@ Query = merge_types(
     (
         base.Query,
         user_queries.Query,
+        user_access_tokens.Query,
         media_queries.Query,
         social_queries.Query,
         album_queries.Query,
@@ -41,6 +43,7 @@ Mutation = merge_types(
     (
         user_mutations.Mutation,
         user_tokens.Mutation,
+        user_access_tokens.Mutation,
         media_mutations.Mutation,
         social_mutations.Mutation,
         album_mutations.Mutation,

@@ -1,72 +1,107 @@
 """The per-request context every resolver receives, and who the viewer is."""
 
 from dataclasses import dataclass
-from typing import Any
 
 import strawberry
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from strawberry.django.context import StrawberryDjangoContext
 
 from schema.errors import AuthenticationRequired, Unauthenticated
 from users import throttle
-from users.models import User
-from users.tokens import authenticate_header
+from users.credentials import Credential, authenticate_header
+from users.models import AccessToken, User
+
+Scope = AccessToken.Scope
+# What a mutation needs when no access token may do it (minting tokens, the account).
+PASSWORD_LOGIN = None
 
 
 @dataclass
 class Context(StrawberryDjangoContext):
     # Why the request's token did not authenticate, when it sent one that did not.
     token_error: str | None = None
+    # An access token's scopes; None for a password login (JWT), which may do anything.
+    scopes: frozenset[str] | None = None
     # The account this request registered: its answer may show what only the owner sees.
     registered_user_id: int | None = None
+    # Set once a mutation's scope was granted: its answer is read as the owner's.
+    acting: bool = False
 
     @property
-    def viewer(self) -> Any:
-        """The signed-in User, or Django's AnonymousUser."""
-        return self.request.user
+    def viewer(self) -> User | AnonymousUser:
+        """Who reads: the signed-in User, or AnonymousUser.
+
+        An access token without READ reads as a stranger does (no drafts, no exif),
+        except in the answer of a mutation its scopes allowed.
+        """
+        user = self.request.user
+        if self.scopes is None or Scope.READ in self.scopes or self.acting:
+            return user
+        return ANONYMOUS
 
     @property
     def client_address(self) -> str:
         """The client's address, behind TRUSTED_PROXY_COUNT proxies (see users.throttle)."""
         return throttle.client_address(self.request)
 
-    def viewer_or_payload_error(self) -> User:
-        """The signed-in viewer; for anyone else the mutation answers `unauthenticated`.
+    def viewer_or_payload_error(self, scope: Scope | None) -> User:
+        """The signed-in user, allowed `scope`; else the mutation answers a payload code.
 
-        Raises AuthenticationRequired, which a `payload_mutation` turns into its
-        OperationInfo (code `unauthenticated`).
+        `unauthenticated` for anyone not signed in (AuthenticationRequired), and
+        `permission_denied` for an access token without `scope` (PermissionDenied); a
+        `payload_mutation` turns both into its OperationInfo. `scope` PASSWORD_LOGIN:
+        no access token may do it.
         """
-        if not self.viewer.is_authenticated:
+        user = self.request.user
+        if not user.is_authenticated:
             raise AuthenticationRequired(self._why_anonymous())
-        return self.viewer
+        if self.scopes is not None and (scope is PASSWORD_LOGIN or scope not in self.scopes):
+            raise PermissionDenied(
+                "Only a password login (a JWT) may do this."
+                if scope is PASSWORD_LOGIN
+                else f"This access token does not have the {scope} scope."
+            )
+        self.acting = True
+        return user
 
     def viewer_or_graphql_error(self) -> User:
-        """The signed-in viewer; for anyone else a top-level UNAUTHENTICATED error.
+        """The viewer (see `viewer`); for anyone else a top-level UNAUTHENTICATED error.
 
         For queries and the fields that have no payload to carry the refusal.
         """
-        if not self.viewer.is_authenticated:
+        viewer = self.viewer
+        if not viewer.is_authenticated:
             raise Unauthenticated(self._why_anonymous())
-        return self.viewer
+        return viewer
 
     def _why_anonymous(self) -> str:
+        if self.request.user.is_authenticated:
+            return "Not authenticated: this access token does not have the READ scope."
         error = self.token_error
         return f"Not authenticated: {error}." if error else "You must be signed in."
 
+
+ANONYMOUS = AnonymousUser()
 
 # What resolvers take as `info`: its `context` is a Context.
 Info = strawberry.Info[Context, None]
 
 
-def authenticate(request: HttpRequest) -> tuple[Any, str | None]:
-    """(viewer, why the token did not authenticate); worked out once per request."""
-    if not hasattr(request, "token_error"):
-        viewer, request.token_error = authenticate_header(request.headers.get("Authorization"))
+def authenticate(request: HttpRequest) -> Credential:
+    """The request's credential; worked out once per request."""
+    credential = getattr(request, "credential", None)
+    if credential is None:
+        credential = authenticate_header(request.headers.get("Authorization"))
+        request.credential = credential
         # strawberry-django's helpers read request.user; no session middleware sets it.
-        request.user = viewer
-    return request.user, request.token_error
+        request.user = credential.user
+    return credential
 
 
 def build_context(request: HttpRequest, response: HttpResponse) -> Context:
-    _, token_error = authenticate(request)
-    return Context(request=request, response=response, token_error=token_error)
+    credential = authenticate(request)
+    return Context(
+        request=request, response=response, token_error=credential.error, scopes=credential.scopes
+    )

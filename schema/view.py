@@ -23,7 +23,7 @@ class GraphQLView(StrawberryView):
         super().__init__(**kwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        viewer, _ = authenticate(request)
+        viewer = authenticate(request).user
         if request.content_type == "multipart/form-data" and not viewer.is_authenticated:
             # Refused before Django reads the body: an anonymous client's file parts
             # would otherwise stream to temporary files first (uploads need a viewer).

@@ -64,7 +64,13 @@ def test_the_script_is_executable_and_documented():
     assert os.access(SCRIPT, os.X_OK)
     source = SCRIPT.read_text()
     assert source.startswith("#!/usr/bin/env python3\n")
-    for needle in ("PHOTO_API_URL", "PHOTO_API_USERNAME", "PHOTO_API_PASSWORD", "runs-on:"):
+    for needle in (
+        "PHOTO_API_URL",
+        "PHOTO_API_TOKEN",
+        "PHOTO_API_USERNAME",
+        "PHOTO_API_PASSWORD",
+        "runs-on:",
+    ):
         assert needle in source
 
 
@@ -137,6 +143,47 @@ def test_draft_as_json_into_an_album(api, tmp_path):
     assert owned["photos"]["edges"] == [{"node": {"id": printed["id"], "status": "DRAFT"}}]
 
 
+def access_token(api: str, *scopes: str) -> str:
+    made = graphql_data(
+        api,
+        """mutation($input: CreateAccessTokenInput!) { createAccessToken(input: $input) {
+          ... on NewAccessToken { token } } }""",
+        {"input": {"name": "ci", "scopes": list(scopes)}},
+        token=bot_token(api),
+    )
+    return made["createAccessToken"]["token"]
+
+
+def test_an_access_token_replaces_the_password(api, tmp_path, live):
+    photo_file = tmp_path / "token.jpg"
+    photo_file.write_bytes(make_jpeg(640, 480, taken_at="2021:05:05 05:05:05"))
+    token = access_token(api, "PUBLISH")
+
+    result = run_script(
+        api,
+        photo_file,
+        "--json",
+        PHOTO_API_TOKEN=token,
+        PHOTO_API_USERNAME=None,
+        PHOTO_API_PASSWORD=None,
+    )
+
+    assert result.returncode == 0, result.stderr + live.log.read_text()[-2000:]
+    published = json.loads(result.stdout)
+    assert published["status"] == "PUBLISHED"
+    assert published["thumbnails"]["small"]["url"]
+
+
+def test_a_token_without_publish_exits_1_and_says_why(api, tmp_path):
+    photo_file = tmp_path / "social.jpg"
+    photo_file.write_bytes(make_jpeg(320, 240, taken_at="2022:02:02 02:02:02"))
+
+    result = run_script(api, photo_file, PHOTO_API_TOKEN=access_token(api, "SOCIAL", "READ"))
+
+    assert result.returncode == 1
+    assert "permission_denied" in result.stderr and "PUBLISH scope" in result.stderr
+
+
 def test_wrong_password_exits_1_with_the_error(api, tmp_path):
     photo_file = tmp_path / "photo.jpg"
     photo_file.write_bytes(make_jpeg(320, 240, taken_at="2020:01:01 00:00:00"))
@@ -155,7 +202,7 @@ def test_missing_environment_exits_2(api, tmp_path):
     result = run_script(api, photo_file, PHOTO_API_USERNAME=None)
 
     assert result.returncode == 2
-    assert "PHOTO_API_USERNAME" in result.stderr and result.stdout == ""
+    assert "PHOTO_API_TOKEN (or PHOTO_API_USERNAME)" in result.stderr and result.stdout == ""
 
 
 def test_unreadable_file_and_bad_usage_exit_2(api, tmp_path):

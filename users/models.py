@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from users.querysets import UserManager
+from users.querysets import AccessTokenQuerySet, UserManager
 
 DISPLAY_NAME_MAX_LENGTH = 64
 BIO_MAX_LENGTH = 500
@@ -87,3 +87,33 @@ class RefreshTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"refresh token {self.refresh_token_id} of family {self.family}"
+
+
+class AccessToken(models.Model):
+    """A token for scripts and CI jobs (users/access_tokens.py says how it is checked).
+
+    The token itself is shown once, when it is made; only its sha256 is kept, with its
+    first characters so its owner can recognise it. Revoking deletes the row.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "READ"  # queries as the owner (drafts, exif, originals)
+        PUBLISH = "PUBLISH"  # photos and albums: upload, update, publish, delete
+        SOCIAL = "SOCIAL"  # likes, comments, follows
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100)
+    scopes = models.JSONField(default=list)  # Scope values, sorted
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=16, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="access_token_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...) of user {self.user_id}"

@@ -46,3 +46,14 @@ def viewer_is_following(viewer) -> models.Expression:
 def follows_viewer(viewer) -> models.Expression:
     """Annotation: this user follows the viewer."""
     return _follow_exists(follower=models.OuterRef("pk"), followee_id=viewer_pk(viewer))
+
+
+class AccessTokenQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "AccessTokenQuerySet":
+        """A user's own tokens, to that user only."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(user=viewer)
+
+    def newest_first(self) -> "AccessTokenQuerySet":
+        return self.order_by("-created_at", "-id")

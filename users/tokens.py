@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -184,20 +183,3 @@ def token_from_authorization(header: str | None) -> str | None:
     if prefix.lower() not in {p.lower() for p in AUTH_HEADER_PREFIXES} or not token.strip():
         return None
     return token.strip()
-
-
-def authenticate_header(header: str | None) -> tuple[Any, str | None]:
-    """The user a request's Authorization header names, and why not when it fails.
-
-    A missing header is anonymous with no error; a bad one is anonymous with a reason,
-    so callers can tell a client that its token (not its request) is the problem.
-    """
-    if not header:
-        return AnonymousUser(), None
-    token = token_from_authorization(header)
-    if token is None:
-        return AnonymousUser(), "Authorization header must be 'JWT <token>' or 'Bearer <token>'"
-    try:
-        return user_for_access_token(token), None
-    except TokenError as exc:
-        return AnonymousUser(), str(exc)

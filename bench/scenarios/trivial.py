@@ -30,7 +30,7 @@ def _callables(ctx) -> dict:
     from schema.nodes import global_id
 
     request = RequestFactory().post("/graphql/")
-    request.user, request.token_error = ctx.viewer, None
+    request.user = ctx.viewer
     context = Context(request=request, response=HttpResponse())
     expected = {"me": {"id": global_id("User", ctx.viewer.pk)}}
     core_schema = graphql_schema(schema)

@@ -14,7 +14,7 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import Info
+from schema.context import Info, Scope
 from schema.media.types import Photo
 from schema.nodes import global_id, parse_global_id
 
@@ -39,7 +39,7 @@ def _album(info: Info, album_id: str, field: str = "id") -> models.Album:
 class Mutation:
     @payload_mutation(input_fields=ALBUM_FIELDS)
     def create_album(self, info: Info, input: CreateAlbumInput) -> AlbumPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = albums.album_create(
             owner=viewer,
             title=input.title,
@@ -51,7 +51,7 @@ class Mutation:
 
     @payload_mutation(input_fields=ALBUM_FIELDS)
     def update_album(self, info: Info, input: UpdateAlbumInput) -> AlbumPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = _album(info, input.id)
         cover = None
         if input.cover_photo_id is not None:
@@ -70,20 +70,20 @@ class Mutation:
 
     @payload_mutation(description="The photos stay.")
     def delete_album(self, info: Info, input: NodeInput) -> DeletePayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         pk = albums.album_delete(album=_album(info, input.id), actor=viewer)
         return DeletedNode(id=global_id("Album", pk))
 
     @payload_mutation(input_fields=ALBUM_FIELDS, description="Only your own photos.")
     def add_photos_to_album(self, info: Info, input: AlbumPhotosInput) -> AlbumPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = _album(info, input.album_id, field="albumId")
         albums.album_add_photos(album=album, actor=viewer, photo_ids=photo_pks(input.photo_ids))
         return refetch(Album, album, info)
 
     @payload_mutation(input_fields=ALBUM_FIELDS)
     def remove_photos_from_album(self, info: Info, input: AlbumPhotosInput) -> AlbumPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = _album(info, input.album_id, field="albumId")
         albums.album_remove_photos(album=album, actor=viewer, photo_ids=photo_pks(input.photo_ids))
         return refetch(Album, album, info)

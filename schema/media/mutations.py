@@ -13,7 +13,7 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import Info
+from schema.context import Info, Scope
 from schema.media.inputs import UpdatePhotoInput, UploadPhotoInput
 from schema.media.types import Photo, PhotoPayload
 from schema.nodes import global_id
@@ -29,7 +29,9 @@ def _duplicate(error: services.DuplicatePhoto) -> ValidationError:
 
 
 def _viewer_and_photo(info: Info, photo_id: str):
-    viewer = info.context.viewer_or_payload_error()  # before the lookup: anonymous first
+    viewer = info.context.viewer_or_payload_error(
+        Scope.PUBLISH
+    )  # before the lookup: anonymous first
     return viewer, find_visible(Photo, models.Photo, photo_id, info)
 
 
@@ -37,7 +39,7 @@ def _viewer_and_photo(info: Info, photo_id: str):
 class Mutation:
     @payload_mutation(input_fields=UPLOAD_FIELDS)
     def upload_photo(self, info: Info, input: UploadPhotoInput) -> PhotoPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = None
         if input.album_id is not None:
             album = find_visible(Album, models.Album, input.album_id, info, field="albumId")

@@ -10,7 +10,7 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import Info
+from schema.context import Info, Scope
 from schema.errors import NotFound
 from schema.media.types import Photo, PhotoPayload
 from schema.nodes import global_id
@@ -37,7 +37,7 @@ def _user(info: Info, username: str) -> user_models.User:
 
 
 def _change_like(info: Info, photo_id: str, change) -> models.Photo:
-    viewer = info.context.viewer_or_payload_error()
+    viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
     photo = _photo(info, photo_id)
     change(photo=photo, user=viewer)
     return refetch(Photo, photo, info)
@@ -55,14 +55,14 @@ class Mutation:
 
     @payload_mutation()
     def add_comment(self, info: Info, input: AddCommentInput) -> CommentPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
         photo = _photo(info, input.photo_id)
         comment = comments.comment_add(photo=photo, author=viewer, text=input.text)
         return refetch(Comment, comment, info)
 
     @payload_mutation(description="The author or the photo's owner.")
     def delete_comment(self, info: Info, input: NodeInput) -> DeletePayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
         comment = find_visible(Comment, models.Comment, input.id, info)
         pk = comments.comment_delete(comment=comment, actor=viewer)
         return DeletedNode(id=global_id("Comment", pk))
@@ -71,14 +71,14 @@ class Mutation:
         input_fields=FOLLOW_FIELDS, description="Idempotent; following yourself is `invalid`."
     )
     def follow_user(self, info: Info, input: UserRefInput) -> UserPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
         followee = _user(info, input.username)
         follows.user_follow(follower=viewer, followee=followee)
         return refetch(User, followee, info)
 
     @payload_mutation(input_fields=FOLLOW_FIELDS)
     def unfollow_user(self, info: Info, input: UserRefInput) -> UserPayload:
-        viewer = info.context.viewer_or_payload_error()
+        viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
         followee = _user(info, input.username)
         follows.user_unfollow(follower=viewer, followee=followee)
         return refetch(User, followee, info)

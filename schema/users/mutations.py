@@ -4,7 +4,7 @@ import strawberry
 from strawberry_django.fields.types import OperationInfo
 
 from schema.common import payload_mutation, refetch
-from schema.context import Info
+from schema.context import PASSWORD_LOGIN, Info
 from schema.users.inputs import RegisterInput, UpdateProfileInput
 from schema.users.types import User
 from users.services import accounts
@@ -29,7 +29,7 @@ class Mutation:
     @payload_mutation()
     def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         user = accounts.user_update_profile(
-            user=info.context.viewer_or_payload_error(),
+            user=info.context.viewer_or_payload_error(PASSWORD_LOGIN),
             display_name=input.display_name,
             bio=input.bio,
         )

@@ -37,17 +37,6 @@ PENDING: set[str] = {
     "Photo.srcSet",
     "Photo.blurhash",
     "Photo.dominantColor",
-    # Apollo apps and CI jobs: access tokens
-    "AccessTokenScope",
-    "AccessToken",
-    "AccessTokenEdge",
-    "AccessTokenConnection",
-    "NewAccessToken",
-    "CreateAccessTokenInput",
-    "NewAccessTokenPayload",
-    "Query.accessTokens",
-    "Mutation.createAccessToken",
-    "Mutation.revokeAccessToken",
     # favorites, shared albums, scheduling, notifications, account deletion
     "Photo.viewerHasFavorited",
     "Query.favorites",

@@ -10,8 +10,9 @@ from users import models
 class Query:
     @strawberry_django.field(
         description=(
-            "The signed-in viewer; null when anonymous. A token that is sent but bad "
-            "(expired, tampered) answers an UNAUTHENTICATED error, so clients know to refresh."
+            "The signed-in viewer; null when anonymous, and for an access token without "
+            "READ. A token that is sent but bad (expired, tampered, revoked) answers an "
+            "UNAUTHENTICATED error, so clients know to refresh."
         )
     )
     def me(self, info: Info) -> User | None:

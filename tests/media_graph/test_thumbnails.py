@@ -83,6 +83,7 @@ def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypa
     from django.core.files.base import ContentFile
 
     from media_graph import imaging
+    from media_graph.imaging import decoding
 
     content = make_jpeg(4000, 3000, orientation=6)
     info = imaging.probe(io.BytesIO(content), max_pixels=10**8, keep_for=(1280, 1280))
@@ -94,7 +95,7 @@ def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypa
     def no_second_decode(*args, **kwargs):
         raise AssertionError("the source was decoded again")
 
-    monkeypatch.setattr(imaging, "_decode_sized", no_second_decode)
+    monkeypatch.setattr(decoding, "decode_sized", no_second_decode)
     made = thumbnails.render(
         ContentFile(content, name="x.jpg"), relative_name="originals/once.jpg", decoded=info.decoded
     )

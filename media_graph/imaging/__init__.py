@@ -3,12 +3,11 @@
 Pure Pillow on purpose: nothing here imports Django, so it is unit-testable without settings.
 """
 
-from media_graph.imaging.decoding import ALLOWED_FORMATS, DECODED, draft_source_generator
+from media_graph.imaging.decoding import ALLOWED_FORMATS, draft_source_generator
 from media_graph.imaging.probing import MAX_ASPECT_RATIO, ImageInfo, ImageRejected, probe
 
 __all__ = [
     "ALLOWED_FORMATS",
-    "DECODED",
     "MAX_ASPECT_RATIO",
     "ImageInfo",
     "ImageRejected",

@@ -1,20 +1,32 @@
-"""Decoding for thumbnails: JPEGs at a reduced DCT scale, upright, sRGB, without metadata."""
+"""Decoding for thumbnails: JPEGs at a reduced DCT scale; then upright, sRGB, no metadata.
+
+The steps are separate so that a thumbnail set can resize first and turn and convert the
+(much smaller) result: see media_graph.imaging.sets.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
 from typing import IO, Any
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 TRANSPOSED = (5, 6, 7, 8)  # orientations that swap width and height
-# Where a thumbnail source keeps (full size as shown, decoded image) between the sizes of
-# one set; media_graph.thumbnails replaces the image with each size it makes.
-DECODED = "_decoded_for_thumbnails"
+# EXIF orientation -> the transposition that shows the stored pixels upright.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Nothing of the original metadata (GPS!) may reach a thumbnail.
+_METADATA = ("exif", "xmp", "XML:com.adobe.xmp")
 
 
 def orientation(img: Image.Image) -> int:
@@ -42,17 +54,28 @@ def draft_target(
     return max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale))
 
 
+def open_drafted(
+    fp: IO[bytes], box: tuple[int, int], *, cover: bool, zoom: float = 0, transpose: bool = True
+) -> tuple[Image.Image, int, tuple[int, int]]:
+    """Decode at the smallest DCT scale that serves `box`; nothing turned or converted yet.
+
+    Answers the image as stored (EXIF and XMP dropped, an ICC profile still in
+    `info`), the orientation still to apply, and the full size as it will be shown.
+    """
+    img = Image.open(fp, formats=ALLOWED_FORMATS)
+    turn = orientation(img) if transpose else 1
+    full_size = img.size[::-1] if turn in TRANSPOSED else img.size
+    draft(img, box, cover=cover, zoom=zoom, transpose=transpose)
+    img.load()
+    return strip(img), turn, full_size
+
+
 def decode_sized(
     fp: IO[bytes], box: tuple[int, int], *, cover: bool, zoom: float = 0, transpose: bool = True
 ) -> tuple[Image.Image, tuple[int, int]]:
-    """The decoded image, and the full size of the original as it will be shown."""
-    img = Image.open(fp, formats=ALLOWED_FORMATS)
-    full_size = img.size
-    if transpose and orientation(img) in TRANSPOSED:
-        full_size = full_size[::-1]
-    draft(img, box, cover=cover, zoom=zoom, transpose=transpose)
-    img.load()
-    return finish(img, transpose=transpose), full_size
+    """The decoded image, finished, and the full size of the original as it will be shown."""
+    img, turn, full_size = open_drafted(fp, box, cover=cover, zoom=zoom, transpose=transpose)
+    return to_srgb(upright(img, turn)), full_size
 
 
 def draft(
@@ -68,10 +91,13 @@ def draft(
         img.draft("RGB", target)
 
 
-def finish(img: Image.Image, *, transpose: bool) -> Image.Image:
-    """A loaded image as thumbnails start from: upright, sRGB, without any metadata."""
-    if transpose and orientation(img) != 1:
-        img = ImageOps.exif_transpose(img)
+def upright(img: Image.Image, turn: int) -> Image.Image:
+    """`img` turned as EXIF orientation `turn` says (the same image when there is nothing to do)."""
+    return img.transpose(_UPRIGHT[turn]) if turn in _UPRIGHT else img
+
+
+def to_srgb(img: Image.Image) -> Image.Image:
+    """`img` with the colours its embedded ICC profile means, in sRGB, and no profile."""
     icc = img.info.get("icc_profile")
     if icc and img.mode in ("RGB", "RGBA", "CMYK"):
         # Thumbnails ship without a profile, so bake wide-gamut (e.g. Display P3) colours
@@ -81,9 +107,30 @@ def finish(img: Image.Image, *, transpose: bool) -> Image.Image:
             img = ImageCms.profileToProfile(img, io.BytesIO(icc), _SRGB, outputMode=mode)
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken profile is ignored, as browsers do
-    for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile"):
-        img.info.pop(key, None)  # nothing of the original metadata (GPS!) may reach a thumbnail
+    img.info.pop("icc_profile", None)
+    return strip(img)
+
+
+def strip(img: Image.Image) -> Image.Image:
+    for key in _METADATA:
+        img.info.pop(key, None)
     return img
+
+
+def geometry(options: dict[str, Any]) -> tuple[tuple[int, int], bool, float]:
+    """(box, cover, zoom) of easy-thumbnails options: the area a decode has to serve.
+
+    `cover` as scale_and_crop decides it: a crop or a one-sided box scales the image to
+    cover the box, a plain box to fit inside it.
+    """
+    try:
+        box = (int(options["size"][0] or 0), int(options["size"][1] or 0))
+        zoom = float(options.get("zoom") or 0)
+    except (KeyError, IndexError, TypeError, ValueError):
+        box, zoom = (0, 0), 0.0  # unknown geometry: decode at full size
+    if options.get("autocrop"):
+        box = (0, 0)  # autocrop trims first, so the remaining area may need every pixel
+    return box, bool(options.get("crop")) or 0 in box, zoom
 
 
 def draft_source_generator(source: Any, exif_orientation: bool = True, **options: Any) -> Any:
@@ -93,29 +140,14 @@ def draft_source_generator(source: Any, exif_orientation: bool = True, **options
     `source` is the opened and rewound source File (or None), `options` the thumbnail options
     (size, crop, upscale, zoom, quality, subsampling, ...). Returning None or raising lets the
     next generator try; the returned image then runs through THUMBNAIL_PROCESSORS.
+    Each call decodes: media_graph.thumbnails makes a whole set from one decode with a
+    SetSource (media_graph.imaging.sets) instead.
     """
     if not source:
         return None
-    try:
-        box = (int(options["size"][0] or 0), int(options["size"][1] or 0))
-        zoom = float(options.get("zoom") or 0)
-    except (KeyError, IndexError, TypeError, ValueError):
-        box, zoom = (0, 0), 0.0  # unknown geometry: decode at full size
-    if options.get("autocrop"):
-        box = (0, 0)  # autocrop trims first, so the remaining area may need every pixel
-    cover = bool(options.get("crop")) or 0 in box
-    # One decode serves a whole set: sizes are made largest first from one thumbnailer,
-    # so the image decoded for the first is big enough for the rest (checked, not assumed).
-    cached = getattr(source, DECODED, None)
-    if cached is not None:
-        full_size, decoded = cached
-        needed = draft_target(full_size, box, cover=cover, zoom=zoom) or full_size
-        if decoded.width >= needed[0] and decoded.height >= needed[1]:
-            return decoded.copy()
+    box, cover, zoom = geometry(options)
     # Read into memory like easy-thumbnails does: storage files may not seek reliably.
-    decoded, full_size = decode_sized(
+    decoded, _ = decode_sized(
         io.BytesIO(source.read()), box, cover=cover, zoom=zoom, transpose=exif_orientation
     )
-    with contextlib.suppress(AttributeError):  # sources that take no attributes just decode again
-        setattr(source, DECODED, (full_size, decoded))
-    return decoded.copy()
+    return decoded

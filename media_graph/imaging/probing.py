@@ -12,7 +12,14 @@ from typing import IO, Any
 
 from PIL import Image
 
-from media_graph.imaging.decoding import ALLOWED_FORMATS, TRANSPOSED, draft, finish, orientation
+from media_graph.imaging.decoding import (
+    ALLOWED_FORMATS,
+    TRANSPOSED,
+    draft,
+    orientation,
+    strip,
+    upright,
+)
 from media_graph.imaging.exif import read_exif
 from project.codes import PayloadCode
 
@@ -39,7 +46,9 @@ class ImageInfo:
     height: int
     exif: dict[str, Any]
     taken_at: datetime | None
-    # (full size as shown, image) decoded for thumbnails: see probe(keep_for=...).
+    # (full size as shown, image) decoded for thumbnails: see probe(keep_for=...). The
+    # image is upright and without EXIF or XMP; an embedded ICC profile is still in its
+    # info, for imaging.sets.SetSource to convert after resizing.
     decoded: tuple[tuple[int, int], Image.Image] | None = field(
         default=None, compare=False, repr=False
     )
@@ -80,7 +89,7 @@ def probe(
 
     Validation has to decode every byte anyway. With `keep_for` (the largest thumbnail
     box) it decodes at a scale big enough for that box and keeps the result in
-    `ImageInfo.decoded`, oriented and stripped, so the thumbnails need no second decode.
+    `ImageInfo.decoded`, upright and stripped, so the thumbnails need no second decode.
     """
     size = fileobj.seek(0, io.SEEK_END)
     fileobj.seek(0)
@@ -155,8 +164,10 @@ def _probe(
         exif, taken_at = read_exif(img)
         decoded = None
         if keep_for is not None:
-            full_size = (height, width) if orientation(img) in TRANSPOSED else (width, height)
-            shown = finish(img, transpose=True)
+            turn = orientation(img)
+            full_size = (height, width) if turn in TRANSPOSED else (width, height)
+            # The sRGB conversion waits for the first resize (imaging.sets): on fewer pixels.
+            shown = upright(strip(img), turn)
             # Closing the opened image below would take a shared pixel buffer with it.
             decoded = (full_size, shown.copy() if shown is img else shown)
     if exif.get("orientation") in TRANSPOSED:

@@ -8,7 +8,7 @@ from PIL import Image
 
 from media_graph import thumbnails
 from media_graph.models import Photo
-from tests.images import make_jpeg
+from tests.images import icc_swapping_red_and_blue, make_jpeg
 from tests.schema.media.photos import upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +61,28 @@ def test_render_strips_metadata_and_upscales_only_the_square(media):
     with default_storage.open(made["large"]["name"]) as stored:
         image = Image.open(stored)
         assert not image.getexif() and "icc_profile" not in image.info
+
+
+def test_render_turns_the_sizes_upright_and_converts_their_colours_to_srgb(media):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    # The marker is red in the stored top-left corner; orientation 6 shows that corner
+    # top-right, and the profile (red and blue swapped) makes it blue in sRGB.
+    content = make_jpeg(3000, 2000, orientation=6, icc_profile=icc_swapping_red_and_blue())
+    made = thumbnails.render(ContentFile(content, name="x.jpg"), relative_name="originals/p3.jpg")
+    assert {size: (m["width"], m["height"]) for size, m in made.items()} == {
+        "large": (853, 1280),
+        "medium": (427, 640),
+        "small": (320, 320),
+    }
+    for size, entry in made.items():
+        with default_storage.open(entry["name"]) as stored:
+            image = Image.open(stored)
+            assert not image.getexif() and "icc_profile" not in image.info
+            if size != "small":  # whose centred square leaves the corner out
+                red, green, blue = image.convert("RGB").getpixel((image.width - 3, 2))
+                assert blue > 200 and red < 60 and green < 60
 
 
 def test_a_failed_remake_leaves_no_dead_links(gql, alice, login, media, monkeypatch):

@@ -6,9 +6,9 @@ import io
 
 import pytest
 from easy_thumbnails.processors import scale_and_crop
-from PIL import Image, JpegImagePlugin
+from PIL import Image, ImageChops, ImageCms, JpegImagePlugin
 
-from media_graph.imaging import probe
+from media_graph.imaging import decoding, probe
 from media_graph.imaging.sets import SetSource, scaled_size
 from tests.images import icc_swapping_red_and_blue, make_jpeg, picture
 
@@ -130,6 +130,62 @@ def test_sizes_are_upright_in_srgb_and_carry_no_metadata(from_probe) -> None:
     for image in images.values():
         assert is_blue(image.getpixel((image.width - 3, 2)))
         assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(image.info)
+
+
+@pytest.fixture
+def transforms(monkeypatch) -> list[tuple[str, tuple[int, int]]]:
+    """Every ICC transform built (its input mode) and applied (the image's size)."""
+    monkeypatch.setattr(decoding, "_TRANSFORMS", {})
+    seen: list[tuple[str, tuple[int, int]]] = []
+    build, apply = ImageCms.buildTransform, ImageCms.applyTransform
+
+    def built(*args, **kwargs):
+        seen.append(("build", args[2]))
+        return build(*args, **kwargs)
+
+    def applied(im, transform, *args, **kwargs):
+        seen.append(("apply", im.size))
+        return apply(im, transform, *args, **kwargs)
+
+    monkeypatch.setattr(ImageCms, "buildTransform", built)
+    monkeypatch.setattr(ImageCms, "applyTransform", applied)
+    return seen
+
+
+def test_an_srgb_profile_is_dropped_without_converting(transforms) -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    tagged = make_set(make_jpeg(1600, 1200, icc_profile=srgb))
+    untagged = make_set(make_jpeg(1600, 1200))
+    for name, image in tagged.items():
+        assert "icc_profile" not in image.info
+        assert not ImageChops.difference(image, untagged[name]).getbbox()
+    # What told it apart: one transform tried on the 64x64 swatch of colours.
+    assert transforms == [("build", "RGB"), ("apply", (64, 64))]
+    make_set(make_jpeg(1600, 1200, icc_profile=srgb))
+    assert len(transforms) == 2  # and remembered
+
+
+def test_a_profile_is_converted_once_per_set_and_its_transform_kept(transforms) -> None:
+    data = make_jpeg(4000, 3000, icc_profile=icc_swapping_red_and_blue())
+    make_set(data)
+    make_set(data)
+    assert [seen for seen in transforms if seen[0] == "build"] == [("build", "RGB")] * 2
+    # The swatch once; then LARGE, once a set: the smaller sizes start from it.
+    assert [seen for seen in transforms if seen[0] == "apply"] == [
+        ("apply", (64, 64)),
+        ("apply", (1280, 960)),
+        ("apply", (1280, 960)),
+    ]
+
+
+def test_a_large_profile_is_converted_but_not_kept(transforms, monkeypatch) -> None:
+    monkeypatch.setattr(decoding, "_KEPT_PROFILE_BYTES", 100)
+    data = make_jpeg(700, 500, icc_profile=icc_swapping_red_and_blue())
+    images = make_set(data)
+    assert is_blue(images["large"].getpixel((2, 2)))
+    make_set(data)
+    assert decoding._TRANSFORMS == {}
+    assert [seen for seen in transforms if seen[0] == "build"] == [("build", "RGB")] * 4
 
 
 def test_images_it_does_not_resample_are_left_to_the_processors() -> None:

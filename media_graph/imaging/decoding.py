@@ -19,6 +19,7 @@ _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _TRANSFORMS: dict[tuple[bytes, str], ImageCms.ImageCmsTransform | None] = {}
 _KEPT_TRANSFORMS = 32
 _KEPT_PROFILE_BYTES = 256 * 1024
+_UNKNOWN = object()  # not in _TRANSFORMS (None there means: nothing to convert)
 # Every colour with channels in steps of 17 (0, 17, ..., 255): 4096 pixels, 64x64.
 _SWATCH = Image.frombytes(
     "RGB",
@@ -126,8 +127,10 @@ def _to_srgb(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
     Profiles are a few KB; a larger one (an upload can carry megabytes) is not kept.
     """
     key = (hashlib.sha256(icc).digest(), mode)
-    if key in _TRANSFORMS:
-        return _TRANSFORMS[key]
+    # One lookup, not `in` then `[]`: another thread may clear the dict in between.
+    transform = _TRANSFORMS.get(key, _UNKNOWN)
+    if transform is not _UNKNOWN:
+        return transform  # type: ignore[return-value]
     transform = _build_to_srgb(icc, mode)
     if len(icc) <= _KEPT_PROFILE_BYTES:
         if len(_TRANSFORMS) >= _KEPT_TRANSFORMS:

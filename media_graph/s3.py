@@ -1,15 +1,35 @@
-"""S3 storage whose signed URLs name the endpoint browsers use, not the one the app uses.
+"""Everything here that leans on django-storages' S3Storage beyond its public API.
 
-Inside docker compose the app reaches MinIO as http://minio:9000, a name no browser
-can resolve. A presigned URL's signature covers the host, so it must be signed for the
-public endpoint (say http://localhost:9000) from the start; rewriting it afterwards
-would break the signature.
+- `PublicEndpointS3Storage`: signed URLs that name the endpoint browsers use, not the
+  one the app uses. Inside docker compose the app reaches MinIO as http://minio:9000,
+  a name no browser can resolve. A presigned URL's signature covers the host, so it
+  must be signed for the public endpoint (say http://localhost:9000) from the start;
+  rewriting it afterwards would break the signature.
+- `object_key`: the key an object name is stored under, for calls django-storages
+  does not make itself (media_graph.storage deletes a set in one DeleteObjects call).
+
+Both use private methods of S3Storage, named in PRIVATE_NAMES. They are tied to the
+versions pinned in requirements.lock (django-storages 1.14.6): when that pin moves,
+check each name still exists and still does what is used here (a test resolves them).
 """
 
 from functools import cached_property
 
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
+
+PRIVATE_NAMES = (
+    # The key for a name: the storage's location prefix joined to the cleaned name,
+    # refused when it escapes that prefix. Every S3Storage method that takes a name uses it.
+    "storages.backends.s3.S3Storage._normalize_name",
+    # The boto3 session built from the storage's credential settings, for a second client.
+    "storages.backends.s3.S3Storage._create_session",
+)
+
+
+def object_key(storage: S3Storage, name: str) -> str:
+    """The S3 key `storage` keeps the object called `name` under (as its own calls do)."""
+    return storage._normalize_name(clean_name(name))
 
 
 class PublicEndpointS3Storage(S3Storage):
@@ -31,7 +51,7 @@ class PublicEndpointS3Storage(S3Storage):
     def url(self, name, parameters=None, expire=None, http_method=None):
         params = dict(parameters or {})
         params["Bucket"] = self.bucket_name
-        params["Key"] = self._normalize_name(clean_name(name))
+        params["Key"] = object_key(self, name)
         return self._public_client.generate_presigned_url(
             "get_object",
             Params=params,

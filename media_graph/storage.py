@@ -13,8 +13,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
-from storages.utils import clean_name
 
+from media_graph.s3 import object_key
 from project.codes import PayloadCode
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def delete(names: Iterable[str]) -> None:
 
 def _delete_s3(names: list[str]) -> None:
     # The keys as django-storages writes them (its location prefix, cleaned names).
-    keys = {default_storage._normalize_name(clean_name(name)): name for name in names}
+    keys = {object_key(default_storage, name): name for name in names}
     batch = list(keys)
     for start in range(0, len(batch), _DELETE_BATCH):
         chunk = batch[start : start + _DELETE_BATCH]

@@ -4,7 +4,7 @@
 else); `ErrorCode` is `extensions.code` of top-level errors (Apollo's vocabulary, and
 BAD_REQUEST for requests that are not GraphQL at all). A code that is in neither is a
 programming error: schema/errors.py refuses it instead of answering something plausible.
-Plain Python, no Django: media_graph/imaging.py uses it too.
+Plain Python, no Django: media_graph/imaging uses it too.
 """
 
 from enum import StrEnum

@@ -168,3 +168,54 @@ def jpeg_claiming(width: int, height: int, *, progressive: bool = False) -> byte
     sof = data.index(b"\xff\xc2" if progressive else b"\xff\xc0")
     data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
+
+
+def _s15fixed16(*values: float) -> bytes:
+    return b"".join(struct.pack(">i", round(value * 65536)) for value in values)
+
+
+def icc_swapping_red_and_blue() -> bytes:
+    """An ICC v2 RGB display profile whose red primary is sRGB's blue, and vice versa.
+
+    Converted to sRGB, an image tagged with it shows MARKER red as pure blue: a test can
+    tell a profile that was applied from one that was dropped. Gamma 2.2 curves keep 0
+    and 255 where they are.
+    """
+    red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+    white = (0.9642, 1.0, 0.8249)  # D50, the profile connection space's white
+
+    def xyz(values: tuple[float, float, float]) -> bytes:
+        return b"XYZ \0\0\0\0" + _s15fixed16(*values)
+
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(2.2 * 256))
+    name = b"red and blue swapped\0"
+    description = b"desc\0\0\0\0" + struct.pack(">I", len(name)) + name + b"\0" * 78
+    tags = [
+        (b"desc", description),
+        (b"wtpt", xyz(white)),
+        (b"rXYZ", xyz(blue)),
+        (b"gXYZ", xyz(green)),
+        (b"bXYZ", xyz(red)),
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+        (b"cprt", b"text\0\0\0\0test\0"),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table = data = b""
+    for signature, body in tags:
+        body += b"\0" * (-len(body) % 4)  # tags start on 4-byte boundaries
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = (
+        struct.pack(">I", offset + len(data))
+        + b"\0" * 4
+        + struct.pack(">I", 0x02100000)  # version 2.1
+        + b"mntrRGB XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 28
+        + _s15fixed16(*white)
+        + b"\0" * 48
+    )
+    return header + struct.pack(">I", len(tags)) + table + data

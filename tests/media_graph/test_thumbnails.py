@@ -8,7 +8,7 @@ from PIL import Image
 
 from media_graph import thumbnails
 from media_graph.models import Photo
-from tests.images import make_jpeg
+from tests.images import icc_swapping_red_and_blue, make_jpeg
 from tests.schema.media.photos import upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +63,28 @@ def test_render_strips_metadata_and_upscales_only_the_square(media):
         assert not image.getexif() and "icc_profile" not in image.info
 
 
+def test_render_turns_the_sizes_upright_and_converts_their_colours_to_srgb(media):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    # The marker is red in the stored top-left corner; orientation 6 shows that corner
+    # top-right, and the profile (red and blue swapped) makes it blue in sRGB.
+    content = make_jpeg(3000, 2000, orientation=6, icc_profile=icc_swapping_red_and_blue())
+    made = thumbnails.render(ContentFile(content, name="x.jpg"), relative_name="originals/p3.jpg")
+    assert {size: (m["width"], m["height"]) for size, m in made.items()} == {
+        "large": (853, 1280),
+        "medium": (427, 640),
+        "small": (320, 320),
+    }
+    for size, entry in made.items():
+        with default_storage.open(entry["name"]) as stored:
+            image = Image.open(stored)
+            assert not image.getexif() and "icc_profile" not in image.info
+            if size != "small":  # whose centred square leaves the corner out
+                red, green, blue = image.convert("RGB").getpixel((image.width - 3, 2))
+                assert blue > 200 and red < 60 and green < 60
+
+
 def test_a_failed_remake_leaves_no_dead_links(gql, alice, login, media, monkeypatch):
     from media_graph.services.photos import photo_make_thumbnails
 
@@ -83,6 +105,7 @@ def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypa
     from django.core.files.base import ContentFile
 
     from media_graph import imaging
+    from media_graph.imaging import decoding
 
     content = make_jpeg(4000, 3000, orientation=6)
     info = imaging.probe(io.BytesIO(content), max_pixels=10**8, keep_for=(1280, 1280))
@@ -94,7 +117,8 @@ def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypa
     def no_second_decode(*args, **kwargs):
         raise AssertionError("the source was decoded again")
 
-    monkeypatch.setattr(imaging, "_decode_sized", no_second_decode)
+    monkeypatch.setattr(decoding, "decode_sized", no_second_decode)
+    monkeypatch.setattr(decoding, "open_drafted", no_second_decode)  # what a set decodes with
     made = thumbnails.render(
         ContentFile(content, name="x.jpg"), relative_name="originals/once.jpg", decoded=info.decoded
     )

@@ -74,7 +74,7 @@ PHASES = [
     ("prefetches (all)", "prefetch_related_objects", "django/db/models/query.py"),
     ("storage: URL (signing)", "url", "media_graph/storage.py"),
     ("storage: save", "save", "media_graph/storage.py"),
-    ("image probe (validation decode)", "probe", "media_graph/imaging.py"),
+    ("image probe (validation decode)", "probe", "media_graph/imaging/probing.py"),
     ("thumbnails: render", "render", "media_graph/thumbnails.py"),
     ("plain view function", "", "bench/baselines.py"),
 ]

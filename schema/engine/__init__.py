@@ -19,6 +19,7 @@ WRITTEN_FOR = {
     "strawberry-graphql": "0.327.7",
     "strawberry-graphql-django": "0.91.0",
     "graphql-core": "3.2.14",
+    "django-storages": "1.14.6",
 }
 
 # The modules (of this package and outside it) that declare PRIVATE_NAMES.
@@ -26,4 +27,5 @@ FENCED_MODULES = (
     "schema.engine.execution",
     "schema.engine.optimizer",
     "schema.engine.pagination",
+    "media_graph.s3",
 )

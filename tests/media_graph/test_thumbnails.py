@@ -61,6 +61,7 @@ def test_render_strips_metadata_and_upscales_only_the_square(media):
     with default_storage.open(made["large"]["name"]) as stored:
         image = Image.open(stored)
         assert not image.getexif() and "icc_profile" not in image.info
+        assert not image.info.get("progressive")  # baseline: a third of the encode time
 
 
 def test_render_turns_the_sizes_upright_and_converts_their_colours_to_srgb(media):

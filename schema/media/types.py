@@ -74,7 +74,14 @@ class Photo(VisibleNode, relay.Node):
     content_type: str = strawberry_django.field(description="Detected from the bytes.")
     size_bytes: int
     sha256: str
-    taken_at: datetime | None = strawberry_django.field(description="From EXIF when present.")
+    taken_at: datetime | None = strawberry_django.field(
+        description=(
+            "When it was taken, from EXIF (DateTimeOriginal). With the camera's "
+            "OffsetTimeOriginal it is exact; without one, EXIF holds only the camera's "
+            "wall-clock time, given here as if it were UTC (exif.takenAt shows it as "
+            "written, with no offset)."
+        )
+    )
     tags: list[Tag]
     likes_count: int
     comments_count: int

@@ -10,6 +10,8 @@ new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.
 
 - `execution`: the GraphQL schema under Strawberry's, document validation, the node id
   attribute, and the lean operation path (`LeanSchema`).
+- `joins`: foreign keys joined although their target type has a visibility rule, where
+  the parent's rule implies the target's (`joined()`).
 - `optimizer`: strawberry-django's optimizer, installed per operation, with one change
   of plan for fields that answer a single object.
 - `pagination`: offset cursors, and one page per parent cut inside a prefetch.
@@ -24,6 +26,7 @@ WRITTEN_FOR = {
 # The modules (of this package and outside it) that declare PRIVATE_NAMES.
 FENCED_MODULES = (
     "schema.engine.execution",
+    "schema.engine.joins",
     "schema.engine.optimizer",
     "schema.engine.pagination",
 )

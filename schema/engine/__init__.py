@@ -14,6 +14,8 @@ new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.
   the parent's rule implies the target's (`joined()`).
 - `optimizer`: strawberry-django's optimizer, installed per operation, with one change
   of plan for fields that answer a single object.
+- `plans`: the optimizer's plans, cached per document, field, viewer kind and the
+  variables under the field; made for a stand-in viewer, so none carries a person's.
 - `pagination`: offset cursors, and one page per parent cut inside a prefetch.
 """
 
@@ -29,4 +31,5 @@ FENCED_MODULES = (
     "schema.engine.joins",
     "schema.engine.optimizer",
     "schema.engine.pagination",
+    "schema.engine.plans",
 )

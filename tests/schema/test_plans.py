@@ -8,10 +8,13 @@ off, on and missing, and on and hitting, and require the same answers and statem
 """
 
 import gc
+import re
 
 import pytest
 import strawberry_django.optimizer
+from django.db import connection
 from django.db.models import Prefetch
+from django.test.utils import CaptureQueriesContext
 
 from media_graph.models import Photo
 from schema.engine.plans import SIGNED_IN
@@ -60,6 +63,22 @@ def test_each_viewer_gets_their_own_rows_from_one_plan(gql, login, world, settin
     for name in ("alice", "bob", "anonymous"):
         as_viewer(gql, login, name)
         assert run(gql) == (found[name][0][0], 0, 0), name
+
+
+def test_the_same_statements_with_the_cache_off_and_from_a_plan(gql, login, world, settings):
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            gql.execute(EVERYTHING, {"first": 10})
+        # The one difference: Django puts an expression's SQL in parentheses, so the
+        # stand-in's parameter reads `owner_id = (1)` where a plain value reads `= 1`.
+        return [re.sub(r"= \((\d+)\)", r"= \1", query["sql"]) for query in queries.captured_queries]
+
+    for name in ("alice", "anonymous"):
+        as_viewer(gql, login, name)
+        settings.GRAPHQL_OPTIMIZER_PLAN_CACHE = 0
+        planned_each_time = statements()
+        settings.GRAPHQL_OPTIMIZER_PLAN_CACHE = 10
+        assert statements() == statements() == planned_each_time, name
 
 
 def test_a_cached_plan_compiles_only_for_the_viewer_of_an_operation(gql, login, world):

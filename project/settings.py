@@ -294,6 +294,9 @@ GRAPHQL_MAX_REPEATED_FIELDS = env_int("GRAPHQL_MAX_REPEATED_FIELDS", 20)
 GRAPHQL_MAX_STRING_CHARS = env_int("GRAPHQL_MAX_STRING_CHARS", 10_000)
 GRAPHQL_DOCUMENT_CACHE_ENTRIES = env_int("GRAPHQL_DOCUMENT_CACHE_ENTRIES", 256)
 GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 64 * 1024 * 1024)
+# The optimizer's plans kept (schema/engine/plans.py): one per field of a document, viewer
+# kind (anonymous or signed in) and values of the variables under the field; 0: none.
+GRAPHQL_OPTIMIZER_PLAN_CACHE = env_int("GRAPHQL_OPTIMIZER_PLAN_CACHE", 1024)
 
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,

@@ -10,6 +10,7 @@ from strawberry_django.fields.types import OperationInfo
 from media_graph import models
 from media_graph.querysets import album_cover_visible, album_photos_count, first_visible_entries
 from schema.common import VisibleNode
+from schema.engine.joins import joined
 from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ AlbumVisibility = strawberry.enum(models.Album.Visibility, name="AlbumVisibility
 
 @strawberry_django.type(models.Album, name="Album")
 class Album(VisibleNode, relay.Node):
-    owner: Annotated["User", strawberry.lazy("schema.users.types")]
+    owner: Annotated["User", strawberry.lazy("schema.users.types")] = joined()
     title: str
     description: str
     visibility: AlbumVisibility

@@ -10,8 +10,12 @@ new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.
 
 - `execution`: the GraphQL schema under Strawberry's, document validation, the node id
   attribute, and the lean operation path (`LeanSchema`).
+- `joins`: foreign keys joined although their target type has a visibility rule, where
+  the parent's rule implies the target's (`joined()`).
 - `optimizer`: strawberry-django's optimizer, installed per operation, with one change
   of plan for fields that answer a single object.
+- `plans`: the optimizer's plans, cached per document, field, viewer kind and the
+  variables under the field; made for a stand-in viewer, so none carries a person's.
 - `pagination`: offset cursors, and one page per parent cut inside a prefetch.
 """
 
@@ -25,7 +29,9 @@ WRITTEN_FOR = {
 # The modules (of this package and outside it) that declare PRIVATE_NAMES.
 FENCED_MODULES = (
     "schema.engine.execution",
+    "schema.engine.joins",
     "schema.engine.optimizer",
     "schema.engine.pagination",
+    "schema.engine.plans",
     "media_graph.s3",
 )

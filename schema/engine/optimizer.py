@@ -3,18 +3,26 @@
 strawberry-django's fields find the optimizer through a module context variable rather
 than through a schema extension; setting it ourselves avoids the extension's `resolve`
 hook, which wrapped every field in a middleware call (bench/RESULTS.md, "trivial").
+Its plans are cached (schema/engine/plans.py).
 """
 
 from contextvars import ContextVar, Token
 
-from graphql import GraphQLList, GraphQLNonNull
+from django.db.models.manager import BaseManager
+from graphql import GraphQLList, GraphQLNonNull, OperationType
 from strawberry import relay
-from strawberry_django.optimizer import DjangoOptimizerExtension
+from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfig, is_optimized
 from strawberry_django.optimizer import optimizer as _current_optimizer
+
+from schema.engine import plans
 
 PRIVATE_NAMES = (
     "strawberry_django.optimizer.optimizer",
     "strawberry_django.optimizer.DjangoOptimizerExtension.optimize",
+    "strawberry_django.optimizer.DjangoOptimizerExtension.enabled",
+    "strawberry_django.optimizer.is_optimized",
+    "strawberry_django.optimizer.OptimizerConfig",
+    "django.db.models.query:'self._result_cache = None'",
     "strawberry.types.info.Info._raw_info",
     "strawberry.types.info:'._strawberry_schema'",
     # A field's `disable_optimization` is read while the optimizer plans a queryset.
@@ -43,29 +51,52 @@ def answers_one_object(info) -> bool:
 
 
 class Optimizer(DjangoOptimizerExtension):
-    """strawberry-django's optimizer; under one object, nested pages are fetched alone.
+    """strawberry-django's optimizer, with cached plans; under one object, nested pages are
+    fetched alone.
 
     See `schema.pagination.NestedConnectionField` for why. Lists of parents are planned
     exactly as strawberry-django plans them.
     """
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.plans = plans.PlanCache()
+
     def optimize(self, qs, info, *, store=None):
-        if not answers_one_object(info):
-            return super().optimize(qs, info, store=store)
-        token = _planning_for_one_parent.set(True)
+        raw = getattr(info, "_raw_info", info)
+        token = _planning_for_one_parent.set(answers_one_object(raw))
         try:
-            return super().optimize(qs, info, store=store)
+            if store is not None or not self.enabled.get() or not plans.cache_on():
+                return super().optimize(qs, info, store=store)
+            if isinstance(qs, BaseManager):
+                qs = qs.all()
+            if isinstance(qs, list) or is_optimized(qs) or qs._result_cache is not None:
+                return qs  # as strawberry-django: never planned twice, nor after evaluation
+            return self.plans.optimize(qs, raw, self._config(raw))
         finally:
             _planning_for_one_parent.reset(token)
 
+    def _config(self, info) -> OptimizerConfig:
+        # As strawberry-django's own `optimize` makes it.
+        return OptimizerConfig(
+            enable_only=self.enable_only and info.operation.operation == OperationType.QUERY,
+            enable_select_related=self.enable_select_related,
+            enable_prefetch_related=self.enable_prefetch_related,
+            enable_annotate=self.enable_annotate_optimization,
+            prefetch_custom_queryset=self.prefetch_custom_queryset,
+        )
 
-def install(optimizer: Optimizer) -> Token:
-    """strawberry-django's fields optimize their querysets with `optimizer` until uninstall."""
-    return _current_optimizer.set(optimizer)
+
+def install(optimizer: Optimizer) -> tuple[Token, Token]:
+    """strawberry-django's fields optimize their querysets with `optimizer` until
+    `uninstall`, and cached plans compile for this operation's viewer meanwhile."""
+    return _current_optimizer.set(optimizer), plans.begin()
 
 
-def uninstall(token: Token) -> None:
-    _current_optimizer.reset(token)
+def uninstall(tokens: tuple[Token, Token]) -> None:
+    optimizer, executing = tokens
+    plans.end(executing)
+    _current_optimizer.reset(optimizer)
 
 
 def optimized(queryset, info):

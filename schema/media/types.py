@@ -13,6 +13,7 @@ from media_graph import storage as media_storage
 from media_graph.querysets import viewer_has_liked
 from schema.common import VisibleNode
 from schema.context import Info
+from schema.engine.joins import joined
 from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Tag(VisibleNode, relay.Node):
 
 @strawberry_django.type(models.Photo, name="Photo")
 class Photo(VisibleNode, relay.Node):
-    owner: Annotated["User", strawberry.lazy("schema.users.types")]
+    owner: Annotated["User", strawberry.lazy("schema.users.types")] = joined()
     caption: str = strawberry_django.field(description="#tags in it are parsed into `tags`.")
     alt_text: str
     status: PhotoStatus

@@ -8,6 +8,7 @@ from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from schema.common import VisibleNode
+from schema.engine.joins import joined
 
 if TYPE_CHECKING:
     from schema.media.types import Photo
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 
 @strawberry_django.type(models.Comment, name="Comment")
 class Comment(VisibleNode, relay.Node):
-    author: Annotated["User", strawberry.lazy("schema.users.types")]
-    photo: Annotated["Photo", strawberry.lazy("schema.media.types")]
+    author: Annotated["User", strawberry.lazy("schema.users.types")] = joined()
+    photo: Annotated["Photo", strawberry.lazy("schema.media.types")] = joined()
     text: str
     created_at: datetime
 

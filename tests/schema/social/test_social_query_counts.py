@@ -237,11 +237,11 @@ def test_feed(gql, login, world):
     count_5, count_50 = counts(gql, document, check)
     # 1. the viewer's token
     # 2. the page of the feed (first + 1 rows; viewerHasLiked is an EXISTS in it, and
-    #    publishedAt must be in it too: every edge's cursor is made from it)
-    # 3. their owners
-    # 4. their tags
-    # 5. totalCount
-    assert count_5 == count_50 == 5
+    #    publishedAt must be in it too: every edge's cursor is made from it), their
+    #    owners joined (Photo.owner is `joined()`: a visible photo's owner is visible)
+    # 3. their tags
+    # 4. totalCount
+    assert count_5 == count_50 == 4
 
 
 def test_feed_anonymous(gql, world):
@@ -310,9 +310,9 @@ def test_photo_comments(gql, world, viewer):
     count_5, count_50 = counts(gql, document, check)
     # (the viewer's token: 1 when signed in)
     # 1. the photo
-    # 2. the page of its comments, oldest first, with the total
-    # 3. their authors
-    assert count_5 == count_50 == viewer + 3
+    # 2. the page of its comments, oldest first, with the total, their authors joined
+    #    (Comment.author is `joined()`: a visible comment's author is active)
+    assert count_5 == count_50 == viewer + 2
 
 
 def test_album_photos(gql, world, viewer):
@@ -346,9 +346,9 @@ def test_album_photos(gql, world, viewer):
     # 1. the album, with photosCount (a count subquery), its explicit cover (a join) and
     #    whether the viewer may see it (an EXISTS)
     # 2. the first photo the viewer may see (the cover's fallback, a window query)
-    # 3. the page of its photos in album order, with the total; viewerHasLiked in it
-    # 4. their owners
-    assert count_5 == count_50 == viewer + 4
+    # 3. the page of its photos in album order, with the total; viewerHasLiked in it,
+    #    their owners joined (Photo.owner is `joined()`)
+    assert count_5 == count_50 == viewer + 3
 
 
 def test_albums(gql, world, viewer):

@@ -28,6 +28,8 @@ STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
 
 # DeleteObjects takes at most this many keys per call.
 _DELETE_BATCH = 1000
+# Keys per ListObjectsV2 page (S3's own maximum): what a listing holds in memory at once.
+LISTING_PAGE = 1000
 
 
 def storage_unavailable() -> ValidationError:
@@ -116,7 +118,9 @@ def listing(prefix: str) -> Iterator[tuple[str, datetime]]:
         location = default_storage._normalize_name(clean_name(prefix))
         strip = len(location) - len(prefix)
         pages = default_storage.bucket.meta.client.get_paginator("list_objects_v2").paginate(
-            Bucket=default_storage.bucket_name, Prefix=location
+            Bucket=default_storage.bucket_name,
+            Prefix=location,
+            PaginationConfig={"PageSize": LISTING_PAGE},
         )
         for page in pages:
             for entry in page.get("Contents", []):

@@ -13,6 +13,7 @@ from media_graph import imaging, storage, tasks, thumbnails
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
+from project.celery import broker_configured
 from project.codes import PayloadCode
 from project.services import model_update
 from users.models import User
@@ -84,7 +85,8 @@ def photo_upload(
             file,
             max_pixels=settings.MAX_IMAGE_PIXELS,
             max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
-            keep_for=thumbnails.largest_box(),
+            # Inline, the set is made from this decode; a worker decodes from storage.
+            keep_for=None if broker_configured() else thumbnails.largest_box(),
         )
     except imaging.ImageRejected as exc:
         raise _file_error(exc.code, str(exc)) from None

@@ -7,6 +7,10 @@ through Django's upload handling; storage is the rclone S3 server bench/run.py s
 No worker runs here: its CPU would be counted as this process's (the queued tasks are
 purged afterwards). The broker is the Redis at BENCH_REDIS_URL (default database 12).
 Target: CPU ratio <= 1.1.
+
+thumbnail_task: the make_thumbnails task's body (run in this process, from the stored
+original: download, render, store, row) for the thumbnails scenario's 12 MP JPEG,
+against that scenario's naive Pillow set; the same target as the set itself, <= 0.30.
 """
 
 import contextlib
@@ -19,6 +23,7 @@ from bench.measure import Line, at_most, interleave, median
 
 NAME = "upload_queued"
 LIMIT = 1.1
+THUMBS_LIMIT = 0.30  # the thumbnail set's own target (bench/scenarios/thumbnails.py)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 QUERY = """
 mutation Upload($file: Upload!) {
@@ -87,12 +92,55 @@ def _run(ctx) -> list[Line | str]:
             runs=ctx.runs(15, 3),
             warmup=ctx.runs(2, 1),
         )
+        task = _task_samples(ctx)
     finally:
         upload.cleanup(ctx)
     return [
         f"#   {NAME}: {size / 2**20:.1f} MiB JPEG, tasks to {REDIS_URL} (no worker)",
         at_most(NAME, median(samples["graphql"]), median(samples["plain"]), LIMIT),
+        "#   thumbnail_task: the task's body for the thumbnails scenario's 12 MP JPEG "
+        "(download from S3, render, store, row), against naive Pillow",
+        at_most("thumbnail_task", median(task["task"]), median(task["naive"]), THUMBS_LIMIT),
     ]
+
+
+def _task_samples(ctx) -> dict[str, list[float]]:
+    """CPU seconds of make_thumbnails' body, run here, and of the naive set."""
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bench.scenarios import thumbnails, upload
+    from media_graph import tasks
+    from media_graph.services.photos import photo_upload
+    from media_graph.services.processing import photo_requeue
+
+    data = thumbnails.make_source()
+    photo = photo_upload(
+        owner=upload._uploader(), file=SimpleUploadedFile("task.jpg", data, "image/jpeg")
+    )
+
+    def timed(work) -> float:
+        started = time.process_time()
+        work()
+        return time.process_time() - started
+
+    def task() -> float:
+        photo_requeue(photo_id=photo.pk)  # PENDING again: the task does the whole set
+        return timed(lambda: tasks.make_thumbnails.apply(args=[photo.pk]))
+
+    try:
+        return interleave(
+            {"task": task, "naive": lambda: timed(lambda: thumbnails.naive(data))},
+            runs=ctx.runs(10, 3),
+            warmup=1,
+        )
+    finally:
+        from media_graph import storage
+        from media_graph.models import Photo
+
+        made = Photo.objects.get(pk=photo.pk).thumbnails.values()
+        storage.delete([photo.original.name, *(entry["name"] for entry in made)])
 
 
 def _environs(ctx):

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run migrate test fuzz lint schema lock bench clean
+.PHONY: install install-dev run worker migrate test fuzz lint schema lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ run: export DJANGO_ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
 run: migrate
 	if [ -n "$(SEED)" ]; then $(BIN)/python manage.py seed_demo; fi
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A Celery worker for thumbnails and deletes, logging each task at INFO. It needs the
+# broker the app sends to (CELERY_BROKER_URL, or REDIS_URL) and the same database and
+# storage settings; without a broker `make run` does that work inline and needs none.
+worker: export DJANGO_DEBUG ?= 1
+worker: export DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
+worker: migrate
+	@if [ -z "$$CELERY_BROKER_URL$$REDIS_URL" ]; then \
+	    echo "make worker: set CELERY_BROKER_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0" >&2; \
+	    exit 2; fi
+	$(BIN)/celery -A project worker --loglevel INFO
 
 # The Node client suite's packages (tests/test_node_clients.py), when npm is installed;
 # without them (no npm, or no registry) that one test skips and says why.

@@ -205,3 +205,12 @@ def upload(request):
             }
         }
     )
+
+
+def upload_store(request):
+    """POST multipart `file`: store the bytes under a fresh key, nothing else (upload_queued)."""
+    viewer = _viewer(request)
+    if not viewer.is_authenticated:
+        return _unauthenticated()
+    name = storage.save(original_key("jpg"), request.FILES["file"])
+    return JsonResponse({"data": {"upload": {"name": name}}})

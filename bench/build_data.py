@@ -188,6 +188,7 @@ def build(started: float) -> None:
                 height=ds.ORIGINAL_SIZE[1],
                 exif={"camera": "BenchCam", "iso": 100 + index % 800},
                 thumbnails=ds.thumbnails_json(shared),
+                processing_status=Photo.ProcessingStatus.READY,
                 published_at=published_at,
                 likes_count=len(likers),
                 comments_count=len(authors),

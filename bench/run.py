@@ -23,7 +23,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SCENARIOS = ("feed", "photo", "likes", "trivial", "upload", "thumbnails", "http")
+SCENARIOS = (
+    "feed",
+    "photo",
+    "likes",
+    "trivial",
+    "upload",
+    "thumbnails",
+    "http",
+    "upload_queued",
+    "uploads_parallel",
+)
+# Scenarios that store uploads in a bucket of their own (an rclone S3 server).
+NEED_S3 = {"upload", "upload_queued", "uploads_parallel"}
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -200,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     chosen = args.scenarios or list(SCENARIOS)
-    with session(quick=args.quick, media=args.media, need_s3="upload" in chosen) as ctx:
+    with session(quick=args.quick, media=args.media, need_s3=bool(NEED_S3 & set(chosen))) as ctx:
         return _run(ctx, chosen)
 
 

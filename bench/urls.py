@@ -12,4 +12,5 @@ urlpatterns = [
     path("bench/like/", baselines.like, name="bench-like"),
     path("bench/unlike/", baselines.unlike, name="bench-unlike"),
     path("bench/upload/", baselines.upload, name="bench-upload"),
+    path("bench/upload-store/", baselines.upload_store, name="bench-upload-store"),
 ]

@@ -40,6 +40,8 @@ class SignedFileSystemStorage(FileSystemStorage):
 
 def serve_signed(request, path: str):
     """Serve a local media file when its URL's signature is valid and not expired."""
+    if settings.USE_S3:
+        raise Http404("Media are on S3.")
     signature = request.GET.get("sig", "")
     try:
         _signer().unsign(f"{path}:{signature}", max_age=settings.MEDIA_URL_MAX_AGE)

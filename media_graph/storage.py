@@ -7,7 +7,10 @@ first) and deleting a photo's objects is one DeleteObjects call.
 """
 
 import logging
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
@@ -25,6 +28,8 @@ STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
 
 # DeleteObjects takes at most this many keys per call.
 _DELETE_BATCH = 1000
+# Keys per ListObjectsV2 page (S3's own maximum): what a listing holds in memory at once.
+LISTING_PAGE = 1000
 
 
 def storage_unavailable() -> ValidationError:
@@ -52,29 +57,33 @@ def save(name: str, content) -> str:
     return stored
 
 
-def delete(names: Iterable[str]) -> None:
+def delete(names: Iterable[str]) -> list[str]:
     """Delete objects, best effort: a failure is logged, never raised (callers clean up).
 
     On S3 this is one DeleteObjects call for all of them (so a hung storage costs one
-    deadline, not one per object); on a filesystem, one unlink per file.
+    deadline, not one per object); on a filesystem, one unlink per file. Answers the
+    names that are still there, for a caller that tries again later (the delete task).
     """
     names = list(dict.fromkeys(name for name in names if name))
     if not names:
-        return
+        return []
     if isinstance(default_storage, S3Storage):
-        _delete_s3(names)
-        return
+        return _delete_s3(names)
+    left = []
     for name in names:
         try:
             default_storage.delete(name)
         except STORAGE_ERRORS as exc:
             logger.error("could not delete %s from storage: %s", name, exc)
+            left.append(name)
+    return left
 
 
-def _delete_s3(names: list[str]) -> None:
+def _delete_s3(names: list[str]) -> list[str]:
     # The keys as django-storages writes them (its location prefix, cleaned names).
     keys = {object_key(default_storage, name): name for name in names}
     batch = list(keys)
+    left = []
     for start in range(0, len(batch), _DELETE_BATCH):
         chunk = batch[start : start + _DELETE_BATCH]
         try:
@@ -85,6 +94,7 @@ def _delete_s3(names: list[str]) -> None:
             logger.error(
                 "could not delete %s from storage: %s", ", ".join(keys[k] for k in chunk), exc
             )
+            left.extend(keys[k] for k in chunk)
             continue
         # Quiet mode lists only the keys that failed (a missing key counts as deleted).
         for error in answer.get("Errors", []):
@@ -94,6 +104,35 @@ def _delete_s3(names: list[str]) -> None:
                 error.get("Code"),
                 error.get("Message"),
             )
+            left.append(keys.get(error.get("Key"), error.get("Key")))
+    return left
+
+
+def listing(prefix: str) -> Iterator[tuple[str, datetime]]:
+    """Every stored object under `prefix` as (name, last modified), one page at a time.
+
+    Names in byte order: S3 lists them so, one page at a time (a listing never sits in
+    memory whole, however large the bucket); a filesystem's folders are sorted here.
+    """
+    if isinstance(default_storage, S3Storage):
+        location = object_key(default_storage, prefix)
+        strip = len(location) - len(prefix)
+        pages = default_storage.bucket.meta.client.get_paginator("list_objects_v2").paginate(
+            Bucket=default_storage.bucket_name,
+            Prefix=location,
+            PaginationConfig={"PageSize": LISTING_PAGE},
+        )
+        for page in pages:
+            for entry in page.get("Contents", []):
+                yield entry["Key"][strip:], entry["LastModified"]
+        return
+    root = Path(default_storage.location)
+    for directory, folders, files in os.walk(root / prefix):
+        folders.sort()
+        for file in sorted(files):
+            path = Path(directory) / file
+            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            yield path.relative_to(root).as_posix(), modified
 
 
 def url(name: str) -> str:

@@ -277,6 +277,43 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
+# --- tasks: media work off the request path (media_graph/tasks.py, project/celery.py) ---
+# With a broker, thumbnails and deletes go to Celery workers (`make worker`). Without
+# one they run inline after commit, so `make run` needs nothing else running.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # tasks write their outcome to the row; no result backend
+# A task is acknowledged when it ends, and a worker that dies mid-task hands it back:
+# every task is idempotent, so running one twice does no harm, and losing one would.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long render holds back one message, not four
+# A thumbnail set takes about a second; one stuck far past that is killed (hard limit),
+# after being told (soft limit) so that it cleans up what it stored.
+CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 120)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 15)
+# A broker that is down must not hold a request: the enqueue gives up within about a
+# second (the photo stays PENDING for the repair command) instead of kombu's defaults.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    # Redis hands an unacknowledged message to another worker after this long, so it
+    # must exceed the time limit plus the longest retry countdown.
+    "visibility_timeout": 3600,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configuration
+# Storage errors are retried with exponential backoff and full jitter (seconds): a
+# thumbnail set gives up as FAILED after TASK_MAX_RETRIES, a delete keeps trying for
+# hours (storage that is down for a while must not leave objects behind).
+TASK_RETRY_BACKOFF = env_float("TASK_RETRY_BACKOFF", 2.0)
+TASK_RETRY_BACKOFF_MAX = env_float("TASK_RETRY_BACKOFF_MAX", 300.0)
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
+TASK_DELETE_MAX_RETRIES = env_int("TASK_DELETE_MAX_RETRIES", 50)
+
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
 # Off outside DEBUG (code generators read the committed schema.graphql instead), unless

@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
-if not settings.USE_S3:
-    # Local media are served by the app itself, only under a valid signed URL; with S3
-    # the client fetches signed URLs from the bucket directly.
-    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_signed))
+# Local media are served by the app itself, only under a valid signed URL; with S3 the
+# client fetches signed URLs from the bucket directly and this answers 404. The route is
+# always there: whether storage is S3 is read per request, not when this module loads.
+urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_signed))

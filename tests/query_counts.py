@@ -5,6 +5,7 @@ import re
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+
 from schema.operations import OPTIMIZER
 
 

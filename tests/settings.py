@@ -7,3 +7,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789abcde
 from project.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+# The suite runs media tasks inline, whatever broker the shell names; the queue tests
+# (tests/media_graph/test_tasks*.py) point Celery at a Redis of their own.
+CELERY_BROKER_URL = ""

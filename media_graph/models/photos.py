@@ -44,6 +44,11 @@ class Photo(models.Model):
         DRAFT = "DRAFT"
         PUBLISHED = "PUBLISHED"
 
+    class ProcessingStatus(models.TextChoices):
+        PENDING = "PENDING"
+        READY = "READY"
+        FAILED = "FAILED"
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
     )
@@ -66,6 +71,13 @@ class Photo(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
     # {"small": {"name": ..., "width": ..., "height": ...}, ...}; empty until they are made.
     thumbnails = models.JSONField(default=dict, blank=True)
+    # Written in the same statement as `thumbnails`: READY exactly when the set is there.
+    processing_status = models.CharField(
+        max_length=8,
+        choices=ProcessingStatus.choices,
+        default=ProcessingStatus.PENDING,
+        help_text="PENDING until its variants exist; FAILED when making them failed for good.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,6 +106,12 @@ class Photo(models.Model):
         indexes = [
             models.Index(fields=["-published_at", "-id"], name="photo_published"),
             models.Index(fields=["owner", "-created_at"], name="photo_owner_recent"),
+            # The repair command's question: which photos still lack their variants?
+            models.Index(
+                fields=["processing_status"],
+                condition=~models.Q(processing_status="READY"),
+                name="photo_unprocessed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Photo writes: upload, edit, publish, unpublish, delete, thumbnails."""
+"""Photo writes: upload, edit, publish, unpublish, delete (the media work is queued)."""
 
 import hashlib
 import logging
@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from media_graph import imaging, storage, thumbnails
+from media_graph import imaging, storage, tasks, thumbnails
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
+from project.celery import broker_configured
 from project.codes import PayloadCode
 from project.services import model_update
 from users.models import User
@@ -84,7 +85,8 @@ def photo_upload(
             file,
             max_pixels=settings.MAX_IMAGE_PIXELS,
             max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
-            keep_for=thumbnails.largest_box(),
+            # Inline, the set is made from this decode; a worker decodes from storage.
+            keep_for=None if broker_configured() else thumbnails.largest_box(),
         )
     except imaging.ImageRejected as exc:
         raise _file_error(exc.code, str(exc)) from None
@@ -120,9 +122,9 @@ def photo_upload(
                 _publish(photo)
             if album is not None:
                 album_add_photos(album=album, actor=owner, photo_ids=[photo.pk])
-            transaction.on_commit(
-                lambda: photo_make_thumbnails(photo=photo, source=file, decoded=info.decoded)
-            )
+            # After the commit: a worker makes the set (inline without a broker, from
+            # the upload that is still open and decoded).
+            tasks.queue_thumbnails(photo.pk, source=file, decoded=info.decoded)
     except IntegrityError:
         storage.delete([photo.original.name])
         existing = Photo.objects.filter(owner=owner, sha256=digest).first()
@@ -133,41 +135,6 @@ def photo_upload(
         storage.delete([photo.original.name])
         raise
     return photo
-
-
-def photo_make_thumbnails(*, photo: Photo, source=None, decoded=None) -> bool:
-    """Make the photo's thumbnails; False (and logged) when it could not, to retry later.
-
-    `source` is the upload itself when it is still open, which spares a download. A
-    photo that has thumbnails already gets a fresh set under the same names. The names
-    are derived from the original's, and saves overwrite: an object left under one of
-    them by an earlier failure (a write that timed out, then landed) is replaced.
-    """
-    if photo.thumbnails:
-        storage.delete(entry["name"] for entry in photo.thumbnails.values())
-        # Gone from storage, so gone from the row too: a failure below must leave the
-        # photo with no thumbnails (retried by make_thumbnails), not with dead links.
-        Photo.objects.filter(pk=photo.pk).update(thumbnails={})
-        photo.thumbnails = {}
-    try:
-        if source is not None and not source.closed:
-            made = thumbnails.render(source, relative_name=photo.original.name, decoded=decoded)
-        else:
-            with thumbnails.open_original(photo.original.name) as original:
-                made = thumbnails.render(
-                    original, relative_name=photo.original.name, decoded=decoded
-                )
-    except Exception:
-        logger.exception(
-            "thumbnails for photo %s failed; `manage.py make_thumbnails` retries", photo.pk
-        )
-        return False
-    if not Photo.objects.filter(pk=photo.pk).update(thumbnails=made):
-        # Deleted while its thumbnails were being made.
-        storage.delete(entry["name"] for entry in made.values())
-        return False
-    photo.thumbnails = made
-    return True
 
 
 def photo_update(
@@ -213,8 +180,9 @@ def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
 def photo_delete(*, photo: Photo, actor: User) -> int:
     """Delete the row; the original and every thumbnail leave storage after the commit.
 
-    The objects go in one storage call (one deadline when storage hangs); a failure is
-    logged with their keys, never raised: the row is gone either way.
+    A task removes the objects and retries until storage answers (inline, without a
+    broker: one storage call, one deadline, a failure logged with the keys); the row
+    is gone either way. A thumbnail task still at work removes what it stores itself.
     """
     _check_owner(photo, actor)
     pk = photo.pk
@@ -225,5 +193,5 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
             _count_published(locked, -1)
         locked.tags.clear()
         locked.delete()
-        transaction.on_commit(lambda: storage.delete(names))
+        tasks.queue_delete(names)
     return pk

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from schema.users.types import User
 
 PhotoStatus = strawberry.enum(models.Photo.Status, name="PhotoStatus")
+ProcessingStatus = strawberry.enum(models.Photo.ProcessingStatus, name="ProcessingStatus")
 
 
 @strawberry.enum(
@@ -67,6 +68,7 @@ class Photo(VisibleNode, relay.Node):
     caption: str = strawberry_django.field(description="#tags in it are parsed into `tags`.")
     alt_text: str
     status: PhotoStatus
+    processing_status: ProcessingStatus
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None = strawberry_django.field(description="Null while DRAFT.")

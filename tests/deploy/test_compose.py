@@ -1,4 +1,4 @@
-"""docker-compose.yml is valid, and wires the app to PostgreSQL and MinIO as documented."""
+"""docker-compose.yml is valid, and wires the app and its worker as documented."""
 
 import shutil
 import subprocess
@@ -39,7 +39,7 @@ def test_compose_config_is_valid():
 
 def test_compose_wires_the_production_settings():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
-    assert set(services) == {"db", "minio", "minio-init", "app"}
+    assert set(services) == {"db", "minio", "minio-init", "redis", "app", "worker"}
     app = services["app"]
     env = app["environment"]
     assert env["DATABASE_URL"].startswith("postgres://photos:photos@db:5432/")
@@ -61,3 +61,17 @@ def test_dockerfile_runs_gunicorn_gthread_as_a_non_root_user():
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
     assert "\nUSER app\n" in dockerfile
     assert "--worker-class gthread" in dockerfile and "migrate --noinput" in dockerfile
+
+
+def test_compose_runs_a_worker_from_the_app_image_on_the_redis_broker():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    app, worker = services["app"], services["worker"]
+    assert worker["image"] == app["image"] and worker["build"] == app["build"]
+    assert worker["environment"] == app["environment"]  # the same database, storage, key
+    assert app["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+    assert "celery -A project worker --loglevel INFO" in " ".join(worker["command"])
+    assert "appvar:/app/var" in worker["volumes"]
+    # The app migrates on start: the worker waits until it is healthy.
+    assert worker["depends_on"]["app"]["condition"] == "service_healthy"
+    assert app["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "ping" in " ".join(services["redis"]["healthcheck"]["test"])

@@ -1,4 +1,4 @@
-"""Thumbnails made after commit; a failure leaves the photo usable and is retried."""
+"""Thumbnails made after commit (inline here: no broker); a failed set is FAILED and repaired."""
 
 import io
 
@@ -14,7 +14,16 @@ from tests.schema.media.photos import upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_failed_set_leaves_the_photo_with_null_thumbnails_and_the_command_remakes_it(
+FIXED = "1 photo(s) re-queued, 0 orphan object(s) deleted, 0 photo(s) without an original"
+
+
+def repair(*args) -> str:
+    out = io.StringIO()
+    call_command("make_thumbnails", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_failed_set_leaves_the_photo_failed_with_null_thumbnails_and_the_command_remakes_it(
     gql, alice, login, media, monkeypatch, caplog
 ):
     login(alice)
@@ -25,24 +34,28 @@ def test_a_failed_set_leaves_the_photo_with_null_thumbnails_and_the_command_rema
     with monkeypatch.context() as patch:
         patch.setattr(thumbnails, "render", broken)
         photo = upload(gql, make_jpeg(700, 500))
-    assert photo["__typename"] == "Photo"
+    assert photo["__typename"] == "Photo" and photo["processingStatus"] == "FAILED"
     assert photo["medium"] is None and photo["small"] is None
-    assert "make_thumbnails" in caplog.text
+    assert "make_thumbnails --fix" in caplog.text
     assert media.list_keys("thumbnails/") == []
 
-    out = io.StringIO()
-    call_command("make_thumbnails", stdout=out)
-    assert "made thumbnails for 1 photo(s), 0 failed" in out.getvalue()
-    made = Photo.objects.get().thumbnails
-    assert (made["medium"]["width"], made["medium"]["height"]) == (640, 457)
+    found = repair()
+    assert f"photo {Photo.objects.get().pk} " in found and "): FAILED" in found
+    assert Photo.objects.get().processing_status == "FAILED"  # a dry run changes nothing
+    assert FIXED in repair("--fix")
+    made = Photo.objects.get()
+    assert made.processing_status == "READY"
+    assert (made.thumbnails["medium"]["width"], made.thumbnails["medium"]["height"]) == (640, 457)
     assert len(media.list_keys("thumbnails/")) == 3
 
 
-def test_remaking_every_set_replaces_the_files(gql, alice, login, media):
+def test_a_healthy_store_has_nothing_to_repair(gql, alice, login, media):
     login(alice)
     upload(gql, make_jpeg(900, 600))
     before = media.list_keys()
-    call_command("make_thumbnails", "--all", stdout=io.StringIO())
+    assert repair("--fix", "--grace-minutes", "0").splitlines() == [
+        "0 photo(s) re-queued, 0 orphan object(s) deleted, 0 photo(s) without an original"
+    ]
     assert media.list_keys() == before
 
 
@@ -87,19 +100,23 @@ def test_render_turns_the_sizes_upright_and_converts_their_colours_to_srgb(media
 
 
 def test_a_failed_remake_leaves_no_dead_links(gql, alice, login, media, monkeypatch):
-    from media_graph.services.photos import photo_make_thumbnails
-
     login(alice)
     upload(gql, make_jpeg(500, 400))
     photo = Photo.objects.get()
     assert photo.thumbnails
+    # A variant went missing from storage: the photo is re-queued, and the new set fails.
+    gone = photo.thumbnails["small"]["name"]
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(gone)
     with monkeypatch.context() as patch:
         patch.setattr(thumbnails, "render", lambda *a, **k: (_ for _ in ()).throw(OSError("full")))
-        assert photo_make_thumbnails(photo=photo) is False
-    assert Photo.objects.get().thumbnails == {}
-    assert media.list_keys("thumbnails/") == []
-    call_command("make_thumbnails", stdout=io.StringIO())
+        assert "READY with 1 variant(s) gone" in repair("--fix")
+    failed = Photo.objects.get()
+    assert (failed.processing_status, failed.thumbnails) == ("FAILED", {})
+    assert FIXED in repair("--fix")
     assert len(Photo.objects.get().thumbnails) == 3
+    assert len(media.list_keys("thumbnails/")) == 3
 
 
 def test_an_upload_is_decoded_once_for_validation_and_thumbnails(media, monkeypatch):
@@ -190,14 +207,13 @@ def test_a_set_whose_write_hangs_midway_leaves_no_object(
         events.unregister("before-send.s3.DeleteObjects", thaw_before_the_cleanup)
 
     assert photo["__typename"] == "Photo" and photo["medium"] is None
+    assert photo["processingStatus"] == "FAILED"  # inline: no retries on the request's thread
     assert seen["in_flight"] and seen["landed"], seen
     assert server.list_keys("thumbnails/") == []
     assert Photo.objects.get().thumbnails == {}
-    assert "make_thumbnails" in caplog.text
+    assert "make_thumbnails --fix" in caplog.text
 
-    out = io.StringIO()
-    call_command("make_thumbnails", stdout=out)
-    assert "made thumbnails for 1 photo(s), 0 failed" in out.getvalue()
+    assert FIXED in repair("--fix")
     assert len(server.list_keys("thumbnails/")) == 3
 
 
@@ -221,9 +237,7 @@ def test_the_repair_command_overwrites_an_orphan_left_under_a_thumbnail_name(
     else:
         (media.root / names["medium"]).write_bytes(junk)
 
-    out = io.StringIO()
-    call_command("make_thumbnails", stdout=out)
-    assert "made thumbnails for 1 photo(s), 0 failed" in out.getvalue()
+    assert FIXED in repair("--fix")
 
     made = Photo.objects.get().thumbnails
     assert {size: entry["name"] for size, entry in made.items()} == names

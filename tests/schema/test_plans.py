@@ -15,10 +15,10 @@ import strawberry_django.optimizer
 from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
-from schema.operations import DOCUMENTS, OPTIMIZER
 
 from media_graph.models import Photo
 from schema.engine.plans import SIGNED_IN
+from schema.operations import DOCUMENTS, OPTIMIZER
 from tests.factories import gid
 from tests.schema.viewers import EVERYTHING, EXPECTED, build_world, seen
 from users.models import User

@@ -114,8 +114,8 @@ class Command(BaseCommand):
         if missing.exists():
             self.stderr.write(
                 self.style.WARNING(
-                    f"{missing.count()} photo(s) have no thumbnails yet: "
-                    "run `python manage.py make_thumbnails`."
+                    f"{missing.count()} photo(s) have no thumbnails yet: a worker makes "
+                    "them; `python manage.py make_thumbnails --fix` re-queues any that failed."
                 )
             )
         self.stdout.write(

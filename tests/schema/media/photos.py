@@ -4,7 +4,8 @@ from tests.client import multipart_operation
 from tests.images import make_jpeg
 
 PHOTO_FIELDS = """
-  id status caption altText width height contentType sizeBytes sha256 takenAt publishedAt
+  id status processingStatus caption altText width height contentType sizeBytes sha256 takenAt
+  publishedAt
   exif tags { name photosCount }
   owner { username photosCount }
   small: thumbnail(size: SMALL) { url width height }

@@ -1,0 +1,128 @@
+"""Drift between the photo rows and the stored objects, found in one pass over both.
+
+Two kinds: photos whose variants are missing (FAILED, PENDING for longer than a task
+takes, READY with a set that is incomplete or whose objects are gone), and stored
+objects no row refers to (an original whose write timed out and landed anyway, a set
+whose photo went while it was being made, a delete that gave up).
+
+Memory stays bounded however large the bucket: the rows (a server-side cursor) and
+the listings (one page at a time) are both read in byte order of the original's name
+and joined as they stream, the way a merge join does. A thumbnail's name is derived
+from its original's (`thumbnails/<original>.<options>`), so each original and its
+variants arrive together.
+"""
+
+import heapq
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from media_graph import storage, thumbnails
+from media_graph.models import Photo
+
+Status = Photo.ProcessingStatus
+ORIGINALS = "originals/"
+THUMBNAILS = "thumbnails/"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "photo" (its variants need making), "orphan" (an object), "lost" (no original)
+    photo_id: int | None
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.kind == "orphan":
+            return f"orphan {self.name}: {self.reason}"
+        return f"photo {self.photo_id} ({self.name}): {self.reason}"
+
+
+def find_drift(*, grace: timedelta) -> Iterator[Finding]:
+    """Every finding, as the join meets it. Anything younger than `grace` is left alone:
+    an upload stores its original before its row commits, and a queued set is PENDING."""
+    cutoff = timezone.now() - grace
+    rows = _rows_by_original()
+    row = next(rows, None)
+    for original, objects in _objects_by_original():
+        while row is not None and row.original < original:
+            yield from _judge(row, [], cutoff)
+            row = next(rows, None)
+        if row is not None and row.original == original:
+            yield from _judge(row, objects, cutoff)
+            row = next(rows, None)
+        else:
+            for name, modified in objects:
+                if modified < cutoff:
+                    yield Finding("orphan", None, name, "no photo refers to it")
+    while row is not None:
+        yield from _judge(row, [], cutoff)
+        row = next(rows, None)
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    original: str
+    status: str
+    thumbnails: dict
+    created_at: datetime
+
+
+def _rows_by_original() -> Iterator[_Row]:
+    # Byte order, as S3 lists keys (PostgreSQL's default collation sorts otherwise).
+    order = Collate("original", "C") if connection.vendor == "postgresql" else "original"
+    fields = ("pk", "original", "processing_status", "thumbnails", "created_at")
+    for values in Photo.objects.order_by(order).values_list(*fields).iterator(chunk_size=500):
+        yield _Row(*values)
+
+
+def _objects_by_original() -> Iterator[tuple[str, list[tuple[str, datetime]]]]:
+    originals = ((name, name, modified) for name, modified in storage.listing(ORIGINALS))
+    variants = (
+        (_original_of(name), name, modified) for name, modified in storage.listing(THUMBNAILS)
+    )
+    merged = heapq.merge(originals, variants, key=lambda entry: entry[0])
+    previous = ""
+    for original, group in itertools.groupby(merged, key=lambda entry: entry[0]):
+        if original < previous:
+            # A name outside the server's own scheme: the join would take an object
+            # that a row refers to for an orphan. Stop rather than delete it.
+            raise RuntimeError(f"storage listing out of order at {original!r}")
+        previous = original
+        yield original, [(name, modified) for _, name, modified in group]
+
+
+def _original_of(variant: str) -> str:
+    # thumbnails/originals/<hex>.jpg.640x640_q80.jpg -> originals/<hex>.jpg
+    stem, _, rest = variant.removeprefix(THUMBNAILS).partition(".")
+    return f"{stem}.{rest.partition('.')[0]}"
+
+
+def _judge(row: _Row, objects: list[tuple[str, datetime]], cutoff: datetime) -> Iterator[Finding]:
+    stored = {name for name, _ in objects}
+    recorded = {entry["name"] for entry in row.thumbnails.values()}
+    if row.original not in stored:
+        # Nothing can be made from it: an operator decides (restore it, or delete it).
+        yield Finding("lost", row.pk, row.original, "its original is missing from storage")
+        return
+    if row.status == Status.READY:
+        missing = recorded - stored
+        if missing or len(recorded) < len(thumbnails.SIZES):
+            # Its new set overwrites whatever lies under its variants' names.
+            gone = f"{len(missing)} variant(s) gone" if missing else "an incomplete set"
+            yield Finding("photo", row.pk, row.original, f"READY with {gone}")
+            return
+        for name, modified in objects:
+            if name != row.original and name not in recorded and modified < cutoff:
+                yield Finding("orphan", None, name, f"not in photo {row.pk}'s set")
+    elif row.status == Status.FAILED:
+        yield Finding("photo", row.pk, row.original, "FAILED")
+    elif row.created_at < cutoff:
+        # Objects left under its variants' names are overwritten when its set is made.
+        yield Finding("photo", row.pk, row.original, "PENDING since " + row.created_at.isoformat())

@@ -1,0 +1,65 @@
+"""What the media tasks write: a photo's thumbnail set and its processing status.
+
+Every function here is safe to run twice and after the photo was deleted (the tasks
+that call them are delivered at least once): the row decides, read fresh each time.
+"""
+
+import logging
+
+from django.db import transaction
+
+from media_graph import storage, thumbnails
+from media_graph.models import Photo
+
+logger = logging.getLogger(__name__)
+
+Status = Photo.ProcessingStatus
+
+
+def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | None:
+    """Make the photo's set and mark it READY, in one statement; answers the status.
+
+    Nothing to do (None) when the photo is gone, or READY already (a second delivery).
+    `source` is the upload itself while it is still open (inline mode), which spares a
+    download. Raises what rendering raised; `thumbnails.render` has then removed what
+    it stored. Names are derived from the original's and saves overwrite, so an object
+    an earlier attempt left under one of them is replaced, never duplicated.
+    """
+    photo = Photo.objects.filter(pk=photo_id).only("original", "processing_status").first()
+    if photo is None or photo.processing_status == Status.READY:
+        return None
+    name = photo.original.name
+    if source is not None and not source.closed:
+        made = thumbnails.render(source, relative_name=name, decoded=decoded)
+    else:
+        with thumbnails.open_original(name) as original:
+            made = thumbnails.render(original, relative_name=name, decoded=decoded)
+    marked = Photo.objects.filter(pk=photo_id).update(
+        thumbnails=made, processing_status=Status.READY
+    )
+    if not marked:
+        # Deleted while its set was being made: its delete task knew nothing of these.
+        storage.delete(entry["name"] for entry in made.values())
+        return None
+    return Status.READY
+
+
+def photo_processing_failed(*, photo_id: int) -> None:
+    """Making the set failed for good: FAILED, until the repair command re-queues it."""
+    Photo.objects.filter(pk=photo_id).exclude(processing_status=Status.READY).update(
+        processing_status=Status.FAILED, thumbnails={}
+    )
+
+
+def photo_requeue(*, photo_id: int) -> bool:
+    """Back to PENDING with no set, for a new task: the repair command's fix.
+
+    A READY photo whose stored variants went missing loses its dead links here, and
+    answers `thumbnail: null` until the new set is made. False when the photo is gone.
+    """
+    with transaction.atomic():
+        return bool(
+            Photo.objects.filter(pk=photo_id).update(
+                processing_status=Status.PENDING, thumbnails={}
+            )
+        )

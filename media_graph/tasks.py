@@ -1,0 +1,96 @@
+"""Media work off the request path, as Celery tasks: thumbnail sets and object deletes.
+
+Both are delivered at least once (acknowledged late, handed back when a worker dies),
+so both are idempotent: a set for a photo that is READY or gone does nothing (and
+removes what it stored if the photo went while it worked); deleting an object that is
+gone already succeeds. Storage errors are retried with exponential backoff and full
+jitter; a set that still fails is FAILED, a delete that still fails logs its keys (the
+repair command's sweep finds them).
+
+`queue_thumbnails` and `queue_delete` are how services hand work over, after commit;
+without a broker the same work runs inline, once.
+"""
+
+import logging
+import random
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from media_graph import storage
+from media_graph.services.processing import photo_make_thumbnails, photo_processing_failed
+from project.celery import enqueue_after_commit
+from project.codes import PayloadCode
+
+logger = logging.getLogger(__name__)
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth trying again later: storage did not answer, or the task ran out of time."""
+    if isinstance(exc, ValidationError):
+        return exc.code == PayloadCode.STORAGE_UNAVAILABLE
+    return isinstance(exc, (*storage.STORAGE_ERRORS, SoftTimeLimitExceeded))
+
+
+def _countdown(retries: int) -> float:
+    # Full jitter: workers that met the same outage do not all come back at once.
+    ceiling = min(settings.TASK_RETRY_BACKOFF * 2**retries, settings.TASK_RETRY_BACKOFF_MAX)
+    return random.uniform(0, ceiling)
+
+
+@shared_task(bind=True, name="media.make_thumbnails")
+def make_thumbnails(self, photo_id: int) -> str | None:
+    try:
+        return photo_make_thumbnails(photo_id=photo_id)
+    except Exception as exc:
+        retries = self.request.retries
+        if _transient(exc) and retries < settings.TASK_MAX_RETRIES:
+            logger.warning("thumbnails for photo %s: %s; retry %s", photo_id, exc, retries + 1)
+            raise self.retry(
+                exc=exc, countdown=_countdown(retries), max_retries=settings.TASK_MAX_RETRIES
+            ) from None
+        _failed(photo_id)
+        return "FAILED"
+
+
+def _failed(photo_id: int) -> None:
+    logger.exception(
+        "thumbnails for photo %s failed for good; `manage.py make_thumbnails --fix` retries",
+        photo_id,
+    )
+    photo_processing_failed(photo_id=photo_id)
+
+
+@shared_task(bind=True, name="media.delete_objects")
+def delete_objects(self, names: list[str]) -> None:
+    left = storage.delete(names)
+    if not left:
+        return
+    retries = self.request.retries
+    if retries < settings.TASK_DELETE_MAX_RETRIES:
+        # Only what is still there; a key that went already is not asked for again.
+        raise self.retry(
+            args=[left], countdown=_countdown(retries), max_retries=settings.TASK_DELETE_MAX_RETRIES
+        )
+    logger.error("gave up deleting %s; the repair command's sweep removes them", ", ".join(left))
+
+
+def queue_thumbnails(photo_id: int, *, source=None, decoded=None) -> None:
+    """After commit: a task makes the photo's set (inline: now, from the open upload)."""
+
+    def inline() -> None:
+        try:
+            photo_make_thumbnails(photo_id=photo_id, source=source, decoded=decoded)
+        except Exception:
+            _failed(photo_id)
+
+    enqueue_after_commit(make_thumbnails, [photo_id], inline=inline)
+
+
+def queue_delete(names: list[str]) -> None:
+    """After commit: a task removes these objects (inline: one try, failures logged)."""
+    names = [name for name in names if name]
+    if names:
+        enqueue_after_commit(delete_objects, [names], inline=lambda: storage.delete(names))

@@ -9,10 +9,11 @@ from tests.client import ENDPOINT
 from tests.live import BASE_DIR
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
+def load_settings(setting: str = "GRAPHIQL", **env) -> subprocess.CompletedProcess:
+    """Load project.settings in a fresh process with `env`; it prints `setting`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GRAPHIQL"))}
     return subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.GRAPHIQL)"],
+        [sys.executable, "-c", f"from django.conf import settings; print(settings.{setting})"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "project.settings", **env},
         cwd=BASE_DIR,
         capture_output=True,
@@ -161,18 +162,12 @@ def test_introspection_is_off_outside_debug_unless_graphiql_or_asked_for():
 
 
 def _cors_regexes(debug: str, tmp_path) -> str:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    code = "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGIN_REGEXES)"
-    env = {"DJANGO_DEBUG": debug, "DJANGO_SECRET_KEY_FILE": str(tmp_path / "key")}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "project.settings", **env},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
+    key = str(tmp_path / "key")
+    loaded = load_settings(
+        "CORS_ALLOWED_ORIGIN_REGEXES", DJANGO_DEBUG=debug, DJANGO_SECRET_KEY_FILE=key
     )
-    return result.stdout.strip()
+    assert loaded.returncode == 0, loaded.stderr
+    return loaded.stdout.strip()
 
 
 def test_debug_alone_lets_dev_servers_on_this_machine_call(tmp_path):

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from easy_thumbnails.processors import scale_and_crop
-from PIL import Image, ImageChops, ImageCms, JpegImagePlugin
+from PIL import Image, ImageChops, ImageCms
 
 from media_graph.imaging import decoding, probe
 from media_graph.imaging.sets import SetSource, scaled_size
@@ -35,21 +35,6 @@ def thumbnail_sizes(images: dict[str, Image.Image]) -> dict[str, tuple[int, int]
         name: scale_and_crop(images[name], box, crop=crop, upscale=upscale).size
         for name, (box, crop, upscale) in ALIASES.items()
     }
-
-
-@pytest.fixture
-def decodes(monkeypatch) -> list[tuple[int, int]]:
-    """The size of every JPEG decode, as drafted (stored orientation)."""
-    seen: list[tuple[int, int]] = []
-    draft = JpegImagePlugin.JpegImageFile.draft
-
-    def spy(self, mode, size):
-        result = draft(self, mode, size)
-        seen.append(self.size)
-        return result
-
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
-    return seen
 
 
 @pytest.mark.parametrize(

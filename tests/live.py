@@ -41,8 +41,13 @@ class LiveServer:
         if suite_database and settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
             self.postgres_database = f"live_{os.getpid()}_{self.port}"
             database_url = _postgres_url(self.postgres_database)
+        # A broker or shared cache named in the developer's shell is not the live
+        # server's: media work runs inline there unless a test passes a broker.
+        inherited = {
+            k: v for k, v in os.environ.items() if k not in ("CELERY_BROKER_URL", "REDIS_URL")
+        }
         self.env = {
-            **os.environ,
+            **inherited,
             "DJANGO_SETTINGS_MODULE": "project.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "live-server-test-key-0123456789abcdefghijkl",

@@ -1,5 +1,8 @@
 """Every use of a private Strawberry, strawberry-django or graphql-core API, in one place.
 
+(One more module outside the schema, media_graph.s3, fences django-storages' private
+names the same way; FENCED_MODULES lists it, so the same test checks it.)
+
 The rest of `schema/` speaks only the libraries' documented APIs and this package's
 names. Each module here lists, in `PRIVATE_NAMES`, the private names it relies on (as
 dotted paths); `WRITTEN_FOR` says which releases they were read against.
@@ -24,6 +27,7 @@ WRITTEN_FOR = {
     "strawberry-graphql-django": "0.91.0",
     "graphql-core": "3.2.14",
     "django-storages": "1.14.6",
+    "django": "5.2.19",  # plans.py and optimizer.py lean on QuerySet internals too
 }
 
 # The modules (of this package and outside it) that declare PRIVATE_NAMES.

@@ -313,6 +313,9 @@ TASK_RETRY_BACKOFF = env_float("TASK_RETRY_BACKOFF", 2.0)
 TASK_RETRY_BACKOFF_MAX = env_float("TASK_RETRY_BACKOFF_MAX", 300.0)
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
 TASK_DELETE_MAX_RETRIES = env_int("TASK_DELETE_MAX_RETRIES", 50)
+# Runs of one photo's thumbnail task in all (retries and redeliveries alike) before it is
+# FAILED without trying again: a set killed at the hard time limit is redelivered.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", TASK_MAX_RETRIES + 3)
 
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)

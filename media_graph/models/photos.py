@@ -78,6 +78,9 @@ class Photo(models.Model):
         default=ProcessingStatus.PENDING,
         help_text="PENDING until its variants exist; FAILED when making them failed for good.",
     )
+    # Runs of the thumbnail task so far: a worker killed mid-task hands the message back,
+    # so without a count one set that always outlives its time limit would run forever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,7 +6,9 @@ that call them are delivered at least once): the row decides, read fresh each ti
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from media_graph import storage, thumbnails
 from media_graph.models import Photo
@@ -20,14 +22,32 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
     """Make the photo's set and mark it READY, in one statement; answers the status.
 
     Nothing to do (None) when the photo is gone, or READY already (a second delivery).
+    Each run is counted first; past TASK_MAX_ATTEMPTS runs the photo is FAILED without
+    another try (a set killed at the hard time limit would otherwise come back forever).
     `source` is the upload itself while it is still open (inline mode), which spares a
     download. Raises what rendering raised; `thumbnails.render` has then removed what
     it stored. Names are derived from the original's and saves overwrite, so an object
     an earlier attempt left under one of them is replaced, never duplicated.
     """
-    photo = Photo.objects.filter(pk=photo_id).only("original", "processing_status").first()
-    if photo is None or photo.processing_status == Status.READY:
+    # Counted before the work: a run killed at the hard time limit never reaches the end.
+    counted = (
+        Photo.objects.filter(pk=photo_id)
+        .exclude(processing_status=Status.READY)
+        .update(processing_attempts=F("processing_attempts") + 1)
+    )
+    if not counted:
+        return None  # gone, or READY already
+    photo = Photo.objects.filter(pk=photo_id).only("original", "processing_attempts").first()
+    if photo is None:
         return None
+    if photo.processing_attempts > settings.TASK_MAX_ATTEMPTS:
+        logger.error(
+            "thumbnails for photo %s: %s runs, none finished; FAILED",
+            photo_id,
+            photo.processing_attempts - 1,
+        )
+        photo_processing_failed(photo_id=photo_id)
+        return Status.FAILED
     name = photo.original.name
     if source is not None and not source.closed:
         made = thumbnails.render(source, relative_name=name, decoded=decoded)
@@ -60,6 +80,6 @@ def photo_requeue(*, photo_id: int) -> bool:
     with transaction.atomic():
         return bool(
             Photo.objects.filter(pk=photo_id).update(
-                processing_status=Status.PENDING, thumbnails={}
+                processing_status=Status.PENDING, thumbnails={}, processing_attempts=0
             )
         )

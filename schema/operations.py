@@ -125,7 +125,7 @@ def check(context: ExecutionContext) -> list[GraphQLError]:
     cost = _cost(entry, context)
     if cost > guards.max_cost:
         return [_too_costly(cost, guards.max_cost)]
-    if digest is not None and not entry.errors:
+    if digest is not None:  # it passed every check above
         persisted.register(query, digest)
     return []
 

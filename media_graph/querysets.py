@@ -31,12 +31,6 @@ class PhotoQuerySet(models.QuerySet):
             .order_by("-published_at", "-id")
         )
 
-    def before_key(self, published_at, pk: int) -> "PhotoQuerySet":
-        """Rows after the (published_at, id) key in newest-first order: a keyset page."""
-        return self.filter(
-            models.Q(published_at__lt=published_at) | models.Q(published_at=published_at, id__lt=pk)
-        )
-
     def newest_first(self) -> "PhotoQuerySet":
         # Drafts have no published_at; they sort by when they were made.
         return self.order_by(Coalesce("published_at", "created_at").desc(), models.F("id").desc())

@@ -7,15 +7,16 @@ import strawberry_django
 from django.db import models
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 from strawberry import relay
+from strawberry.types.nodes import SelectedField
 from strawberry_django.relay import DjangoListConnection
 
-from schema.engine.pagination import PagePerParentField, cursor_offset, window_total
+from schema import cursors
+from schema.engine.keyset import Order, key_of, order_in, order_of, page_rows, rank_of, total_of
+from schema.engine.pagination import PagePerParentField, is_prefetched_page
 from schema.errors import BadUserInput
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-# An offset cursor past this names no row (and would overflow the database's OFFSET).
-MAX_OFFSET = 2**31 - 1
 
 
 PAGE_ARGUMENTS = {
@@ -47,35 +48,44 @@ def describe_page_arguments(schema: GraphQLSchema) -> None:
                     argument.description = PAGE_ARGUMENTS[name]
 
 
-def check_page_arguments(
-    *,
-    first: int | None,
-    last: int | None,
-    after: str | None = None,
-    before: str | None = None,
-) -> None:
+def check_page_sizes(*, first: int | None, last: int | None) -> tuple[int | None, int | None]:
+    """(first, last) after the page rules: each within bounds, first 20 when neither."""
     for name, value in (("first", first), ("last", last)):
         if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
             raise BadUserInput(f"'{name}' must be between 0 and {MAX_PAGE_SIZE}.")
-    for name, cursor in (("after", after), ("before", before)):
-        if cursor is None:
-            continue
-        offset = cursor_offset(cursor)
-        if offset is None:
-            raise BadUserInput(f"'{name}' is not a cursor this API gave out.")
-        if offset > MAX_OFFSET:
-            raise BadUserInput(f"'{name}' is past the end of any list.")
+    if first is None and last is None:
+        first = DEFAULT_PAGE_SIZE
+    return first, last
+
+
+def _keys(order: Order, after: str | None, before: str | None) -> tuple[list | None, ...]:
+    return tuple(
+        None if cursor is None else cursors.decode(cursor, order, name)
+        for name, cursor in (("after", after), ("before", before))
+    )
+
+
+def _asks_for_total(info: strawberry.Info) -> bool:
+    def names(selections):
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                yield selection.name
+            else:  # a fragment: its fields are the connection's too
+                yield from names(selection.selections)
+
+    return any(
+        name == "totalCount" for field in info.selected_fields for name in names(field.selections)
+    )
 
 
 @strawberry.type(name="Connection", description="A page of nodes, with the total count.")
 class Connection(DjangoListConnection[relay.NodeType]):
+    total: strawberry.Private[int | None] = None
+
     @strawberry.field(description="How many nodes there are in all pages.")
     def total_count(self) -> int:
-        # The optimizer puts the window count on each node when it can.
-        edges = self.edges
-        total = window_total(edges[0].node) if edges else None
-        if total is not None:
-            return total
+        if self.total is not None:
+            return self.total
         if isinstance(self.nodes, models.QuerySet):
             return self.nodes.count()
         return len(list(self.nodes or []))
@@ -83,7 +93,7 @@ class Connection(DjangoListConnection[relay.NodeType]):
     @classmethod
     def resolve_connection(
         cls,
-        nodes: Any,
+        nodes: models.QuerySet,
         *,
         info: strawberry.Info,
         before: str | None = None,
@@ -92,19 +102,54 @@ class Connection(DjangoListConnection[relay.NodeType]):
         last: int | None = None,
         **kwargs: Any,
     ):
-        check_page_arguments(first=first, last=last, after=after, before=before)
-        if first is None and last is None:
-            first = DEFAULT_PAGE_SIZE
-        return super().resolve_connection(
-            nodes, info=info, before=before, after=after, first=first, last=last, **kwargs
+        """A keyset page of a queryset, in the queryset's order (the primary key breaking ties)."""
+        first, last = check_page_sizes(first=first, last=last)
+        if is_prefetched_page(nodes):  # cut with its siblings' pages, in one query
+            rows = list(nodes)
+            return cls._page(
+                rows,
+                order_in(nodes),
+                has_previous=rank_of(rows[0]) > 1 if rows else after is not None,
+                has_next=rank_of(rows[-1]) < total_of(rows[-1]) if rows else False,
+                # None for an empty page: then every row is on it (count() reads the
+                # fetched rows), unless the cursor is past the last row.
+                total=total_of(rows[0]) if rows else None,
+                nodes=nodes,
+            )
+        unpaged, (queryset, order) = nodes, order_of(nodes)
+        after_key, before_key = _keys(order, after, before)
+        rows, has_previous, has_next, total = page_rows(
+            queryset,
+            order,
+            after=after_key,
+            before=before_key,
+            first=first,
+            last=last,
+            with_total=_asks_for_total(info),
         )
+        return cls._page(
+            rows, order, has_previous=has_previous, has_next=has_next, total=total, nodes=unpaged
+        )
+
+    @classmethod
+    def _page(cls, rows, order, *, has_previous, has_next, total, nodes):
+        edges = [
+            relay.Edge(node=row, cursor=cursors.encode(order, key_of(row, order))) for row in rows
+        ]
+        page_info = relay.PageInfo(
+            has_previous_page=has_previous,
+            has_next_page=has_next,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        )
+        return cls(edges=edges, page_info=page_info, nodes=nodes, total=total)
 
 
 class NestedConnectionField(PagePerParentField):
     """A connection over a relation (user.photos, tag.photos, ...) that stays cheap in lists.
 
     When a list of parents is resolved, the optimizer prefetches every parent's page in
-    one query, cut by a window over each parent's rows, with the same page rules as
+    one query, cut by windows over each parent's rows, with the same page rules as
     top-level connections.
 
     Under a single parent (`photo(id:) { comments }`, `album(id:) { photos }`) the page is
@@ -114,13 +159,9 @@ class NestedConnectionField(PagePerParentField):
     that way against 0.07 ms (bench/RESULTS.md, "Pages under one parent").
     """
 
-    max_page_size = MAX_PAGE_SIZE
-
-    def page_arguments(self, first, last, before, after):
-        check_page_arguments(first=first, last=last, after=after, before=before)
-        if first is None and last is None:
-            first = DEFAULT_PAGE_SIZE
-        return first, last
+    def page_arguments(self, order, *, first, last, before, after):
+        first, last = check_page_sizes(first=first, last=last)
+        return (first, last, *_keys(order, after, before))
 
 
 def nested_connection(*, refine=None, **kwargs):

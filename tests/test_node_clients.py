@@ -2,10 +2,11 @@
 
 Apollo Client 4 with relayStylePagination, apollo-upload-client's UploadHttpLink and
 PersistedQueryLink, against a live server: sign-up and login, uploads, publishing,
-infinite scroll with a photo published between pages, a like updating the normalised
-cache, an access token, and automatic persisted queries over GET. Needs Node 20+ and
-the packages of tests/clients/package-lock.json (`npm ci --prefix tests/clients`,
-which .ci/run does); skipped without them.
+infinite scroll of the feed and of a filtered `photos` list with a photo published
+between pages, a like updating the normalised cache, an access token, and automatic
+persisted queries over GET. Needs Node 20+ and the packages of
+tests/clients/package-lock.json (`npm ci --prefix tests/clients`, which .ci/run does);
+skipped without them.
 """
 
 import os
@@ -39,7 +40,7 @@ def node() -> str:
 def test_apollo_client_upload_link_and_persisted_queries(node, live, tmp_path):
     photos = tmp_path / "photos"
     photos.mkdir()
-    for n in range(4):  # distinct bytes: the same file twice would be a duplicate
+    for n in range(5):  # distinct bytes: the same file twice would be a duplicate
         (photos / f"{n}.jpg").write_bytes(make_jpeg(640 + 16 * n, 480))
     result = subprocess.run(
         [node, "--test", "--test-reporter=spec", "apollo.test.mjs"],
@@ -53,4 +54,4 @@ def test_apollo_client_upload_link_and_persisted_queries(node, live, tmp_path):
     report = result.stdout + result.stderr
     assert result.returncode == 0, report + live.log.read_text()[-3000:]
     # The spec reporter ends with counts: every test ran, none failed or was skipped.
-    assert re.search(r"\bpass 5\b", report) and re.search(r"\bfail 0\b", report), report
+    assert re.search(r"\bpass 6\b", report) and re.search(r"\bfail 0\b", report), report

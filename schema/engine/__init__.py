@@ -19,7 +19,9 @@ new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.
   of plan for fields that answer a single object.
 - `plans`: the optimizer's plans, cached per document, field, viewer kind and the
   variables under the field; made for a stand-in viewer, so none carries a person's.
-- `pagination`: offset cursors, and one page per parent cut inside a prefetch.
+- `keyset`: a list's sort key as the SQL compiler orders by it, keyset filters, and
+  windows that cut each parent's page of a prefetch by key.
+- `pagination`: one page per parent cut inside the optimizer's prefetch.
 """
 
 WRITTEN_FOR = {
@@ -34,6 +36,7 @@ WRITTEN_FOR = {
 FENCED_MODULES = (
     "schema.engine.execution",
     "schema.engine.joins",
+    "schema.engine.keyset",
     "schema.engine.optimizer",
     "schema.engine.pagination",
     "schema.engine.plans",

@@ -1,52 +1,33 @@
-"""Offset cursors, and one page per parent cut inside the optimizer's prefetch.
+"""One keyset page per parent, cut inside the optimizer's prefetch.
 
-The page rules (sizes, which cursors are acceptable) live in schema/pagination.py; this
-module only knows how strawberry-django and Strawberry cut and count pages.
+The page rules (sizes, cursors) live in schema/pagination.py; the keys and windows in
+keyset.py; this module only knows how strawberry-django prefetches a relation's rows.
 """
 
 from collections.abc import Callable
-from typing import Any
 
-from strawberry.relay.types import PREFIX
-from strawberry.relay.utils import SliceMetadata, from_base64
 from strawberry_django.fields.field import StrawberryDjangoField
 from strawberry_django.optimizer import (
     is_optimized_by_prefetching,
     mark_optimized_by_prefetching,
 )
-from strawberry_django.pagination import apply_window_pagination
 
+from schema.engine.keyset import Order, order_of, window_page
 from schema.engine.optimizer import planning_for_one_parent
 
 PRIVATE_NAMES = (
-    "strawberry.relay.types.PREFIX",
-    "strawberry.relay.utils.from_base64",
-    "strawberry.relay.utils.SliceMetadata.from_arguments",
     "strawberry_django.fields.field:'self.disable_optimization'",
     "strawberry_django.fields.field.StrawberryDjangoField.get_queryset",
     "strawberry_django.optimizer.is_optimized_by_prefetching",
     "strawberry_django.optimizer.mark_optimized_by_prefetching",
-    "strawberry_django.pagination.apply_window_pagination",
-    # The window count on each row, and the kwarg naming the relation of a prefetch.
-    "strawberry_django.pagination:'_strawberry_total_count'",
+    # The kwarg naming the relation of a prefetch.
     "strawberry_django.pagination:'_strawberry_related_field_id'",
 )
 
 
-def cursor_offset(cursor: str) -> int | None:
-    """The offset an offset cursor names, or None when it is not such a cursor."""
-    try:
-        prefix, offset = from_base64(cursor)
-    except ValueError:
-        return None
-    if prefix != PREFIX or not (offset.isascii() and offset.isdigit()):
-        return None
-    return int(offset)
-
-
-def window_total(node: Any) -> int | None:
-    """The count of every row of the page's relation, when the window put it on the row."""
-    return getattr(node, "_strawberry_total_count", None)
+def is_prefetched_page(queryset) -> bool:
+    """Whether these rows are one parent's page, cut and fetched with its siblings'."""
+    return is_optimized_by_prefetching(queryset)
 
 
 class PagePerParentField(StrawberryDjangoField):
@@ -61,13 +42,18 @@ class PagePerParentField(StrawberryDjangoField):
     """
 
     refine: Callable | None = None
-    max_page_size: int  # the most rows one page may hold
     _disable_optimization = False
 
     def page_arguments(
-        self, first: int | None, last: int | None, before: str | None, after: str | None
-    ) -> tuple[int | None, int | None]:
-        """(first, last) to cut with, after the caller's rules; raise to refuse them."""
+        self,
+        order: Order,
+        *,
+        first: int | None,
+        last: int | None,
+        before: str | None,
+        after: str | None,
+    ) -> tuple[int | None, int | None, list | None, list | None]:
+        """(first, last, after key, before key) to cut with; raise to refuse them."""
         raise NotImplementedError
 
     @property
@@ -94,20 +80,22 @@ class PagePerParentField(StrawberryDjangoField):
         queryset = super().get_queryset(queryset, info, **kwargs)
         if related_field_id is None:
             return queryset
-        before, after = kwargs.get("before"), kwargs.get("after")
-        first, last = self.page_arguments(kwargs.get("first"), kwargs.get("last"), before, after)
-        max_results = self.max_page_size
-        page = SliceMetadata.from_arguments(
-            info, first=first, last=last, before=before, after=after, max_results=max_results
+        queryset, order = order_of(queryset)
+        first, last, after, before = self.page_arguments(
+            order,
+            first=kwargs.get("first"),
+            last=kwargs.get("last"),
+            before=kwargs.get("before"),
+            after=kwargs.get("after"),
         )
-        backwards = page.expected is None
-        queryset = apply_window_pagination(
+        queryset = window_page(
             queryset,
-            related_field_id=related_field_id,
-            offset=page.start,
-            limit=last if backwards else page.end - page.start,
-            max_results=max_results,
-            reverse=backwards,
+            order,
+            parent=related_field_id,
+            after=after,
+            before=before,
+            first=first,
+            last=last,
         )
         # The optimizer marks only its own connection classes' prefetches as paginated;
         # unmarked, each parent would query its page again.

@@ -80,7 +80,13 @@ class Query:
     def tag(self, name: str) -> Tag | None:
         return models.Tag.objects.filter(name=normalize_tag(name))
 
-    @strawberry_django.connection(Connection[Tag], description="Most used first.")
+    @strawberry_django.connection(
+        Connection[Tag],
+        description=(
+            "Most used first, then by name. A tag whose count changes between two pages "
+            "moves, so it can show up again on the next page or not at all."
+        ),
+    )
     def tags(self, search: str | None = None) -> Iterable[models.Tag]:
         tags = models.Tag.objects.all()
         if search and normalize_tag(search):

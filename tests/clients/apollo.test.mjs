@@ -39,7 +39,14 @@ function client({ authorization, persisted = false } = {}) {
   return new ApolloClient({
     link: ApolloLink.from([...links, http]),
     cache: new InMemoryCache({
-      typePolicies: { Query: { fields: { feed: relayStylePagination() } } },
+      typePolicies: {
+        Query: {
+          fields: {
+            feed: relayStylePagination(),
+            photos: relayStylePagination(["filters", "order"]),
+          },
+        },
+      },
     }),
   });
 }
@@ -155,6 +162,50 @@ test("upload with UploadHttpLink, publish, and scroll the feed with an insert be
     ["scroll 2 #apollo", "scroll 1 #apollo", "scroll 0 #apollo"],
   );
   state.photoId = merged.feed.edges[0].node.id;
+});
+
+const TAGGED = gql`
+  query Tagged($first: Int!, $after: String) {
+    photos(first: $first, after: $after, filters: { tags: ["apollo"] }) {
+      totalCount
+      edges { cursor node { ...PhotoFields } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+  ${PHOTO}
+`;
+
+test("scroll a filtered photos list with an insert between pages", async () => {
+  const apollo = state.apollo;
+  const list = apollo.watchQuery({ query: TAGGED, variables: { first: 2 } });
+  let subscription;
+  const first = await new Promise((resolve, reject) => {
+    subscription = list.subscribe({
+      next: (result) => !result.loading && result.data && resolve(result),
+      error: reject,
+    });
+  });
+  assert.deepEqual(
+    first.data.photos.edges.map((edge) => edge.node.caption),
+    ["published between pages #apollo", "scroll 2 #apollo"],
+  );
+  assert.equal(first.data.photos.totalCount, 4);
+
+  await upload(apollo, PHOTOS[4], "another between pages #apollo");
+
+  const more = await list.fetchMore({ variables: { after: first.data.photos.pageInfo.endCursor } });
+  subscription.unsubscribe();
+  assert.deepEqual(
+    more.data.photos.edges.map((edge) => edge.node.caption),
+    ["scroll 1 #apollo", "scroll 0 #apollo"],
+    "the next page neither repeats nor skips a row",
+  );
+  assert.equal(more.data.photos.totalCount, 5);
+  const merged = apollo.readQuery({ query: TAGGED, variables: { first: 2 } });
+  assert.deepEqual(
+    merged.photos.edges.map((edge) => edge.node.caption),
+    ["published between pages #apollo", "scroll 2 #apollo", "scroll 1 #apollo", "scroll 0 #apollo"],
+  );
 });
 
 test("a like updates the cached photo everywhere (normalisation)", async () => {

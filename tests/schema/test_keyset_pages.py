@@ -367,3 +367,14 @@ def test_a_cursor_signed_under_another_secret_key_is_bad_user_input(signed_in, w
 @pytest.mark.parametrize("name", ["photos", "feed", "user.photos", "listed photo.likes"])
 def test_a_made_up_cursor_is_bad_user_input(signed_in, world, name, cursor):
     _refused(signed_in, world, name, cursor)
+
+
+@pytest.mark.parametrize("name", ["photos", "user.photos", "listed user.photos"])
+def test_first_and_last_together_take_the_end_of_the_first_rows(signed_in, world, name):
+    spec = SPECS[name]
+    everything = idents(fetch(signed_in, world, spec, first=100), spec)
+    page = fetch(signed_in, world, spec, first=4, last=2)
+    assert idents(page, spec) == everything[2:4]
+    assert page["pageInfo"]["hasPreviousPage"] is True
+    after = fetch(signed_in, world, spec, after=page["pageInfo"]["startCursor"], first=3, last=1)
+    assert idents(after, spec) == everything[5:6]

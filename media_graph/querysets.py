@@ -122,6 +122,14 @@ def viewer_has_liked(viewer) -> models.Expression:
     return models.Exists(likes)
 
 
+def viewer_has_favorited(viewer) -> models.Expression:
+    """Annotation on photos: the viewer has favorited it (False for anonymous viewers)."""
+    from media_graph.models import Favorite
+
+    favorites = Favorite.objects.filter(photo=models.OuterRef("pk"), user_id=viewer_pk(viewer))
+    return models.Exists(favorites)
+
+
 def album_photos_count(viewer) -> models.Expression:
     """Annotation on albums: how many of its photos the viewer may see."""
     from media_graph.models import AlbumPhoto

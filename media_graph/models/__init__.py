@@ -7,7 +7,7 @@ from media_graph.models.photos import (
     Tag,
     original_key,
 )
-from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Like
+from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Favorite, Like
 
 __all__ = [
     "ALT_TEXT_MAX_LENGTH",
@@ -17,6 +17,7 @@ __all__ = [
     "Album",
     "AlbumPhoto",
     "Comment",
+    "Favorite",
     "Like",
     "Photo",
     "Tag",

@@ -24,6 +24,28 @@ class Like(models.Model):
         return f"{self.user_id} likes {self.photo_id}"
 
 
+class Favorite(models.Model):
+    """A private bookmark: only its user ever sees it, and nothing counts them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    photo = models.ForeignKey(
+        "media_graph.Photo", on_delete=models.CASCADE, related_name="favorites"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "photo"], name="favorite_once_per_user"),
+        ]
+        # Query.favorites: one user's, newest first.
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="favorite_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} favorites {self.photo_id}"
+
+
 class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"

@@ -10,7 +10,7 @@ from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from media_graph import storage as media_storage
-from media_graph.querysets import viewer_has_liked
+from media_graph.querysets import viewer_has_favorited, viewer_has_liked
 from schema.common import VisibleNode
 from schema.context import Info
 from schema.engine.joins import joined
@@ -104,6 +104,13 @@ class Photo(VisibleNode, relay.Node):
     )
     def viewer_has_liked(self) -> bool:
         return self.viewer_liked
+
+    @strawberry_django.field(
+        annotate={"viewer_favorited": lambda info: viewer_has_favorited(info.context.viewer)},
+        description="False for anonymous viewers. Favorites are private: nobody else sees them.",
+    )
+    def viewer_has_favorited(self) -> bool:
+        return self.viewer_favorited
 
     @strawberry_django.field(only=["exif", "owner_id"], description="Owner only.")
     def exif(self, info: Info) -> JSON | None:

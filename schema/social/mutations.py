@@ -1,7 +1,7 @@
 import strawberry
 
 from media_graph import models
-from media_graph.services import comments, likes
+from media_graph.services import comments, favorites, likes
 from schema.common import (
     DeletedNode,
     DeletePayload,
@@ -37,6 +37,7 @@ def _user(info: Info, username: str) -> user_models.User:
 
 
 def _change_like(info: Info, photo_id: str, change) -> models.Photo:
+    """A like or a favorite, added or taken back: the photo as the viewer now sees it."""
     viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
     photo = _photo(info, photo_id)
     change(photo=photo, user=viewer)
@@ -52,6 +53,14 @@ class Mutation:
     @payload_mutation(description="Idempotent.")
     def unlike_photo(self, info: Info, input: PhotoRefInput) -> PhotoPayload:
         return _change_like(info, input.photo_id, likes.photo_unlike)
+
+    @payload_mutation(description="Idempotent; private to the viewer.")
+    def favorite_photo(self, info: Info, input: PhotoRefInput) -> PhotoPayload:
+        return _change_like(info, input.photo_id, favorites.photo_favorite)
+
+    @payload_mutation(description="Idempotent.")
+    def unfavorite_photo(self, info: Info, input: PhotoRefInput) -> PhotoPayload:
+        return _change_like(info, input.photo_id, favorites.photo_unfavorite)
 
     @payload_mutation()
     def add_comment(self, info: Info, input: AddCommentInput) -> CommentPayload:

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 import strawberry
 import strawberry_django
 
@@ -24,4 +26,17 @@ class Query:
         everything = Photo.get_queryset(models.Photo.objects.feed_for(viewer), info)
         return Connection.resolve_connection(
             optimized(everything, info), info=info, first=first, after=after
+        )
+
+    @strawberry_django.connection(
+        Connection[Photo],
+        description=(
+            "The photos the viewer favorited and may still see, newest favorite first. "
+            "UNAUTHENTICATED error when anonymous."
+        ),
+    )
+    def favorites(self, info: Info) -> Iterable[models.Photo]:
+        viewer = info.context.viewer_or_graphql_error()
+        return models.Photo.objects.filter(favorites__user=viewer).order_by(
+            "-favorites__created_at", "-favorites__id"
         )

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection, connections
 
 from media_graph.counters import recount
-from media_graph.models import Like, Photo
+from media_graph.models import Favorite, Like, Photo
+from media_graph.services.favorites import photo_favorite, photo_unfavorite
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_publish
 from users.models import Follow, User
@@ -198,3 +199,16 @@ def test_mutual_unfollows_at_once_do_not_deadlock():
         assert (stored(b, "followers_count"), stored(b, "following_count")) == (0, 0)
     assert Follow.objects.count() == 0
     assert_no_drift()
+
+
+def test_concurrent_favorites_and_unfavorites_leave_at_most_one_row(photo):
+    users = make_users("fan", THREADS // 2)
+    for _ in range(3):
+        tasks = []
+        for user in users:
+            tasks.append(lambda u=user: photo_favorite(photo=photo, user=u))
+            tasks.append(lambda u=user: photo_favorite(photo=photo, user=u))
+            tasks.append(lambda u=user: photo_unfavorite(photo=photo, user=u))
+        run_together(tasks)
+        for user in users:
+            assert Favorite.objects.filter(photo=photo, user=user).count() <= 1

@@ -35,10 +35,6 @@ PENDING: set[str] = {
     "Photo.blurhash",
     "Photo.dominantColor",
     # favorites, shared albums, scheduling, notifications, account deletion
-    "Photo.viewerHasFavorited",
-    "Query.favorites",
-    "Mutation.favoritePhoto",
-    "Mutation.unfavoritePhoto",
     "AlbumRole",
     "AlbumMember",
     "AlbumMemberInput",

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from media_graph.services.albums import album_add_photos, album_create
 from media_graph.services.comments import comment_add
+from media_graph.services.favorites import photo_favorite
 from media_graph.services.likes import photo_like
 from tests.factories import gid, make_album, make_photo
 from users.services.access_tokens import access_token_create
@@ -43,6 +44,7 @@ def world(alice, bob, make_user):
     photos = []
     for i in range(5):
         photos.append(make_photo(bob, f"#sea #t{i} old {i}"))
+        photo_favorite(photo=photos[-1], user=alice)
         comment_add(photo=anchor, author=alice, text=f"comment {i}")
         fan = make_user(f"fan{i}")
         photo_like(photo=anchor, user=fan)
@@ -88,6 +90,12 @@ SPECS = {
     "photos ASC": Spec("{ photos(order: {publishedAt: ASC}%s) }", ("photos",), "caption", _photo),
     "photos by tag": Spec('{ photos(filters: {tags: ["sea"]}%s) }', ("photos",), "caption", _photo),
     "feed": Spec("{ feed%s }", ("feed",), "caption", _photo),
+    "favorites": Spec(
+        "{ favorites%s }",
+        ("favorites",),
+        "caption",
+        lambda w: photo_favorite(photo=make_photo(w.bob, f"new {next(_names)}"), user=w.alice),
+    ),
     "albums": Spec(
         '{ albums(owner: "bob"%s) }',
         ("albums",),

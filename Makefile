@@ -37,7 +37,8 @@ run: migrate
 	if [ -n "$(SEED)" ]; then $(BIN)/python manage.py seed_demo; fi
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# A Celery worker for thumbnails and deletes, logging each task at INFO. It needs the
+# A Celery worker for thumbnails and deletes, with beat for scheduled photos (run one
+# worker with --beat; more workers without it), logging each task at INFO. It needs the
 # broker the app sends to (CELERY_BROKER_URL, or REDIS_URL) and the same database and
 # storage settings; without a broker `make run` does that work inline and needs none.
 worker: export DJANGO_DEBUG ?= 1
@@ -46,7 +47,7 @@ worker: migrate
 	@if [ -z "$$CELERY_BROKER_URL$$REDIS_URL" ]; then \
 	    echo "make worker: set CELERY_BROKER_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0" >&2; \
 	    exit 2; fi
-	$(BIN)/celery -A project worker --loglevel INFO
+	$(BIN)/celery -A project worker --beat --schedule var/celerybeat-schedule --loglevel INFO
 
 # The Node client suite's packages (tests/test_node_clients.py), when npm is installed;
 # without them (no npm, or no registry) that one test skips and says why.

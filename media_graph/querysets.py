@@ -4,21 +4,38 @@ import functools
 import operator
 
 from django.db import models
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Now, RowNumber
 
 from users.querysets import viewer_pk
 
 
+def is_published() -> models.Q:
+    """PUBLISHED, or SCHEDULED for a moment the database's clock has reached."""
+    return models.Q(status="PUBLISHED") | models.Q(status="SCHEDULED", published_at__lte=Now())
+
+
 class PhotoQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "PhotoQuerySet":
-        """Published photos of active owners, and the viewer's own drafts."""
-        published = models.Q(status=self.model.Status.PUBLISHED, owner__is_active=True)
+        """Published photos of active owners, and the viewer's own drafts and scheduled ones."""
+        published = is_published() & models.Q(owner__is_active=True)
         if viewer is not None and viewer.is_authenticated:
             return self.filter(published | models.Q(owner=viewer))
         return self.filter(published)
 
     def published(self) -> "PhotoQuerySet":
-        return self.filter(status=self.model.Status.PUBLISHED)
+        return self.filter(is_published())
+
+    def with_status(self, status: str) -> "PhotoQuerySet":
+        """The photos whose status clients see as `status` (a due SCHEDULED one is PUBLISHED)."""
+        if status == self.model.Status.PUBLISHED:
+            return self.published()
+        if status == self.model.Status.SCHEDULED:
+            return self.filter(status=status, published_at__gt=Now())
+        return self.filter(status=status)
+
+    def due(self) -> "PhotoQuerySet":
+        """SCHEDULED photos whose time has come, not yet counted as published."""
+        return self.filter(status=self.model.Status.SCHEDULED, published_at__lte=Now())
 
     def feed_for(self, viewer) -> "PhotoQuerySet":
         """Published photos of the people `viewer` follows and the viewer's own, newest first."""
@@ -69,7 +86,12 @@ class PhotoQuerySet(models.QuerySet):
 class TagQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "TagQuerySet":
         """Tags on published photos, and on the viewer's own drafts (a draft's tags are private)."""
-        used = models.Q(photos_count__gt=0)
+        # A scheduled photo whose time has come counts from the next periodic run on; its
+        # tags are visible from the moment it is.
+        due = self.model.photos.through.objects.filter(
+            tag_id=models.OuterRef("pk"), photo__status="SCHEDULED", photo__published_at__lte=Now()
+        )
+        used = models.Q(photos_count__gt=0) | models.Q(models.Exists(due))
         if viewer is not None and viewer.is_authenticated:
             on_own_photo = self.model.photos.through.objects.filter(
                 tag_id=models.OuterRef("pk"), photo__owner=viewer

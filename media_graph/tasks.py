@@ -77,6 +77,19 @@ def delete_objects(self, names: list[str]) -> None:
     logger.error("gave up deleting %s; the repair command's sweep removes them", ", ".join(left))
 
 
+@shared_task(name="media.publish_due_photos", acks_late=False)
+def publish_due_photos() -> int:
+    """Celery beat's: count scheduled photos whose time has come as PUBLISHED.
+
+    Queries show them as published from that moment on; this only makes the status and
+    the counters follow (every CELERY_BEAT_SCHEDULE interval, 30 s). Not acknowledged
+    late: a lost run is made up by the next.
+    """
+    from media_graph.services.photos import photos_publish_due
+
+    return photos_publish_due()
+
+
 def queue_thumbnails(photo_id: int, *, source=None, decoded=None) -> None:
     """After commit: a task makes the photo's set (inline: now, from the open upload)."""
 

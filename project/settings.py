@@ -306,6 +306,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configuration
+# Celery beat (`make worker` runs it inside the worker; run exactly one): scheduled photos
+# whose time has come are shown as published by every query at once; this makes their
+# status and the photo counters follow. Without a broker, `manage.py publish_scheduled`
+# from cron does the same.
+CELERY_BEAT_SCHEDULE = {
+    "publish-due-photos": {"task": "media.publish_due_photos", "schedule": 30.0},
+}
 # Storage errors are retried with exponential backoff and full jitter (seconds): a
 # thumbnail set gives up as FAILED after TASK_MAX_RETRIES, a delete keeps trying for
 # hours (storage that is down for a while must not leave objects behind).

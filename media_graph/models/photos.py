@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 
 from media_graph.querysets import PhotoQuerySet, TagQuerySet
 from project.codes import PayloadCode
@@ -43,6 +44,11 @@ class Photo(models.Model):
     class Status(models.TextChoices):
         DRAFT = "DRAFT"
         PUBLISHED = "PUBLISHED"
+        # Published at `published_at`, still in the future: only the owner sees it until
+        # then. From that moment every query treats it as published (querysets compare
+        # with the database's clock); a periodic task then makes the status say so and
+        # moves the counters (tasks.publish_due_photos).
+        SCHEDULED = "SCHEDULED"
 
     class ProcessingStatus(models.TextChoices):
         PENDING = "PENDING"
@@ -102,7 +108,7 @@ class Photo(models.Model):
             models.UniqueConstraint(fields=["owner", "sha256"], name="photo_sha256_per_owner"),
             models.CheckConstraint(
                 condition=models.Q(status="DRAFT", published_at__isnull=True)
-                | models.Q(status="PUBLISHED", published_at__isnull=False),
+                | models.Q(status__in=["PUBLISHED", "SCHEDULED"], published_at__isnull=False),
                 name="photo_published_at_matches_status",
             ),
         ]
@@ -122,7 +128,21 @@ class Photo(models.Model):
 
     @property
     def is_published(self) -> bool:
+        """Published for everyone: PUBLISHED, or SCHEDULED and its time has come."""
+        if self.status == self.Status.SCHEDULED:
+            return self.published_at <= timezone.now()
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_counted(self) -> bool:
+        """In the owner's and its tags' photos_count: PUBLISHED (a due SCHEDULED photo
+        is counted when the periodic task publishes it)."""
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def live_status(self) -> str:
+        """The status as every client sees it: a due SCHEDULED photo is PUBLISHED."""
+        return self.Status.PUBLISHED if self.is_published else self.status
 
 
 def original_key(extension: str) -> str:

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,9 @@ from project.services import model_update
 from users.models import User
 
 logger = logging.getLogger(__name__)
+
+# How far ahead a photo may be scheduled.
+SCHEDULE_HORIZON = timedelta(days=365)
 
 
 class DuplicatePhoto(ValidationError):
@@ -149,32 +153,80 @@ def photo_update(
 
 
 def _publish(photo: Photo) -> None:
+    """Make a locked, uncounted photo PUBLISHED and count it. A due SCHEDULED photo keeps
+    its time: clients have seen it published since then."""
+    if not (photo.status == Photo.Status.SCHEDULED and photo.is_published):
+        photo.published_at = timezone.now()
     photo.status = Photo.Status.PUBLISHED
-    photo.published_at = timezone.now()
     photo.save(update_fields=["status", "published_at", "updated_at"])
     _count_published(photo, +1)
 
 
 def photo_publish(*, photo: Photo, actor: User) -> Photo:
+    """Publish now (a SCHEDULED photo too: its schedule is dropped)."""
     _check_owner(photo, actor)
     with transaction.atomic():
         # The row lock makes a double publish count once.
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
-        if not locked.is_published:
+        if not locked.is_counted:
             _publish(locked)
     return locked
 
 
 def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
+    """Back to DRAFT; a SCHEDULED photo's schedule is cancelled."""
     _check_owner(photo, actor)
     with transaction.atomic():
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
-        if locked.is_published:
+        if locked.status != Photo.Status.DRAFT:
+            if locked.is_counted:
+                _count_published(locked, -1)
             locked.status = Photo.Status.DRAFT
             locked.published_at = None
             locked.save(update_fields=["status", "published_at", "updated_at"])
-            _count_published(locked, -1)
     return locked
+
+
+def photo_schedule(*, photo: Photo, actor: User, publish_at) -> Photo:
+    """Publish a draft (or reschedule a SCHEDULED photo) at `publish_at`, in the future."""
+    _check_owner(photo, actor)
+    now = timezone.now()
+    if not now < publish_at <= now + SCHEDULE_HORIZON:
+        raise ValidationError(
+            {
+                "publish_at": ValidationError(
+                    f"Give a moment in the future, at most {SCHEDULE_HORIZON.days} days ahead.",
+                    code=PayloadCode.INVALID,
+                )
+            }
+        )
+    with transaction.atomic():
+        locked = Photo.objects.select_for_update().get(pk=photo.pk)
+        if locked.is_published:
+            raise ValidationError(
+                {"id": ValidationError("The photo is published already.", code=PayloadCode.INVALID)}
+            )
+        locked.status = Photo.Status.SCHEDULED
+        locked.published_at = publish_at
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+    return locked
+
+
+def photos_publish_due() -> int:
+    """Count every SCHEDULED photo whose time has come as PUBLISHED; answers how many.
+
+    Run every 30 s by Celery beat (project/celery.py), and by `recount` before it counts.
+    Each photo in its own transaction, under its row lock, so an unpublish or delete at
+    the same moment wins or loses whole.
+    """
+    published = 0
+    for pk in Photo.objects.due().values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = Photo.objects.select_for_update().filter(pk=pk).due().first()
+            if locked is not None:
+                _publish(locked)
+                published += 1
+    return published
 
 
 def photo_delete(*, photo: Photo, actor: User) -> int:
@@ -189,7 +241,7 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
     with transaction.atomic():
         locked = Photo.objects.select_for_update().get(pk=pk)
         names = [locked.original.name, *(t["name"] for t in locked.thumbnails.values())]
-        if locked.is_published:
+        if locked.is_counted:
             _count_published(locked, -1)
         locked.tags.clear()
         locked.delete()

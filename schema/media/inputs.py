@@ -44,6 +44,14 @@ class PhotoFilter:
 
 
 @strawberry.input
+class SchedulePhotoInput:
+    id: strawberry.ID
+    publish_at: datetime = strawberry.field(
+        description="In the future (with a UTC offset), at most 365 days ahead."
+    )
+
+
+@strawberry.input
 class PhotoOrder:
     published_at: Ordering | None = strawberry.field(
         default=None, description="Default DESC; drafts sort by createdAt."

@@ -14,7 +14,7 @@ from schema.common import (
     refetch,
 )
 from schema.context import Info, Scope
-from schema.media.inputs import UpdatePhotoInput, UploadPhotoInput
+from schema.media.inputs import SchedulePhotoInput, UpdatePhotoInput, UploadPhotoInput
 from schema.media.types import Photo, PhotoPayload
 from schema.nodes import global_id
 
@@ -64,12 +64,24 @@ class Mutation:
         )
         return refetch(Photo, photo, info)
 
-    @payload_mutation()
+    @payload_mutation(description="Now; a SCHEDULED photo's schedule is dropped.")
     def publish_photo(self, info: Info, input: NodeInput) -> PhotoPayload:
         viewer, photo = _viewer_and_photo(info, input.id)
         return refetch(Photo, services.photo_publish(photo=photo, actor=viewer), info)
 
-    @payload_mutation(description="Back to DRAFT.")
+    @payload_mutation(
+        description=(
+            "SCHEDULED until `publishAt` (in the future, at most 365 days ahead, else "
+            "`invalid` on publishAt): only the owner sees it until then, everyone after. "
+            "A published photo is `invalid` on id; a SCHEDULED one is rescheduled."
+        )
+    )
+    def schedule_photo(self, info: Info, input: SchedulePhotoInput) -> PhotoPayload:
+        viewer, photo = _viewer_and_photo(info, input.id)
+        scheduled = services.photo_schedule(photo=photo, actor=viewer, publish_at=input.publish_at)
+        return refetch(Photo, scheduled, info)
+
+    @payload_mutation(description="Back to DRAFT (a SCHEDULED photo's schedule is cancelled).")
     def unpublish_photo(self, info: Info, input: NodeInput) -> PhotoPayload:
         viewer, photo = _viewer_and_photo(info, input.id)
         return refetch(Photo, services.photo_unpublish(photo=photo, actor=viewer), info)

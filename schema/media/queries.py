@@ -38,7 +38,7 @@ def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
     if filters.owner:
         photos = photos.filter(owner__in=User.objects.named(filters.owner))
     if filters.status:
-        photos = photos.filter(status=filters.status.value)
+        photos = photos.with_status(filters.status.value)
     if filters.tags:
         photos = photos.with_all_tags([normalize_tag(name) for name in filters.tags])
     if filters.published_after:

@@ -67,11 +67,20 @@ class Photo(VisibleNode, relay.Node):
     owner: Annotated["User", strawberry.lazy("schema.users.types")] = joined()
     caption: str = strawberry_django.field(description="#tags in it are parsed into `tags`.")
     alt_text: str
-    status: PhotoStatus
+
+    @strawberry_django.field(
+        only=["status", "published_at"],
+        description="A SCHEDULED photo is PUBLISHED from its publishedAt on.",
+    )
+    def status(self) -> PhotoStatus:
+        return models.Photo.Status(self.live_status)
+
     processing_status: ProcessingStatus
     created_at: datetime
     updated_at: datetime
-    published_at: datetime | None = strawberry_django.field(description="Null while DRAFT.")
+    published_at: datetime | None = strawberry_django.field(
+        description="Null while DRAFT; when SCHEDULED, the moment it will be published."
+    )
     width: int = strawberry_django.field(description="Of the original, after EXIF orientation.")
     height: int
     content_type: str = strawberry_django.field(description="Detected from the bytes.")

@@ -69,7 +69,8 @@ def test_compose_runs_a_worker_from_the_app_image_on_the_redis_broker():
     assert worker["image"] == app["image"] and worker["build"] == app["build"]
     assert worker["environment"] == app["environment"]  # the same database, storage, key
     assert app["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
-    assert "celery -A project worker --loglevel INFO" in " ".join(worker["command"])
+    command = " ".join(worker["command"])
+    assert "celery -A project worker --beat" in command and "--loglevel INFO" in command
     assert "appvar:/app/var" in worker["volumes"]
     # The app migrates on start: the worker waits until it is healthy.
     assert worker["depends_on"]["app"]["condition"] == "service_healthy"

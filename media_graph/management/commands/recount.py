@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand
 
 from media_graph.counters import recount
+from media_graph.services.photos import photos_publish_due
 
 
 class Command(BaseCommand):
-    help = "Recompute every counter from its rows, report any drift and fix it."
+    help = (
+        "Recompute every counter from its rows, report any drift and fix it. Without "
+        "--check, scheduled photos whose time has come are published (counted) first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -12,6 +16,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check: bool = False, **options):
+        if not check:
+            published = photos_publish_due()
+            if published:
+                self.stdout.write(f"{published} scheduled photo(s) published")
         drifts = recount(fix=not check)
         for d in drifts:
             self.stdout.write(f"{d.model} {d.pk} {d.field}: stored {d.stored}, actual {d.actual}")

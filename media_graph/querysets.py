@@ -114,10 +114,15 @@ class CommentQuerySet(models.QuerySet):
 
 class AlbumQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "AlbumQuerySet":
-        """Public albums of active owners, and all of the viewer's own."""
+        """Public albums of active owners, all of the viewer's own, and those shared with
+        the viewer (as EDITOR or VIEWER) by an active owner."""
         public = models.Q(visibility=self.model.Visibility.PUBLIC, owner__is_active=True)
         if viewer is not None and viewer.is_authenticated:
-            return self.filter(public | models.Q(owner=viewer))
+            from media_graph.models import AlbumMember
+
+            member = AlbumMember.objects.filter(album=models.OuterRef("pk"), user=viewer)
+            shared = models.Q(models.Exists(member), owner__is_active=True)
+            return self.filter(public | models.Q(owner=viewer) | shared)
         return self.filter(public)
 
     def newest_first(self) -> "AlbumQuerySet":
@@ -159,6 +164,19 @@ def album_photos_count(viewer) -> models.Expression:
     entries = AlbumPhoto.objects.filter(photo_is_visible(viewer), album=models.OuterRef("pk"))
     counted = entries.order_by().values("album").annotate(n=models.Count("pk")).values("n")
     return Coalesce(models.Subquery(counted[:1]), 0)
+
+
+def viewer_album_role(viewer) -> models.Expression:
+    """Annotation on albums: OWNER, EDITOR or VIEWER for the viewer, else NULL."""
+    from media_graph.models import AlbumMember
+
+    pk = viewer_pk(viewer)
+    member = AlbumMember.objects.filter(album=models.OuterRef("pk"), user_id=pk)
+    return models.Case(
+        models.When(owner_id=pk, then=models.Value("OWNER")),
+        default=models.Subquery(member.values("role")[:1]),
+        output_field=models.CharField(),
+    )
 
 
 def album_cover_visible(viewer) -> models.Expression:

@@ -1,4 +1,4 @@
-from media_graph.models.albums import Album, AlbumPhoto
+from media_graph.models.albums import Album, AlbumMember, AlbumPhoto
 from media_graph.models.photos import (
     ALT_TEXT_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -15,6 +15,7 @@ __all__ = [
     "COMMENT_MAX_LENGTH",
     "TAG_MAX_LENGTH",
     "Album",
+    "AlbumMember",
     "AlbumPhoto",
     "Comment",
     "Favorite",

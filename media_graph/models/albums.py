@@ -42,6 +42,32 @@ class Album(models.Model):
         return self.title
 
 
+class AlbumMember(models.Model):
+    """Someone the owner shared the album with: EDITORs add and remove their own photos,
+    VIEWERs only see it (a PRIVATE album too). The owner is no member row."""
+
+    class Role(models.TextChoices):
+        EDITOR = "EDITOR"
+        VIEWER = "VIEWER"
+
+    album = models.ForeignKey(Album, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="album_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["album", "user"], name="album_member_once"),
+        ]
+        # Visibility asks "is the viewer a member of this album?" for every album row.
+        indexes = [models.Index(fields=["user", "album"], name="album_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} is {self.role} of album {self.album_id}"
+
+
 class AlbumPhoto(models.Model):
     """A photo's place in an album; `position` keeps the order photos were added in."""
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from media_graph.models import Album, AlbumPhoto, Photo
+from media_graph.models import Album, AlbumMember, AlbumPhoto, Photo
 from project.codes import PayloadCode
 from project.services import model_update
 from users.models import User
@@ -15,6 +15,15 @@ from users.models import User
 def _check_owner(album: Album, actor: User) -> None:
     if album.owner_id != actor.pk:
         raise PermissionDenied("Only the album's owner may change it.")
+
+
+def _check_editor(album: Album, actor: User) -> None:
+    """The owner, or a member the owner made an EDITOR."""
+    if album.owner_id == actor.pk:
+        return
+    editor = AlbumMember.objects.filter(album=album, user=actor, role=AlbumMember.Role.EDITOR)
+    if not editor.exists():
+        raise PermissionDenied("Only the album's owner and its editors may change its photos.")
 
 
 def _own_photos(owner: User, photo_ids: Iterable[int]) -> list[Photo]:
@@ -33,8 +42,9 @@ def _own_photos(owner: User, photo_ids: Iterable[int]) -> list[Photo]:
 
 
 def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> Album:
-    """Append photos in the order given; one already there stays where it is."""
-    _check_owner(album, actor)
+    """Append photos in the order given (the actor's own: the owner's or an editor's); one
+    already there stays where it is."""
+    _check_editor(album, actor)
     photos = _own_photos(actor, photo_ids)
     with transaction.atomic():
         Album.objects.select_for_update().filter(pk=album.pk).first()  # serialise positions
@@ -50,8 +60,14 @@ def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> 
 
 
 def album_remove_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> Album:
-    _check_owner(album, actor)
+    """Take photos out (they stay photos): the owner any, an editor their own only."""
+    _check_editor(album, actor)
     ids = list(photo_ids)
+    if (
+        album.owner_id != actor.pk
+        and Photo.objects.filter(pk__in=ids).exclude(owner=actor).exists()
+    ):
+        raise PermissionDenied("Editors take out only their own photos.")
     with transaction.atomic():
         album.entries.filter(photo_id__in=ids).delete()
         if album.cover_id in ids:

@@ -1,6 +1,6 @@
 import strawberry
 
-from schema.albums.types import AlbumVisibility
+from schema.albums.types import AlbumRole, AlbumVisibility
 
 
 @strawberry.input
@@ -24,3 +24,16 @@ class UpdateAlbumInput:
 class AlbumPhotosInput:
     album_id: strawberry.ID
     photo_ids: list[strawberry.ID]
+
+
+@strawberry.input
+class AlbumMemberInput:
+    album_id: strawberry.ID
+    username: str
+    role: AlbumRole = strawberry.field(description="EDITOR or VIEWER (OWNER is `invalid`).")
+
+
+@strawberry.input
+class RemoveAlbumMemberInput:
+    album_id: strawberry.ID
+    username: str

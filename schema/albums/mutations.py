@@ -2,9 +2,15 @@ import strawberry
 from django.core.exceptions import ValidationError
 
 from media_graph import models
-from media_graph.services import albums
+from media_graph.services import album_members, albums
 from project.codes import PayloadCode
-from schema.albums.inputs import AlbumPhotosInput, CreateAlbumInput, UpdateAlbumInput
+from schema.albums.inputs import (
+    AlbumMemberInput,
+    AlbumPhotosInput,
+    CreateAlbumInput,
+    RemoveAlbumMemberInput,
+    UpdateAlbumInput,
+)
 from schema.albums.types import Album, AlbumPayload
 from schema.common import (
     DeletedNode,
@@ -15,8 +21,11 @@ from schema.common import (
     refetch,
 )
 from schema.context import Info, Scope
+from schema.engine.optimizer import optimized
+from schema.errors import NotFound
 from schema.media.types import Photo
 from schema.nodes import global_id, parse_global_id
+from users.models import User
 
 # The album services name the model's fields where the client sent IDs.
 ALBUM_FIELDS = {"photos": "photoIds", "cover": "coverPhotoId"}
@@ -33,6 +42,13 @@ def photo_pks(ids: list[str] | None) -> list[int]:
 
 def _album(info: Info, album_id: str, field: str = "id") -> models.Album:
     return find_visible(Album, models.Album, album_id, info, field=field)
+
+
+def _user(username: str):
+    found = User.objects.visible_to(None).named(username).first()
+    if found is None:
+        raise NotFound("No user with this username.", field="username")
+    return found
 
 
 @strawberry.type
@@ -86,4 +102,26 @@ class Mutation:
         viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = _album(info, input.album_id, field="albumId")
         albums.album_remove_photos(album=album, actor=viewer, photo_ids=photo_pks(input.photo_ids))
+        return refetch(Album, album, info)
+
+    @payload_mutation(description="The owner only; again for a member changes the role.")
+    def add_album_member(self, info: Info, input: AlbumMemberInput) -> AlbumPayload:
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
+        album = _album(info, input.album_id, field="albumId")
+        member = _user(input.username)
+        album_members.album_member_add(
+            album=album, actor=viewer, user=member, role=input.role.value
+        )
+        return refetch(Album, album, info)
+
+    @payload_mutation(description="The owner removes a member, or a member leaves.")
+    def remove_album_member(self, info: Info, input: RemoveAlbumMemberInput) -> AlbumPayload:
+        viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
+        album = _album(info, input.album_id, field="albumId")
+        member = _user(input.username)
+        album_members.album_member_remove(album=album, actor=viewer, user=member)
+        if member.pk == viewer.pk:
+            # A member who left may no longer see a PRIVATE album: answer the album they
+            # just saw (its photos and members go by what they may see now).
+            return optimized(models.Album.objects.filter(pk=album.pk), info).get()
         return refetch(Album, album, info)

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -8,8 +9,14 @@ from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
-from media_graph.querysets import album_cover_visible, album_photos_count, first_visible_entries
+from media_graph.querysets import (
+    album_cover_visible,
+    album_photos_count,
+    first_visible_entries,
+    viewer_album_role,
+)
 from schema.common import VisibleNode
+from schema.context import Info
 from schema.engine.joins import joined
 from schema.pagination import Connection, nested_connection
 
@@ -18,6 +25,30 @@ if TYPE_CHECKING:
     from schema.users.types import User
 
 AlbumVisibility = strawberry.enum(models.Album.Visibility, name="AlbumVisibility")
+
+
+@strawberry.enum(description="OWNER: everything. EDITOR: adds and removes their own photos.")
+class AlbumRole(Enum):
+    OWNER = "OWNER"
+    EDITOR = "EDITOR"
+    VIEWER = "VIEWER"
+
+
+@strawberry.type
+class AlbumMember:
+    user: Annotated["User", strawberry.lazy("schema.users.types")]
+    role: AlbumRole
+    added_at: datetime = strawberry.field(description="The album's creation, for its owner.")
+
+
+def _members(info) -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=models.AlbumMember.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("added_at", "id"),
+        to_attr="member_rows",
+    )
 
 
 @strawberry_django.type(models.Album, name="Album")
@@ -41,6 +72,33 @@ class Album(VisibleNode, relay.Node):
     )
     def photos_count(self) -> int:
         return self.visible_photos
+
+    @strawberry_django.field(
+        annotate={"role_of_viewer": lambda info: viewer_album_role(info.context.viewer)},
+        description="Null when the viewer is neither the owner nor a member.",
+    )
+    def viewer_role(self) -> AlbumRole | None:
+        return AlbumRole(self.role_of_viewer) if self.role_of_viewer else None
+
+    @strawberry_django.field(
+        only=["owner_id", "created_at"],
+        select_related=["owner"],
+        prefetch_related=[_members],
+        description=(
+            "The owner first, then members in the order they were added. Only the owner and "
+            "the members see them; everyone else gets []."
+        ),
+    )
+    def members(self, info: Info) -> list[AlbumMember]:
+        rows = self.member_rows
+        viewer_pk = info.context.viewer.pk
+        if viewer_pk != self.owner_id and viewer_pk not in {row.user_id for row in rows}:
+            return []
+        owner = AlbumMember(user=self.owner, role=AlbumRole.OWNER, added_at=self.created_at)
+        return [owner] + [
+            AlbumMember(user=row.user, role=AlbumRole(row.role), added_at=row.added_at)
+            for row in rows
+        ]
 
     @strawberry_django.field(
         select_related=["cover"],

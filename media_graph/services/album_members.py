@@ -1,0 +1,39 @@
+"""Shared albums: the owner adds members as EDITOR or VIEWER, changes their role and
+removes them; a member may leave. Only the owner manages members."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from media_graph.models import Album, AlbumMember
+from project.codes import PayloadCode
+from users.models import User
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=PayloadCode.INVALID)})
+
+
+def album_member_add(*, album: Album, actor: User, user: User, role: str) -> AlbumMember:
+    """Share the album with `user` in `role`; for a member already, change the role."""
+    if album.owner_id != actor.pk:
+        raise PermissionDenied("Only the album's owner may share it.")
+    if role not in AlbumMember.Role.values:
+        raise _invalid("role", "A member is an EDITOR or a VIEWER; the owner stays the owner.")
+    if user.pk == album.owner_id:
+        raise _invalid("username", "You own this album already.")
+    with transaction.atomic():
+        # update_or_create under the unique constraint: two adds at once make one row.
+        member, _ = AlbumMember.objects.update_or_create(
+            album=album, user=user, defaults={"role": role}
+        )
+    return member
+
+
+def album_member_remove(*, album: Album, actor: User, user: User) -> bool:
+    """The owner removes a member, or a member leaves; answers whether anyone left."""
+    if actor.pk != album.owner_id and actor.pk != user.pk:
+        raise PermissionDenied("Only the album's owner may remove others.")
+    if user.pk == album.owner_id:
+        raise _invalid("username", "The owner cannot leave the album; delete it instead.")
+    deleted, _ = AlbumMember.objects.filter(album=album, user=user).delete()
+    return bool(deleted)

@@ -76,7 +76,10 @@ def order_of(queryset: models.QuerySet) -> tuple[models.QuerySet, Order]:
         # Equal keys would make a page boundary ambiguous: the primary key breaks ties.
         descending = parts[-1].descending if parts else False
         parts.append(KeyPart(F("pk").resolve_expression(queryset.query), descending))
-        queryset = queryset.order_by(*queryset.query.order_by, "-pk" if descending else "pk")
+        ordering = queryset.query.order_by
+        if not ordering and queryset.query.default_ordering:
+            ordering = queryset.model._meta.ordering
+        queryset = queryset.order_by(*ordering, "-pk" if descending else "pk")
     described = "|".join(f"{_describe(p.expression)}{'-' if p.descending else '+'}" for p in parts)
     digest = hashlib.blake2b(described.encode(), digest_size=6).hexdigest()
     # Wrapped: Django's windowed query (QUALIFY emulation) drops an annotation that

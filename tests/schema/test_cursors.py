@@ -50,3 +50,11 @@ def test_a_key_type_without_a_cursor_form_is_a_programming_error():
     order = _order(Photo.objects.order_by("pk"))
     with pytest.raises(TypeError):
         cursors.encode(order, [models.F("pk")])
+
+
+def test_a_model_ordering_is_kept_when_the_primary_key_is_added(monkeypatch):
+    monkeypatch.setattr(Tag._meta, "ordering", ["-photos_count"])
+    queryset, order = order_of(Tag.objects.all())
+    assert [part.descending for part in order.parts] == [True, True]
+    sql = str(queryset.query)
+    assert sql.index('"photos_count" DESC') < sql.index('"id" DESC')

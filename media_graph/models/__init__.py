@@ -8,6 +8,7 @@ from media_graph.models.photos import (
     original_key,
 )
 from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Like
+from media_graph.models.uploads import StagedUpload
 
 __all__ = [
     "ALT_TEXT_MAX_LENGTH",
@@ -19,6 +20,7 @@ __all__ = [
     "Comment",
     "Like",
     "Photo",
+    "StagedUpload",
     "Tag",
     "original_key",
 ]

@@ -45,10 +45,10 @@ def photo_upload(
     Checks run in the contract's order and before anything is written. If the row
     cannot be written, the stored original is deleted again: no orphans.
     """
-    _check_album(album, owner)
+    photo_check_album(album=album, owner=owner)
     # An upload cut short (over the limit while it streamed) says how much came.
     checked = upload_check_file(owner=owner, file=file, size=file.size)
-    photo = _unsaved_photo(owner, checked, caption=caption, alt_text=alt_text)
+    photo = photo_new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
 
     # On an outage this raises storage_unavailable within one deadline, before any row
     # is written. A PUT that timed out may still land: storage.save logs its key at
@@ -60,12 +60,12 @@ def photo_upload(
     )
 
 
-def _check_album(album: Album | None, owner: User) -> None:
+def photo_check_album(*, album: Album | None, owner: User) -> None:
     if album is not None and album.owner_id != owner.pk:
         raise PermissionDenied("Photos go only into your own albums.")
 
 
-def _unsaved_photo(owner: User, checked: CheckedFile, *, caption: str, alt_text: str) -> Photo:
+def photo_new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> Photo:
     """The row for a checked file, validated (caption, alt text) before anything is stored."""
     info = checked.info
     photo = Photo(

@@ -31,7 +31,8 @@ def signed_url(key: str, *, size: int, content_type: str, sha256: str, expires_i
     expires = int(time.time()) + expires_in
     claims = {"k": key, "n": size, "t": content_type, "s": sha256, "x": expires}
     token = signing.dumps(claims, salt=SALT, compress=True)
-    return f"{reverse('local-upload')}?{urlencode({'sig': token})}"
+    path = reverse("local-upload", kwargs={"name": key.rpartition("/")[2]})
+    return f"{path}?{urlencode({'sig': token})}"
 
 
 def _refuse(status: int, message: str) -> HttpResponse:
@@ -39,7 +40,7 @@ def _refuse(status: int, message: str) -> HttpResponse:
 
 
 @csrf_exempt  # no cookie ever authenticates here: the signature is the credential
-def receive(request):
+def receive(request, name: str):
     if settings.USE_S3:
         return _refuse(404, "Uploads go to S3.")
     if request.method != "PUT":
@@ -50,7 +51,7 @@ def receive(request):
         expired = time.time() > claims["x"]
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         expired = True
-    if expired:
+    if expired or claims.get("k") != f"uploads/{name}":
         return _refuse(403, "The signature is not valid, or it expired.")
     if request.content_type != claims["t"]:
         return _refuse(403, f"Content-Type must be {claims['t']}.")

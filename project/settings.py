@@ -66,7 +66,7 @@ CORS_ALLOWED_ORIGIN_REGEXES = (
     [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"] if DEBUG else []
 )
 # The API, and the local direct-upload target (a browser app PUTs the bytes there).
-CORS_URLS_REGEX = r"^/(graphql/?|uploads/)$"
+CORS_URLS_REGEX = r"^/(graphql/?|uploads/[0-9a-f]+)$"
 CORS_ALLOW_CREDENTIALS = False
 # django-cors-headers' defaults (authorization, content-type, ...) and Apollo Client's:
 # apollo-require-preflight is what apollo-upload-client sends for CSRF prevention.

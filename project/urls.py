@@ -13,7 +13,7 @@ urlpatterns = [
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
     path("healthz", healthz, name="healthz"),
     # Direct uploads' target with local storage (signed, expiring); 404 with S3.
-    path("uploads/", local_uploads.receive, name="local-upload"),
+    re_path(r"^uploads/(?P<name>[0-9a-f]{32})$", local_uploads.receive, name="local-upload"),
 ]
 
 # Local media are served by the app itself, only under a valid signed URL; with S3 the

@@ -7,6 +7,8 @@
   rewriting it afterwards would break the signature.
 - `object_key`: the key an object name is stored under, for calls django-storages
   does not make itself (media_graph.storage deletes a set in one DeleteObjects call).
+- `presigning_client`: the client that signs direct uploads' PUT URLs (the public
+  endpoint's when there is one), through public boto3 and our own class only.
 
 Both use private methods of S3Storage, named in PRIVATE_NAMES. They are tied to the
 versions pinned in requirements.lock (django-storages 1.14.6): when that pin moves,

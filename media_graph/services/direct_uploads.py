@@ -37,6 +37,9 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A PUT that starts just before its target expires must still be finalizable.
 FINALIZE_GRACE = timedelta(hours=1)
+# Targets one owner may hold open at once: a client that stages without finalizing
+# (a bug, or abuse with a stolen token) is stopped before it fills the table and bucket.
+MAX_OPEN_UPLOADS = 100
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,13 @@ def photo_upload_create(
         filename=filename, content_type=content_type, size_bytes=size_bytes, sha256=sha256
     )
     check_not_duplicate(owner=owner, sha256=digest, field="sha256")
+    open_uploads = StagedUpload.objects.filter(owner=owner, expires_at__gt=timezone.now())
+    if open_uploads.count() >= MAX_OPEN_UPLOADS:
+        raise ValidationError(
+            f"At most {MAX_OPEN_UPLOADS} uploads may be open at once: finalize some, "
+            "or wait until their targets expire.",
+            code=PayloadCode.RATE_LIMITED,
+        )
     staging.check_available()
     expires_in = settings.DIRECT_UPLOAD_EXPIRES_SECONDS
     upload = StagedUpload.objects.create(

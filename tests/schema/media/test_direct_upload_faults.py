@@ -86,6 +86,20 @@ def test_an_upload_finalized_long_after_it_expired_is_not_found(gql, alice, logi
     assert media.list_keys() == [] and StagedUpload.objects.count() == 0
 
 
+@pytest.mark.parametrize("media", ["filesystem"], indirect=True)  # no bytes move here
+def test_an_owner_holds_a_bounded_number_of_open_targets(gql, alice, login, media, monkeypatch):
+    from media_graph.services import direct_uploads
+
+    monkeypatch.setattr(direct_uploads, "MAX_OPEN_UPLOADS", 2)
+    login(alice)
+    assert create(gql, make_jpeg(100, 100))["__typename"] == "UploadTarget"
+    assert create(gql, make_jpeg(101, 100))["__typename"] == "UploadTarget"
+    assert codes(create(gql, make_jpeg(102, 100))) == [(None, "rate_limited")]
+    assert StagedUpload.objects.count() == 2
+    StagedUpload.objects.update(expires_at=timezone.now())  # expired targets no longer count
+    assert create(gql, make_jpeg(102, 100))["__typename"] == "UploadTarget"
+
+
 @pytest.mark.parametrize("media", ["filesystem"], indirect=True)  # the app's own target
 def test_the_local_target_needs_its_signature(gql, alice, login, media):
     login(alice)

@@ -226,3 +226,13 @@ def test_the_stored_photo_is_the_uploaded_bytes(gql, alice, login, media):
     with original.open("rb") as stored:
         assert stored.read() == content
     assert Image.open(io.BytesIO(content)).size == (640, 480)
+
+
+@pytest.mark.parametrize("media", ["filesystem"], indirect=True)  # the app's own target
+def test_a_file_larger_than_any_request_body_limit_streams_through(gql, alice, login, media):
+    """3+ MB through the app: past Django's in-memory body limit and /graphql/'s 2.5 MB."""
+    login(alice)
+    content = make_jpeg(3000, 2400, noise=True, quality=97)
+    assert len(content) > 3 * 1024 * 1024
+    photo = upload_directly(gql, content)
+    assert photo["__typename"] == "Photo" and photo["sizeBytes"] == len(content)

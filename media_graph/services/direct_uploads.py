@@ -169,6 +169,12 @@ def photo_upload_finalize(
                 source=staged.file,
                 checked=checked,
             )
+    except ValidationError as error:
+        # A storage that is not answering would spend a second deadline on the delete;
+        # the purge command finds the staged object instead.
+        if getattr(error, "code", None) != PayloadCode.STORAGE_UNAVAILABLE:
+            staging.discard(upload.key)
+        raise
     except BaseException:
         staging.discard(upload.key)
         raise

@@ -163,6 +163,25 @@ def test_storage_down_at_either_step_is_storage_unavailable(gql, alice, login, s
     assert s3_server.list_keys("uploads/") == []
 
 
+def test_a_hung_storage_answers_within_the_deadline(gql, alice, login, private_s3):
+    login(alice)
+    content = make_jpeg(400, 300)
+    with private_s3.frozen():
+        started = time.monotonic()
+        assert codes(create(gql, content)) == [(None, "storage_unavailable")]
+        assert time.monotonic() - started < 10
+    target = create(gql, content)
+    assert send(gql, target, content) == 200
+    with private_s3.frozen():
+        started = time.monotonic()
+        payload = finalize(gql, target["uploadId"])
+        elapsed = time.monotonic() - started
+    assert codes(payload) == [(None, "storage_unavailable")]
+    assert elapsed < 10, f"took {elapsed:.1f}s"
+    assert Photo.objects.count() == 0 and StagedUpload.objects.count() == 0
+    assert len(private_s3.list_keys("uploads/")) == 1  # left to the purge command
+
+
 def test_purge_uploads_deletes_what_nobody_finalized(gql, alice, login, media, capsys):
     login(alice)
     content = make_jpeg(400, 300)

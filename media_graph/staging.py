@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, FlexibleChecksumError
 from django.conf import settings
 from django.core.files.storage import default_storage
 from storages.backends.s3 import S3Storage
@@ -94,6 +94,14 @@ def check_available() -> None:
         raise storage.storage_unavailable() from exc
 
 
+class ChecksumMismatch(Exception):
+    """The staged bytes do not hash to the x-amz-checksum-sha256 signed into their PUT.
+
+    boto3 checks a checksum the storage hands back with the object (rclone keeps the
+    header unchecked, so the bytes can differ from it): the declared sha256 it is.
+    """
+
+
 @dataclass
 class StagedBytes:
     file: object  # an open binary file, at 0
@@ -122,6 +130,9 @@ def read(key: str, *, limit: int) -> Iterator[StagedBytes | None]:
                 digest.update(chunk)
                 size += len(chunk)
             body.close()
+        except FlexibleChecksumError as exc:
+            file.close()
+            raise ChecksumMismatch() from exc
         except ClientError as exc:
             file.close()
             if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):

@@ -10,6 +10,8 @@ is deleted; what nobody finalizes, `purge_uploads` deletes.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -133,6 +135,28 @@ def _claim(owner: User, upload_id) -> StagedUpload:
     return upload
 
 
+_MISMATCH = "The stored bytes do not hash to the declared sha256."
+
+
+@contextmanager
+def _read_checked(upload: StagedUpload) -> Iterator[staging.StagedBytes]:
+    """The staged bytes, once they are there and are what was declared."""
+    try:
+        with staging.read(upload.key, limit=upload.size_bytes) as staged:
+            if staged is None:
+                raise _invalid("upload_id", "Nothing was uploaded to this target.")
+            if staged.size != upload.size_bytes:
+                raise _invalid(
+                    "upload_id",
+                    f"The stored file does not have the {upload.size_bytes} bytes declared.",
+                )
+            if staged.sha256 != upload.sha256:
+                raise _invalid("sha256", _MISMATCH)
+            yield staged
+    except staging.ChecksumMismatch:
+        raise _invalid("sha256", _MISMATCH) from None
+
+
 def photo_upload_finalize(
     *,
     owner: User,
@@ -146,16 +170,7 @@ def photo_upload_finalize(
     photo_check_album(album=album, owner=owner)
     upload = _claim(owner, upload_id)
     try:
-        with staging.read(upload.key, limit=upload.size_bytes) as staged:
-            if staged is None:
-                raise _invalid("upload_id", "Nothing was uploaded to this target.")
-            if staged.size != upload.size_bytes:
-                raise _invalid(
-                    "upload_id",
-                    f"The stored file does not have the {upload.size_bytes} bytes declared.",
-                )
-            if staged.sha256 != upload.sha256:
-                raise _invalid("sha256", "The stored bytes do not hash to the declared sha256.")
+        with _read_checked(upload) as staged:
             checked = upload_check_file(
                 owner=owner, file=staged.file, size=staged.size, sha256=staged.sha256
             )

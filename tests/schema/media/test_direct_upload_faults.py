@@ -55,12 +55,14 @@ def test_bytes_that_differ_from_the_declared_sha256_are_invalid(gql, alice, logi
     login(alice)
     declared, sent = make_jpeg(400, 300), make_jpeg(400, 300, noise=True)
     sent = sent[: len(declared)] if len(sent) >= len(declared) else sent
+    sent += b"\0" * (len(declared) - len(sent))  # the declared length, other bytes
     target = create(gql, declared)
-    status = send(gql, target, sent + b"\0" * (len(declared) - len(sent)))
+    status = send(gql, target, sent)
     # The local target checks the sha256 (400). rclone stores the checksum header without
     # checking it (AWS and MinIO refuse the PUT): finalize is what catches it there.
     assert status == (400 if media.kind == "filesystem" else 200)
-    stage_behind_the_back(target, sent + b"\0" * (len(declared) - len(sent)))
+    if media.kind == "filesystem":  # as a storage that checks nothing would keep them
+        stage_behind_the_back(target, sent)
     assert codes(finalize(gql, target["uploadId"])) == [("sha256", "invalid")]
     assert media.list_keys() == [] and Photo.objects.count() == 0
 

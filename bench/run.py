@@ -33,9 +33,10 @@ SCENARIOS = (
     "http",
     "upload_queued",
     "uploads_parallel",
+    "upload_direct",
 )
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
-NEED_S3 = {"upload", "upload_queued", "uploads_parallel"}
+NEED_S3 = {"upload", "upload_queued", "uploads_parallel", "upload_direct"}
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 

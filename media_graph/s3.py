@@ -7,6 +7,8 @@
   rewriting it afterwards would break the signature.
 - `object_key`: the key an object name is stored under, for calls django-storages
   does not make itself (media_graph.storage deletes a set in one DeleteObjects call).
+- `presigning_client`: the client that signs direct uploads' PUT URLs (the public
+  endpoint's when there is one), through public boto3 and our own class only.
 
 Both use private methods of S3Storage, named in PRIVATE_NAMES. They are tied to the
 versions pinned in requirements.lock (django-storages 1.14.6): when that pin moves,
@@ -27,6 +29,13 @@ PRIVATE_NAMES = (
 )
 
 
+def presigning_client(storage: S3Storage):
+    """The boto3 client whose presigned URLs browsers can use: the public endpoint's, if any."""
+    if isinstance(storage, PublicEndpointS3Storage):
+        return storage.public_client
+    return storage.bucket.meta.client
+
+
 def object_key(storage: S3Storage, name: str) -> str:
     """The S3 key `storage` keeps the object called `name` under (as its own calls do)."""
     return storage._normalize_name(clean_name(name))
@@ -38,7 +47,7 @@ class PublicEndpointS3Storage(S3Storage):
         super().__init__(**settings)
 
     @cached_property
-    def _public_client(self):
+    def public_client(self):
         return self._create_session().client(
             "s3",
             region_name=self.region_name,
@@ -52,7 +61,7 @@ class PublicEndpointS3Storage(S3Storage):
         params = dict(parameters or {})
         params["Bucket"] = self.bucket_name
         params["Key"] = object_key(self, name)
-        return self._public_client.generate_presigned_url(
+        return self.public_client.generate_presigned_url(
             "get_object",
             Params=params,
             ExpiresIn=self.querystring_expire if expire is None else expire,

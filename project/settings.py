@@ -65,7 +65,8 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CORS_ALLOWED_ORIGIN_REGEXES = (
     [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"] if DEBUG else []
 )
-CORS_URLS_REGEX = r"^/graphql/?$"
+# The API, and the local direct-upload target (a browser app PUTs the bytes there).
+CORS_URLS_REGEX = r"^/(graphql/?|uploads/[0-9a-f]+)$"
 CORS_ALLOW_CREDENTIALS = False
 # django-cors-headers' defaults (authorization, content-type, ...) and Apollo Client's:
 # apollo-require-preflight is what apollo-upload-client sends for CSRF prevention.
@@ -218,6 +219,10 @@ FILE_UPLOAD_HANDLERS = ["media_graph.uploads.SizeLimitedUploadHandler"]
 # Files in one multipart request (one per uploadPhoto; aliases could ask for more).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
+# Direct uploads (createPhotoUpload): how long a presigned target accepts the bytes.
+DIRECT_UPLOAD_EXPIRES_SECONDS = env_int("DIRECT_UPLOAD_EXPIRES_SECONDS", 15 * 60)
+if not 1 <= DIRECT_UPLOAD_EXPIRES_SECONDS <= 7 * 24 * 3600:  # S3's presigning limit
+    raise ImproperlyConfigured("DIRECT_UPLOAD_EXPIRES_SECONDS must be 1 to 604800")
 
 # Thumbnails: easy-thumbnails aliases, written beside the originals under thumbnails/.
 THUMBNAIL_ALIASES = {

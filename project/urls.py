@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from media_graph import local_uploads
 from media_graph.local_storage import serve_signed
 from project.health import healthz
 from schema import schema
@@ -11,6 +12,8 @@ urlpatterns = [
     # CSRF-exempt only because cookies never authenticate (see schema/context.py).
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    # Direct uploads' target with local storage (signed, expiring); 404 with S3.
+    re_path(r"^uploads/(?P<name>[0-9a-f]{32})$", local_uploads.receive, name="local-upload"),
 ]
 
 # Local media are served by the app itself, only under a valid signed URL; with S3 the

@@ -9,6 +9,7 @@ from schema.albums import mutations as album_mutations
 from schema.albums import queries as album_queries
 from schema.engine.execution import LeanSchema, graphql_schema
 from schema.error_codes import code_errors
+from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
 from schema.pagination import MAX_PAGE_SIZE, describe_page_arguments
@@ -45,6 +46,7 @@ Mutation = merge_types(
         user_tokens.Mutation,
         user_access_tokens.Mutation,
         media_mutations.Mutation,
+        media_direct_uploads.Mutation,
         social_mutations.Mutation,
         album_mutations.Mutation,
     ),

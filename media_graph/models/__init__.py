@@ -8,6 +8,7 @@ from media_graph.models.photos import (
     original_key,
 )
 from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Favorite, Like
+from media_graph.models.uploads import StagedUpload
 
 __all__ = [
     "ALT_TEXT_MAX_LENGTH",
@@ -21,6 +22,7 @@ __all__ = [
     "Favorite",
     "Like",
     "Photo",
+    "StagedUpload",
     "Tag",
     "original_key",
 ]

@@ -1,20 +1,18 @@
 """Photo writes: upload, edit, publish, unpublish, delete (the media work is queued)."""
 
-import hashlib
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from media_graph import imaging, storage, tasks, thumbnails
+from media_graph import storage, tasks
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
-from project.celery import broker_configured
+from media_graph.services.upload_checks import CheckedFile, DuplicatePhoto, upload_check_file
 from project.codes import PayloadCode
 from project.services import model_update
 from users.models import User
@@ -23,33 +21,6 @@ logger = logging.getLogger(__name__)
 
 # How far ahead a photo may be scheduled.
 SCHEDULE_HORIZON = timedelta(days=365)
-
-
-class DuplicatePhoto(ValidationError):
-    """The owner uploaded these exact bytes before; `existing` is that photo."""
-
-    def __init__(self, existing: Photo) -> None:
-        super().__init__(
-            {
-                "original": ValidationError(
-                    "You uploaded this photo already.", code=PayloadCode.DUPLICATE
-                )
-            }
-        )
-        self.existing = existing
-
-
-def _file_error(code: str, message: str) -> ValidationError:
-    return ValidationError({"original": ValidationError(message, code=code)})
-
-
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in iter(lambda: file.read(1024 * 1024), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
 
 
 def _check_owner(photo: Photo, actor: User) -> None:
@@ -79,45 +50,60 @@ def photo_upload(
     Checks run in the contract's order and before anything is written. If the row
     cannot be written, the stored original is deleted again: no orphans.
     """
+    photo_check_album(album=album, owner=owner)
+    # An upload cut short (over the limit while it streamed) says how much came.
+    checked = upload_check_file(owner=owner, file=file, size=file.size)
+    photo = photo_new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
+
+    # On an outage this raises storage_unavailable within one deadline, before any row
+    # is written. A PUT that timed out may still land: storage.save logs its key at
+    # WARNING for an operator (and a later sweep of unreferenced objects). Deleting it
+    # here would spend a second deadline on a storage that is not answering.
+    name = storage.save(original_key(checked.info.extension), file)
+    return photo_create(
+        photo=photo, original=name, publish=publish, album=album, source=file, checked=checked
+    )
+
+
+def photo_check_album(*, album: Album | None, owner: User) -> None:
     if album is not None and album.owner_id != owner.pk:
         raise PermissionDenied("Photos go only into your own albums.")
-    if file.size > settings.MAX_UPLOAD_BYTES:  # an upload cut short says how much came
-        limit = settings.MAX_UPLOAD_BYTES
-        raise _file_error(PayloadCode.FILE_TOO_LARGE, f"The file is larger than {limit} bytes.")
-    try:
-        info = imaging.probe(
-            file,
-            max_pixels=settings.MAX_IMAGE_PIXELS,
-            max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
-            # Inline, the set is made from this decode; a worker decodes from storage.
-            keep_for=None if broker_configured() else thumbnails.largest_box(),
-        )
-    except imaging.ImageRejected as exc:
-        raise _file_error(exc.code, str(exc)) from None
-    digest = _sha256(file)
-    existing = Photo.objects.filter(owner=owner, sha256=digest).first()
-    if existing is not None:
-        raise DuplicatePhoto(existing)
 
+
+def photo_new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> Photo:
+    """The row for a checked file, validated (caption, alt text) before anything is stored."""
+    info = checked.info
     photo = Photo(
         owner=owner,
         caption=caption,
         alt_text=alt_text,
         content_type=info.content_type,
-        size_bytes=file.size,
-        sha256=digest,
+        size_bytes=checked.size,
+        sha256=checked.sha256,
         width=info.width,
         height=info.height,
         exif=info.exif,
         taken_at=info.taken_at,
     )
     photo.full_clean(exclude=["original", "owner", "tags"], validate_constraints=False)
+    return photo
 
-    # On an outage this raises storage_unavailable within one deadline, before any row
-    # is written. A PUT that timed out may still land: storage.save logs its key at
-    # WARNING for an operator (and a later sweep of unreferenced objects). Deleting it
-    # here would spend a second deadline on a storage that is not answering.
-    photo.original.name = storage.save(original_key(info.extension), file)
+
+def photo_create(
+    *,
+    photo: Photo,
+    original: str,
+    publish: bool,
+    album: Album | None,
+    source,
+    checked: CheckedFile,
+) -> Photo:
+    """Write the row for an original stored under `original`; queue its thumbnails.
+
+    Both upload paths end here. If the row cannot be written (a duplicate that raced
+    this one, anything else), the stored original is deleted again: no orphans.
+    """
+    photo.original.name = original
     try:
         with transaction.atomic():
             photo.save()
@@ -125,18 +111,18 @@ def photo_upload(
             if publish:
                 _publish(photo)
             if album is not None:
-                album_add_photos(album=album, actor=owner, photo_ids=[photo.pk])
+                album_add_photos(album=album, actor=photo.owner, photo_ids=[photo.pk])
             # After the commit: a worker makes the set (inline without a broker, from
-            # the upload that is still open and decoded).
-            tasks.queue_thumbnails(photo.pk, source=file, decoded=info.decoded)
+            # the file that is still open and decoded).
+            tasks.queue_thumbnails(photo.pk, source=source, decoded=checked.info.decoded)
     except IntegrityError:
-        storage.delete([photo.original.name])
-        existing = Photo.objects.filter(owner=owner, sha256=digest).first()
+        storage.delete([original])
+        existing = Photo.objects.filter(owner=photo.owner, sha256=photo.sha256).first()
         if existing is None:
             raise
         raise DuplicatePhoto(existing) from None
     except BaseException:
-        storage.delete([photo.original.name])
+        storage.delete([original])
         raise
     return photo
 

@@ -22,10 +22,11 @@ from schema.nodes import global_id
 UPLOAD_FIELDS = {"original": "file"}
 
 
-def _duplicate(error: services.DuplicatePhoto) -> ValidationError:
+def duplicate_error(error: services.DuplicatePhoto, field: str = "original") -> ValidationError:
+    """`duplicate` on `field`, naming the photo that has these bytes already."""
     existing = global_id("Photo", error.existing.pk)
     message = f"You uploaded this photo already: {existing}."
-    return ValidationError({"original": ValidationError(message, code=PayloadCode.DUPLICATE)})
+    return ValidationError({field: ValidationError(message, code=PayloadCode.DUPLICATE)})
 
 
 def _viewer_and_photo(info: Info, photo_id: str):
@@ -53,7 +54,7 @@ class Mutation:
                 album=album,
             )
         except services.DuplicatePhoto as error:
-            raise _duplicate(error) from None
+            raise duplicate_error(error) from None
         return refetch(Photo, photo, info)
 
     @payload_mutation()

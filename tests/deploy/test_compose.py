@@ -56,6 +56,14 @@ def test_compose_wires_the_production_settings():
     assert "mc mb --ignore-existing local/photos" in " ".join(services["minio-init"]["entrypoint"])
 
 
+def test_compose_minio_takes_direct_uploads_from_browsers_and_expires_leftovers():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    origins = services["minio"]["environment"]["MINIO_API_CORS_ALLOW_ORIGIN"].split(",")
+    assert "http://localhost:8000" in origins
+    init = " ".join(services["minio-init"]["entrypoint"])
+    assert "mc ilm rule add --prefix uploads/ --expire-days 1 local/photos" in init
+
+
 def test_dockerfile_runs_gunicorn_gthread_as_a_non_root_user():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile

@@ -1,0 +1,83 @@
+"""What an upload must pass before anything is stored: one service for both paths.
+
+`uploadPhoto` (the bytes through the API) and `finalizePhotoUpload` (the bytes staged
+in storage by the client) check a file the same way and in the same order, so they
+answer the same code for the same bytes: size, format and pixels from the bytes, then
+the owner's earlier photos.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from media_graph import imaging, thumbnails
+from media_graph.models import Photo
+from project.celery import broker_configured
+from project.codes import PayloadCode
+from users.models import User
+
+
+class DuplicatePhoto(ValidationError):
+    """The owner uploaded these exact bytes before; `existing` is that photo."""
+
+    def __init__(self, existing: Photo, field: str = "original") -> None:
+        super().__init__(
+            {field: ValidationError("You uploaded this photo already.", code=PayloadCode.DUPLICATE)}
+        )
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    info: imaging.ImageInfo
+    sha256: str
+    size: int
+
+
+def file_error(code: str, message: str, field: str = "original") -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def sha256_of(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def check_size(size: int, field: str = "original") -> None:
+    if size > settings.MAX_UPLOAD_BYTES:
+        message = f"The file is larger than {settings.MAX_UPLOAD_BYTES} bytes."
+        raise file_error(PayloadCode.FILE_TOO_LARGE, message, field)
+
+
+def check_not_duplicate(*, owner: User, sha256: str, field: str = "original") -> None:
+    existing = Photo.objects.filter(owner=owner, sha256=sha256).first()
+    if existing is not None:
+        raise DuplicatePhoto(existing, field)
+
+
+def upload_check_file(*, owner: User, file, size: int, sha256: str | None = None) -> CheckedFile:
+    """Size, then the bytes (format, pixels, sides), then duplicates; raises the code.
+
+    `size` is how many bytes arrived (an upload cut short says so); `sha256` is the
+    digest when the caller computed it while reading the bytes, else it is computed here.
+    """
+    check_size(size)
+    try:
+        info = imaging.probe(
+            file,
+            max_pixels=settings.MAX_IMAGE_PIXELS,
+            max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
+            # Inline, the set is made from this decode; a worker decodes from storage.
+            keep_for=None if broker_configured() else thumbnails.largest_box(),
+        )
+    except imaging.ImageRejected as exc:
+        raise file_error(exc.code, str(exc)) from None
+    digest = sha256 or sha256_of(file)
+    check_not_duplicate(owner=owner, sha256=digest)
+    return CheckedFile(info=info, sha256=digest, size=size)

@@ -84,13 +84,17 @@ def probe(
     max_pixels: int,
     max_aspect_ratio: float = MAX_ASPECT_RATIO,
     keep_for: tuple[int, int] | None = None,
+    decode: bool = True,
 ) -> ImageInfo:
     """Identify, size-check and fully decode an upload; raise ImageRejected if unusable.
 
     Validation has to decode every byte anyway. With `keep_for` (the largest thumbnail
     box) it decodes at a scale big enough for that box and keeps the result in
     `ImageInfo.decoded`, upright and stripped, so the thumbnails need no second decode.
+    Without `decode`, only the header is read (format, size, pixel limit, EXIF): bytes
+    that do not decode are found by the worker, and the photo ends FAILED.
     """
+    assert decode or keep_for is None, "nothing to keep without a decode"
     size = fileobj.seek(0, io.SEEK_END)
     fileobj.seek(0)
     try:
@@ -98,7 +102,7 @@ def probe(
         # input must not turn into crashes when warnings are escalated to errors.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _probe(_EofWatch(fileobj), size, max_pixels, max_aspect_ratio, keep_for)
+            return _probe(_EofWatch(fileobj), size, max_pixels, max_aspect_ratio, keep_for, decode)
     finally:
         fileobj.seek(0)
 
@@ -116,12 +120,28 @@ def _too_little_data(fmt: str, width: int, height: int, size: int) -> bool:
     return size < math.ceil(width / 8) * math.ceil(height / 8) / 8
 
 
+def _decode(img, reader: _EofWatch, fmt: str, keep_for, invalid: str) -> None:
+    reader.hit_eof = False
+    try:
+        if keep_for is not None:
+            draft(img, keep_for, cover=False, zoom=0, transpose=True)
+        elif fmt == "JPEG":
+            # DCT scaling still entropy-decodes every block, at 1/64 of the pixel work.
+            img.draft("RGB", (1, 1))
+        img.load()
+    except _BROKEN as exc:
+        raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid) from exc
+    if reader.hit_eof:
+        raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
+
+
 def _probe(
     reader: _EofWatch,
     size: int,
     max_pixels: int,
     max_aspect_ratio: float,
     keep_for: tuple[int, int] | None,
+    decode: bool = True,
 ) -> ImageInfo:
     too_large = f"The image exceeds the limit of {max_pixels} pixels."
     invalid = "The image data is corrupt or truncated."
@@ -149,18 +169,8 @@ def _probe(
         fmt = "JPEG" if img.format == "MPO" else str(img.format)
         if _too_little_data(fmt, width, height, size):
             raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
-        reader.hit_eof = False
-        try:
-            if keep_for is not None:
-                draft(img, keep_for, cover=False, zoom=0, transpose=True)
-            elif fmt == "JPEG":
-                # DCT scaling still entropy-decodes every block, at 1/64 of the pixel work.
-                img.draft("RGB", (1, 1))
-            img.load()
-        except _BROKEN as exc:
-            raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid) from exc
-        if reader.hit_eof:
-            raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
+        if decode:
+            _decode(img, reader, fmt, keep_for, invalid)
         exif, taken_at = read_exif(img)
         decoded = None
         if keep_for is not None:

@@ -171,8 +171,12 @@ def photo_upload_finalize(
     upload = _claim(owner, upload_id)
     try:
         with _read_checked(upload) as staged:
+            # The header only (format, sides, pixel limit, EXIF): the full decode is the
+            # worker's, as a thumbnail set's first step, so a finalize costs the API a
+            # read of the bytes (for the sha256) and no decode. Bytes that do not decode
+            # make the photo FAILED there (issue 13's upload_direct target, RESULTS.md).
             checked = upload_check_file(
-                owner=owner, file=staged.file, size=staged.size, sha256=staged.sha256
+                owner=owner, file=staged.file, size=staged.size, sha256=staged.sha256, decode=False
             )
             photo = photo_new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
             name = staging.promote(upload.key, original_key(checked.info.extension))

@@ -61,11 +61,14 @@ def check_not_duplicate(*, owner: User, sha256: str, field: str = "original") ->
         raise DuplicatePhoto(existing, field)
 
 
-def upload_check_file(*, owner: User, file, size: int, sha256: str | None = None) -> CheckedFile:
+def upload_check_file(
+    *, owner: User, file, size: int, sha256: str | None = None, decode: bool = True
+) -> CheckedFile:
     """Size, then the bytes (format, pixels, sides), then duplicates; raises the code.
 
     `size` is how many bytes arrived (an upload cut short says so); `sha256` is the
     digest when the caller computed it while reading the bytes, else it is computed here.
+    Without `decode` the pixels are left to the worker (see imaging.probe).
     """
     check_size(size)
     try:
@@ -74,7 +77,8 @@ def upload_check_file(*, owner: User, file, size: int, sha256: str | None = None
             max_pixels=settings.MAX_IMAGE_PIXELS,
             max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
             # Inline, the set is made from this decode; a worker decodes from storage.
-            keep_for=None if broker_configured() else thumbnails.largest_box(),
+            keep_for=None if broker_configured() or not decode else thumbnails.largest_box(),
+            decode=decode,
         )
     except imaging.ImageRejected as exc:
         raise file_error(exc.code, str(exc)) from None

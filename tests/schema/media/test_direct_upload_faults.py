@@ -234,3 +234,22 @@ def test_two_finalizes_racing_make_one_photo(gql, alice, login, media):
     assert Photo.objects.get().sha256 == hashlib.sha256(content).hexdigest()
     assert media.list_keys("uploads/") == []
     assert len(media.list_keys("originals/")) == 1
+
+
+def test_bytes_that_do_not_decode_make_a_failed_photo_not_an_answer(gql, alice, login, media):
+    """Finalize reads the header only (the full decode is the worker's): a JPEG whose
+    header is sound but whose data stops half-way becomes a FAILED photo, where
+    uploadPhoto, which decodes in the request, answers invalid_image."""
+    from tests.images import truncated_jpeg
+    from tests.schema.media.photos import upload
+
+    login(alice)
+    body = truncated_jpeg()
+    target = create(gql, body)
+    assert send(gql, target, body) == 200
+    photo = finalize(gql, target["uploadId"])
+    assert photo["__typename"] == "Photo", photo
+    query = "query($id: ID!) { photo(id: $id) { processingStatus thumbnail { url } } }"
+    seen = gql.execute(query, {"id": photo["id"]}).data["photo"]
+    assert seen == {"processingStatus": "FAILED", "thumbnail": None}
+    assert codes(upload(gql, body)) == [("file", "invalid_image")]

@@ -1,5 +1,7 @@
 """The app's media storage in tests: pointed at a real S3 server, or read behind its back."""
 
+from media_graph.url_windows import CACHE_CONTROL
+
 
 class MediaStore:
     """What is in the media storage, read behind the app's back (S3 API or the folder)."""
@@ -22,7 +24,7 @@ def use_s3(settings, server) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "media_graph.s3.StableUrlS3Storage",
             "OPTIONS": {
                 **server.django_storage_options(),
                 # As in settings: saves overwrite (no HEAD before a PUT), one PUT per
@@ -30,6 +32,7 @@ def use_s3(settings, server) -> None:
                 "file_overwrite": True,
                 "client_config": settings.AWS_S3_CLIENT_CONFIG,
                 "transfer_config": settings.AWS_S3_TRANSFER_CONFIG,
+                "object_parameters": {"CacheControl": CACHE_CONTROL},
             },
         },
     }

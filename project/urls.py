@@ -3,6 +3,8 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from media_graph.local_storage import serve_signed
+from media_graph.variants import PREFIX as VARIANTS
+from media_graph.views import variant_redirect
 from project.health import healthz
 from schema import schema
 from schema.view import GraphQLView
@@ -11,6 +13,12 @@ urlpatterns = [
     # CSRF-exempt only because cookies never authenticate (see schema/context.py).
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    # Image variants: a signed app URL that redirects to the stored object (made once).
+    path(
+        f"{VARIANTS}<int:photo_id>/v<int:version>/<int:width>.<str:ext>",
+        variant_redirect,
+        name="image-variant",
+    ),
 ]
 
 # Local media are served by the app itself, only under a valid signed URL; with S3 the

@@ -1,5 +1,10 @@
 """The app's media storage in tests: pointed at a real S3 server, or read behind its back."""
 
+import urllib.error
+import urllib.request
+
+from django.test import Client
+
 from media_graph.url_windows import CACHE_CONTROL
 
 
@@ -37,3 +42,20 @@ def use_s3(settings, server) -> None:
         },
     }
     settings.USE_S3 = True
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """GET an absolute (S3) or app (local media) URL: status, lower-case headers, body."""
+    url = url.removeprefix("http://testserver")
+    if url.startswith("/"):
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
+        response = Client().get(url, **extra)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response.status_code, {k.lower(): v for k, v in response.items()}, body
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            found = {k.lower(): v for k, v in response.headers.items()}
+            return response.status, found, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, b""

@@ -8,6 +8,7 @@ from media_graph.models.photos import (
     original_key,
 )
 from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Like
+from media_graph.models.variants import ImageVariant
 
 __all__ = [
     "ALT_TEXT_MAX_LENGTH",
@@ -17,6 +18,7 @@ __all__ = [
     "Album",
     "AlbumPhoto",
     "Comment",
+    "ImageVariant",
     "Like",
     "Photo",
     "Tag",

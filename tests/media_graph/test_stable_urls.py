@@ -8,17 +8,15 @@ with its ETag answers 304. Checked through HTTP on both storages, with a frozen 
 
 import calendar
 import time
-import urllib.error
-import urllib.request
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import Client
 
 from media_graph import sigv4, url_windows
 from tests.schema.media.photos import upload
+from tests.storage import fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,23 +37,6 @@ def clock(monkeypatch, settings):
 
     monkeypatch.setattr(url_windows, "now", lambda: Clock.at)
     return Clock
-
-
-def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    """GET an absolute (S3) or app (local media) URL: status, lower-case headers, body."""
-    url = url.removeprefix("http://testserver")
-    if url.startswith("/"):
-        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
-        response = Client().get(url, **extra)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        return response.status_code, {k.lower(): v for k, v in response.items()}, body
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            found = {k.lower(): v for k, v in response.headers.items()}
-            return response.status, found, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, b""
 
 
 def test_a_url_is_the_same_within_a_window_and_new_after_it(media, clock):

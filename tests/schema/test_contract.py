@@ -27,13 +27,6 @@ PENDING: set[str] = {
     "UploadTargetPayload",
     "Mutation.createPhotoUpload",
     "Mutation.finalizePhotoUpload",
-    # images that clients can cache and choose
-    "ImageFormat",
-    "Image.format",
-    "Photo.image",
-    "Photo.srcSet",
-    "Photo.blurhash",
-    "Photo.dominantColor",
     # favorites, shared albums, scheduling, notifications, account deletion
     "Photo.viewerHasFavorited",
     "Query.favorites",

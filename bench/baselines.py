@@ -14,7 +14,8 @@ import json
 from django.db.models import Prefetch
 from django.http import JsonResponse
 
-from media_graph import storage, thumbnails
+from media_graph import storage, thumbnails, variants
+from media_graph.imaging.variants import height_for, rung_for
 from media_graph.models import Comment, Photo, Tag, original_key
 from media_graph.querysets import viewer_has_liked
 from media_graph.services import likes
@@ -84,8 +85,22 @@ def _feed_cursor(photo: Photo) -> str:
     return base64.b64encode(f"feed:{photo.published_at.isoformat()}|{photo.pk}".encode()).decode()
 
 
-def feed(request):
-    """GET ?first=N: the first page of the viewer's feed (queries: token, page, tags)."""
+def _variant(request, photo: Photo, requested: int, fmt: str) -> dict:
+    """What Photo.image answers, computed from the row as the resolver does."""
+    width = rung_for(requested, photo.width)
+    return {
+        "url": request.build_absolute_uri(variants.url(photo.pk, width, fmt)),
+        "width": width,
+        "height": height_for(width, (photo.width, photo.height)),
+        "format": fmt,
+    }
+
+
+def feed(request, *, images: bool = False):
+    """GET ?first=N: the first page of the viewer's feed (queries: token, page, tags).
+
+    With `images`, each node also carries image(width: 640) and blurhash (feed_images).
+    """
     viewer = _viewer(request)
     if not viewer.is_authenticated:
         return _unauthenticated()
@@ -96,6 +111,10 @@ def feed(request):
         {"cursor": _feed_cursor(photo), "node": _photo(request, photo, "medium")}
         for photo in rows[:first]
     ]
+    if images:
+        for edge, photo in zip(edges, rows, strict=False):
+            edge["node"]["image"] = _variant(request, photo, 640, "WEBP")
+            edge["node"]["blurhash"] = photo.blurhash or None
     return JsonResponse(
         {
             "data": {
@@ -109,6 +128,10 @@ def feed(request):
             }
         }
     )
+
+
+def feed_images(request):
+    return feed(request, images=True)
 
 
 def _offset_cursor(offset: int) -> str:

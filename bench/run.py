@@ -33,6 +33,7 @@ SCENARIOS = (
     "http",
     "upload_queued",
     "uploads_parallel",
+    "images",
 )
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
 NEED_S3 = {"upload", "upload_queued", "uploads_parallel"}

@@ -12,13 +12,14 @@
 """
 
 import hashlib
+import io
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 
-from media_graph import storage, thumbnails
+from media_graph import storage
 from media_graph.imaging import variants as pixels
 from media_graph.local_storage import sign_path, signature_valid
 from media_graph.models import ImageVariant, Photo
@@ -96,8 +97,8 @@ def variant_make(*, photo_id: int, width: int, fmt: str) -> str | None:
                 return None
             name = key(photo.original.name, width, fmt)
             try:
-                with thumbnails.open_original(photo.original.name) as original:
-                    data, _ = pixels.render(original, width, fmt)
+                source = io.BytesIO(storage.read(photo.original.name))
+                data, _ = pixels.render(source, width, fmt)
             except storage.STORAGE_ERRORS as exc:
                 raise storage.storage_unavailable() from exc
             storage.save(name, ContentFile(data))

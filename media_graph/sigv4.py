@@ -7,6 +7,7 @@ the current URL window (media_graph.url_windows), so every answer in a window ge
 same URL. Path-style addressing, as the storage is configured; UNSIGNED-PAYLOAD.
 """
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -31,6 +32,15 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 def _encode(text: str, safe: str = "-_.~") -> str:
     return quote(text, safe=safe)
+
+
+@functools.lru_cache(maxsize=8)
+def _signing_key(secret_key: str, day: str, region: str) -> bytes:
+    # The same for a day: every URL of a window (and a feed signs dozens) shares it.
+    key = _hmac(f"AWS4{secret_key}".encode(), day)
+    for part in (region, "s3", "aws4_request"):
+        key = _hmac(key, part)
+    return key
 
 
 def presign_get(
@@ -67,8 +77,6 @@ def presign_get(
     to_sign = "\n".join(
         [ALGORITHM, amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()]
     )
-    signing_key = _hmac(f"AWS4{credentials.secret_key}".encode(), day)
-    for part in (region, "s3", "aws4_request"):
-        signing_key = _hmac(signing_key, part)
+    signing_key = _signing_key(credentials.secret_key, day, region)
     signature = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
     return f"{parts.scheme}://{parts.netloc}{path}?{query}&X-Amz-Signature={signature}"

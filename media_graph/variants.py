@@ -14,14 +14,13 @@
 import hashlib
 import io
 from pathlib import PurePosixPath
-from urllib.parse import urlencode
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 
 from media_graph import storage
 from media_graph.imaging import variants as pixels
-from media_graph.local_storage import sign_path, signature_valid
+from media_graph.local_storage import signature_valid, signed_query
 from media_graph.models import ImageVariant, Photo
 
 VERSION = 1
@@ -44,7 +43,7 @@ def _path(photo_id: int, width: int, fmt: str) -> str:
 def url(photo_id: int, width: int, fmt: str) -> str:
     """The app's signed URL of a variant (root-relative): the same all window long."""
     path = _path(photo_id, width, fmt)
-    return f"/{PREFIX}{path}?{urlencode(sign_path(path, salt=SALT))}"
+    return f"/{PREFIX}{path}?{signed_query(path, salt=SALT)}"
 
 
 def url_is_signed(photo_id: int, version: int, width: int, ext: str, query) -> bool:

@@ -16,7 +16,8 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils.crypto import salted_hmac
 
-from media_graph import storage, thumbnails
+from media_graph import storage, thumbnails, variants
+from media_graph.imaging.variants import height_for, rung_for
 from media_graph.models import Comment, Photo, Tag, original_key
 from media_graph.querysets import viewer_has_liked
 from media_graph.services import likes
@@ -96,8 +97,22 @@ def _cursor(*key) -> str:
     return ".".join(encoded)
 
 
-def feed(request):
-    """GET ?first=N: the first page of the viewer's feed (queries: token, page, tags)."""
+def _variant(request, photo: Photo, requested: int, fmt: str) -> dict:
+    """What Photo.image answers, computed from the row as the resolver does."""
+    width = rung_for(requested, photo.width)
+    return {
+        "url": request.build_absolute_uri(variants.url(photo.pk, width, fmt)),
+        "width": width,
+        "height": height_for(width, (photo.width, photo.height)),
+        "format": fmt,
+    }
+
+
+def feed(request, *, images: bool = False):
+    """GET ?first=N: the first page of the viewer's feed (queries: token, page, tags).
+
+    With `images`, each node also carries image(width: 640) and blurhash (feed_images).
+    """
     viewer = _viewer(request)
     if not viewer.is_authenticated:
         return _unauthenticated()
@@ -108,6 +123,10 @@ def feed(request):
         {"cursor": _cursor(photo.published_at, photo.pk), "node": _photo(request, photo, "medium")}
         for photo in rows[:first]
     ]
+    if images:
+        for edge, photo in zip(edges, rows, strict=False):
+            edge["node"]["image"] = _variant(request, photo, 640, "WEBP")
+            edge["node"]["blurhash"] = photo.blurhash or None
     return JsonResponse(
         {
             "data": {
@@ -121,6 +140,10 @@ def feed(request):
             }
         }
     )
+
+
+def feed_images(request):
+    return feed(request, images=True)
 
 
 def photo_detail(request):

@@ -189,6 +189,8 @@ def build(started: float) -> None:
                 exif={"camera": "BenchCam", "iso": 100 + index % 800},
                 thumbnails=ds.thumbnails_json(shared),
                 processing_status=Photo.ProcessingStatus.READY,
+                blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",  # what the thumbnail task stores
+                dominant_color="#6a7b8c",
                 published_at=published_at,
                 likes_count=len(likers),
                 comments_count=len(authors),

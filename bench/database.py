@@ -1,6 +1,7 @@
 """Where the benchmark data lives: never the dev or test database.
 
-PostgreSQL (when DATABASE_URL names one): the database `photo_bench` on the same server.
+PostgreSQL (when DATABASE_URL names one): the database `photo_bench` on the same server
+(BENCH_DB_NAME names another: worktrees whose migrations differ need one each).
 Otherwise SQLite: var/bench.sqlite3. Nothing here imports Django settings, so
 bench/settings.py can use it.
 """
@@ -12,7 +13,7 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-BENCH_DB_NAME = "photo_bench"
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME") or "photo_bench"
 SQLITE_PATH = VAR_DIR / "bench.sqlite3"
 
 

@@ -34,6 +34,7 @@ SCENARIOS = (
     "upload_queued",
     "uploads_parallel",
     "upload_direct",
+    "images",
 )
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
 NEED_S3 = {"upload", "upload_queued", "uploads_parallel", "upload_direct"}

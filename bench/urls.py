@@ -8,6 +8,7 @@ from project.urls import urlpatterns as project_urlpatterns
 urlpatterns = [
     *project_urlpatterns,
     path("bench/feed/", baselines.feed, name="bench-feed"),
+    path("bench/feed-images/", baselines.feed_images, name="bench-feed-images"),
     path("bench/photo/", baselines.photo_detail, name="bench-photo"),
     path("bench/like/", baselines.like, name="bench-like"),
     path("bench/unlike/", baselines.unlike, name="bench-unlike"),

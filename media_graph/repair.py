@@ -72,12 +72,13 @@ class _Row:
     status: str
     thumbnails: dict
     created_at: datetime
+    blurhash: str
 
 
 def _rows_by_original() -> Iterator[_Row]:
     # Byte order, as S3 lists keys (PostgreSQL's default collation sorts otherwise).
     order = Collate("original", "C") if connection.vendor == "postgresql" else "original"
-    fields = ("pk", "original", "processing_status", "thumbnails", "created_at")
+    fields = ("pk", "original", "processing_status", "thumbnails", "created_at", "blurhash")
     for values in Photo.objects.order_by(order).values_list(*fields).iterator(chunk_size=500):
         yield _Row(*values)
 
@@ -117,6 +118,11 @@ def _judge(row: _Row, objects: list[tuple[str, datetime]], cutoff: datetime) -> 
             # Its new set overwrites whatever lies under its variants' names.
             gone = f"{len(missing)} variant(s) gone" if missing else "an incomplete set"
             yield Finding("photo", row.pk, row.original, f"READY with {gone}")
+            return
+        if not row.blurhash:
+            # Made before placeholders existed: its task makes them with a new set (the
+            # set's MEDIUM is what they come from), over the same names.
+            yield Finding("photo", row.pk, row.original, "READY without placeholders")
             return
         for name, modified in objects:
             if name != row.original and name not in recorded and modified < cutoff:

@@ -9,6 +9,8 @@
   does not make itself (media_graph.storage deletes a set in one DeleteObjects call).
 - `presigning_client`: the client that signs direct uploads' PUT URLs (the public
   endpoint's when there is one), through public boto3 and our own class only.
+- `StableUrlS3Storage`: presigned URLs that stay the same for a window of time
+  (media_graph.url_windows), signed by media_graph.sigv4 with the storage's credentials.
 
 Both use private methods of S3Storage, named in PRIVATE_NAMES. They are tied to the
 versions pinned in requirements.lock (django-storages 1.14.6): when that pin moves,
@@ -19,6 +21,8 @@ from functools import cached_property
 
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
+
+from media_graph import sigv4, url_windows
 
 PRIVATE_NAMES = (
     # The key for a name: the storage's location prefix joined to the cleaned name,
@@ -31,7 +35,7 @@ PRIVATE_NAMES = (
 
 def presigning_client(storage: S3Storage):
     """The boto3 client whose presigned URLs browsers can use: the public endpoint's, if any."""
-    if isinstance(storage, PublicEndpointS3Storage):
+    if isinstance(storage, StableUrlS3Storage) and storage.public_endpoint_url:
         return storage.public_client
     return storage.bucket.meta.client
 
@@ -41,8 +45,16 @@ def object_key(storage: S3Storage, name: str) -> str:
     return storage._normalize_name(clean_name(name))
 
 
-class PublicEndpointS3Storage(S3Storage):
-    def __init__(self, *, public_endpoint_url: str, **settings):
+class StableUrlS3Storage(S3Storage):
+    """S3 whose GET URLs are signed for the start of the current URL window.
+
+    Every answer in one window names an object with the same URL (Apollo's cache and
+    the browser's keep it), valid until one window after the window's end. Other
+    methods or extra parameters are boto3's own presigning, as django-storages does it.
+    `public_endpoint_url` names the endpoint browsers use when it is not the app's.
+    """
+
+    def __init__(self, *, public_endpoint_url: str | None = None, **settings):
         self.public_endpoint_url = public_endpoint_url
         super().__init__(**settings)
 
@@ -57,13 +69,34 @@ class PublicEndpointS3Storage(S3Storage):
             verify=self.verify,
         )
 
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        params = dict(parameters or {})
-        params["Bucket"] = self.bucket_name
-        params["Key"] = object_key(self, name)
-        return self.public_client.generate_presigned_url(
-            "get_object",
-            Params=params,
-            ExpiresIn=self.querystring_expire if expire is None else expire,
-            HttpMethod=http_method,
+    @cached_property
+    def _credentials(self):
+        # boto3's chain (settings, environment, instance role): refreshed as it expires.
+        return self._create_session().get_credentials()
+
+    @property
+    def _url_endpoint(self) -> str:
+        return (
+            self.public_endpoint_url
+            or self.endpoint_url
+            or f"https://s3.{self.region_name or 'us-east-1'}.amazonaws.com"
         )
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        if parameters or expire is not None or http_method not in (None, "GET"):
+            return super().url(name, parameters, expire, http_method)
+        frozen = self._credentials.get_frozen_credentials()
+        signed_at = url_windows.window_start()
+        return sigv4.presign_get(
+            endpoint_url=self._url_endpoint,
+            bucket=self.bucket_name,
+            key=object_key(self, name),
+            region=self.region_name or "us-east-1",
+            credentials=sigv4.Credentials(frozen.access_key, frozen.secret_key, frozen.token),
+            signed_at=signed_at,
+            expires_in=url_windows.expires_at(signed_at) - signed_at,
+        )
+
+
+# The name docker compose's settings used before every S3 URL was windowed.
+PublicEndpointS3Storage = StableUrlS3Storage

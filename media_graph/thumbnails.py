@@ -43,11 +43,12 @@ def largest_box() -> tuple[int, int]:
     return max((tuple(aliases.get(size)["size"]) for size in SIZES), key=lambda box: box[0])
 
 
-def render(source, *, relative_name: str, decoded=None) -> dict[str, dict]:
+def render(source, *, relative_name: str, decoded=None, images=None) -> dict[str, dict]:
     """Make and store every size from `source` (an open file); answers what was stored.
 
     `decoded` is the (full size, image) the upload's validation already decoded
     (imaging.probe(keep_for=largest_box())): then the source is not decoded again.
+    `images`, a dict, receives each size's pixels as encoded (for the placeholders).
 
     Raises on failure, after deleting whatever it had stored and the name whose write
     was in flight (a write that timed out may still have landed): a failed set leaves no
@@ -63,6 +64,8 @@ def render(source, *, relative_name: str, decoded=None) -> dict[str, dict]:
             thumbnail = thumbnailer.generate_thumbnail(aliases.get(size))
             writing = thumbnail.name
             storage.save(thumbnail.name, ContentFile(thumbnail.file.read()))
+            if images is not None:
+                images[size] = thumbnail.image
             made[size] = {
                 "name": thumbnail.name,
                 "width": thumbnail.image.width,

@@ -146,8 +146,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # --- storage: S3 when a bucket is named, the local filesystem otherwise ---------------
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
-# How long a signed media URL works (S3's querystring expiry, and local media's twin).
+# Signed media URLs stay the same for windows this long and work for one more window
+# after theirs ends (media_graph/url_windows.py): S3's and local media's alike.
 MEDIA_URL_MAX_AGE = env_int("AWS_QUERYSTRING_EXPIRE", 3600)
+if not 1 <= MEDIA_URL_MAX_AGE <= 3 * 24 * 3600:
+    # Twice the window must fit in the 7 days a SigV4 signature may last.
+    raise ImproperlyConfigured("AWS_QUERYSTRING_EXPIRE must be 1 to 259200 seconds")
 USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
 # Every storage call has a deadline: a connect and a read timeout (the read one also
 # bounds each blocked send) and at most one retry ("standard" mode counts the first
@@ -173,10 +177,8 @@ AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_threshold=5 * 1024**3)
 AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL")
 if USE_S3:
     _default_storage = {
-        # A public endpoint (the one browsers reach) needs its own URL signing.
-        "BACKEND": "media_graph.s3.PublicEndpointS3Storage"
-        if AWS_S3_PUBLIC_ENDPOINT_URL
-        else "storages.backends.s3.S3Storage",
+        # URLs signed per window, for the public endpoint (the one browsers reach) if set.
+        "BACKEND": "media_graph.s3.StableUrlS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
@@ -194,6 +196,8 @@ if USE_S3:
             "file_overwrite": True,
             "client_config": AWS_S3_CLIENT_CONFIG,
             "transfer_config": AWS_S3_TRANSFER_CONFIG,
+            # Every object (originals, thumbnails, variants) is immutable under its key.
+            "object_parameters": {"CacheControl": "private, max-age=31536000, immutable"},
         },
     }
     if AWS_S3_PUBLIC_ENDPOINT_URL:

@@ -4,6 +4,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from media_graph import local_uploads
 from media_graph.local_storage import serve_signed
+from media_graph.variants import PREFIX as VARIANTS
+from media_graph.views import variant_redirect
 from project.health import healthz
 from schema import schema
 from schema.view import GraphQLView
@@ -14,6 +16,12 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Direct uploads' target with local storage (signed, expiring); 404 with S3.
     re_path(r"^uploads/(?P<name>[0-9a-f]{32})$", local_uploads.receive, name="local-upload"),
+    # Image variants: a signed app URL that redirects to the stored object (made once).
+    path(
+        f"{VARIANTS}<int:photo_id>/v<int:version>/<int:width>.<str:ext>",
+        variant_redirect,
+        name="image-variant",
+    ),
 ]
 
 # Local media are served by the app itself, only under a valid signed URL; with S3 the

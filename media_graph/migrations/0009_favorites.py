@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_graph', '0007_direct_uploads'),
+        ('media_graph', '0008_image_variants'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,6 +9,7 @@ from media_graph.models.photos import (
 )
 from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Favorite, Like
 from media_graph.models.uploads import StagedUpload
+from media_graph.models.variants import ImageVariant
 
 __all__ = [
     "ALT_TEXT_MAX_LENGTH",
@@ -20,6 +21,7 @@ __all__ = [
     "AlbumPhoto",
     "Comment",
     "Favorite",
+    "ImageVariant",
     "Like",
     "Photo",
     "StagedUpload",

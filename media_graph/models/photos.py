@@ -84,6 +84,10 @@ class Photo(models.Model):
         default=ProcessingStatus.PENDING,
         help_text="PENDING until its variants exist; FAILED when making them failed for good.",
     )
+    # Placeholders a client shows while the image loads, made by the thumbnail task from
+    # a small rendition: columns, so showing them costs no query and no storage call.
+    blurhash = models.CharField(max_length=64, blank=True, default="", help_text="4x3 BlurHash.")
+    dominant_color = models.CharField(max_length=7, blank=True, default="", help_text="#rrggbb")
     # Runs of the thumbnail task so far: a worker killed mid-task hands the message back,
     # so without a count one set that always outlives its time limit would run forever.
     processing_attempts = models.PositiveSmallIntegerField(default=0)

@@ -216,7 +216,7 @@ def photos_publish_due() -> int:
 
 
 def photo_delete(*, photo: Photo, actor: User) -> int:
-    """Delete the row; the original and every thumbnail leave storage after the commit.
+    """Delete the row; the original, every thumbnail and variant leave storage after commit.
 
     A task removes the objects and retries until storage answers (inline, without a
     broker: one storage call, one deadline, a failure logged with the keys); the row
@@ -226,7 +226,11 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
     pk = photo.pk
     with transaction.atomic():
         locked = Photo.objects.select_for_update().get(pk=pk)
-        names = [locked.original.name, *(t["name"] for t in locked.thumbnails.values())]
+        names = [
+            locked.original.name,
+            *(t["name"] for t in locked.thumbnails.values()),
+            *locked.variants.values_list("name", flat=True),
+        ]
         if locked.is_counted:
             _count_published(locked, -1)
         locked.tags.clear()

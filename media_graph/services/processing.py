@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from media_graph import storage, thumbnails
+from media_graph.imaging import placeholders
 from media_graph.models import Photo
 
 logger = logging.getLogger(__name__)
@@ -48,14 +49,14 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
         )
         photo_processing_failed(photo_id=photo_id)
         return Status.FAILED
-    name = photo.original.name
+    name, images = photo.original.name, {}
     if source is not None and not source.closed:
-        made = thumbnails.render(source, relative_name=name, decoded=decoded)
+        made = thumbnails.render(source, relative_name=name, decoded=decoded, images=images)
     else:
         with thumbnails.open_original(name) as original:
-            made = thumbnails.render(original, relative_name=name, decoded=decoded)
+            made = thumbnails.render(original, relative_name=name, decoded=decoded, images=images)
     marked = Photo.objects.filter(pk=photo_id).update(
-        thumbnails=made, processing_status=Status.READY
+        thumbnails=made, processing_status=Status.READY, **_placeholders(images)
     )
     if not marked:
         # Deleted while its set was being made: its delete task knew nothing of these.
@@ -64,10 +65,16 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
     return Status.READY
 
 
+def _placeholders(images: dict) -> dict[str, str]:
+    """blurhash and dominant_color, from MEDIUM: the smallest rendition of the whole frame
+    (SMALL is a square crop, and a placeholder fills the image's own box)."""
+    return placeholders.describe(images["medium"])
+
+
 def photo_processing_failed(*, photo_id: int) -> None:
     """Making the set failed for good: FAILED, until the repair command re-queues it."""
     Photo.objects.filter(pk=photo_id).exclude(processing_status=Status.READY).update(
-        processing_status=Status.FAILED, thumbnails={}
+        processing_status=Status.FAILED, thumbnails={}, blurhash="", dominant_color=""
     )
 
 
@@ -80,6 +87,10 @@ def photo_requeue(*, photo_id: int) -> bool:
     with transaction.atomic():
         return bool(
             Photo.objects.filter(pk=photo_id).update(
-                processing_status=Status.PENDING, thumbnails={}, processing_attempts=0
+                processing_status=Status.PENDING,
+                thumbnails={},
+                processing_attempts=0,
+                blurhash="",
+                dominant_color="",
             )
         )

@@ -14,6 +14,7 @@ from media_graph.querysets import viewer_has_favorited, viewer_has_liked
 from schema.common import VisibleNode
 from schema.context import Info
 from schema.engine.joins import joined
+from schema.media import images
 from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
@@ -33,16 +34,22 @@ class ThumbnailSize(Enum):
     LARGE = "large"
 
 
+ImageFormat = strawberry.enum(models.ImageVariant.Format, name="ImageFormat")
+
+
 @strawberry.type
 class Image:
-    url: str = strawberry.field(description="Absolute; signed when the storage is private.")
+    url: str = strawberry.field(
+        description="Absolute; signed when the storage is private; the same all window long."
+    )
     width: int
     height: int
+    format: ImageFormat
 
 
 def _image(info: Info, name: str, width: int, height: int) -> Image:
     url = info.context.request.build_absolute_uri(media_storage.url(name))
-    return Image(url=url, width=width, height=height)
+    return Image(url=url, width=width, height=height, format=ImageFormat.JPEG)
 
 
 def _is_owner(info: Info, photo: models.Photo) -> bool:
@@ -133,6 +140,46 @@ class Photo(VisibleNode, relay.Node):
         if not made:
             return None
         return _image(info, made["name"], made["width"], made["height"])
+
+    @strawberry_django.field(
+        only=["original", "width", "height", "processing_status"],
+        description=(
+            "The variant at the smallest ladder width (160, 320, 480, 640, 960, 1280, 1920, "
+            "2560) at or above `width` (1 to 10000), never wider than the original; null "
+            "while PENDING. Made once (ahead, or on its URL's first fetch), then served stored."
+        ),
+    )
+    def image(
+        self, info: Info, width: int, format: ImageFormat | None = ImageFormat.WEBP
+    ) -> Image | None:
+        format = format or ImageFormat.WEBP  # an explicit null means the default
+        variant = images.variant(self, width, format.value)
+        return variant and Image(
+            url=info.context.request.build_absolute_uri(variant.url),
+            width=variant.width,
+            height=variant.height,
+            format=format,
+        )
+
+    @strawberry_django.field(
+        only=["original", "width", "height", "processing_status"],
+        description=(
+            '"URL 320w, URL 640w, ..." over the ladder up to the original\'s width, for '
+            "<img srcset>; null while PENDING."
+        ),
+    )
+    def src_set(self, info: Info, format: ImageFormat | None = ImageFormat.WEBP) -> str | None:
+        entries = images.src_set(self, (format or ImageFormat.WEBP).value)
+        absolute = info.context.request.build_absolute_uri
+        return entries and ", ".join(f"{absolute(url)} {width}w" for url, width in entries)
+
+    @strawberry_django.field(only=["blurhash"], description="4x3 components; null while PENDING.")
+    def blurhash(self) -> str | None:
+        return self.blurhash or None
+
+    @strawberry_django.field(only=["dominant_color"], description="As #rrggbb; null while PENDING.")
+    def dominant_color(self) -> str | None:
+        return self.dominant_color or None
 
     @strawberry_django.field(
         only=["original", "width", "height", "owner_id"], description="Owner only."

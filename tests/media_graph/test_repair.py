@@ -112,3 +112,15 @@ def test_the_join_spans_listing_pages(gql, alice, login, media, monkeypatch):
         "orphan originals/ffffffffffffffffffffffffffffffff.png: no photo refers to it",
         "0 photo(s) to re-queue (--fix), 1 orphan object(s) found, 0 photo(s) without an original",
     ]
+
+
+def test_a_photo_made_before_placeholders_gets_them_from_the_fix(gql, alice, login, media):
+    login(alice)
+    photo = Photo.objects.get(sha256=upload(gql)["sha256"])
+    Photo.objects.filter(pk=photo.pk).update(blurhash="", dominant_color="")
+    found = repair("--grace-minutes", "0")
+    assert f"photo {photo.pk} ({photo.original.name}): READY without placeholders" in found
+    repair("--fix", "--grace-minutes", "0")
+    photo.refresh_from_db()
+    assert photo.processing_status == "READY" and len(photo.blurhash) == 28
+    assert photo.dominant_color.startswith("#")

@@ -86,6 +86,9 @@ def test_an_upload_answers_pending_and_the_worker_makes_it_ready(
     assert (ready["medium"]["width"], ready["medium"]["height"]) == (640, 427)
     assert len(s3.list_keys("thumbnails/")) == 3
     assert "succeeded" in caplog.text  # the worker's own line for the task
+    # The worker stored the placeholders too, on the row: showing them costs nothing.
+    row = Photo.objects.get()
+    assert len(row.blurhash) == 28 and len(row.dominant_color) == 7
 
 
 def test_a_storage_stall_makes_the_task_retry_then_succeed(gql, alice, login, s3, running_worker):

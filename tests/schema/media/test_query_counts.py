@@ -36,6 +36,8 @@ NODE = """
   tags { name }
   thumbnail { url width height }
   small: thumbnail(size: SMALL) { url }
+  image(width: 40, format: AVIF) { url width height format }
+  srcSet blurhash dominantColor
 """
 
 CONNECTION = f"""
@@ -63,6 +65,9 @@ def bulk_photos(owners: list[User], count: int) -> list[Photo]:
             width=64,
             height=48,
             thumbnails=recorded_thumbnails(f"{batch}-{i}"),
+            processing_status=Photo.ProcessingStatus.READY,
+            blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+            dominant_color="#336699",
             published_at=start - timedelta(minutes=i),
         )
         for i in range(count)
@@ -120,6 +125,15 @@ def check_page(page: dict, size: int, *, total: int, owners: set[str]) -> None:
         assert (node["thumbnail"]["width"], node["thumbnail"]["height"]) == (64, 48)
         assert node["thumbnail"]["url"].split("?")[0].endswith(".medium.jpg")
         assert node["small"]["url"].split("?")[0].endswith(".small.jpg")
+        # Variants and placeholders come from the row: no query (nor storage call) each.
+        # (64 px wide: narrower than the ladder's first rung, so one variant, at 64)
+        assert (node["image"]["width"], node["image"]["height"]) == (64, 48)
+        assert node["image"]["url"].split("?")[0].endswith("/v1/64.avif")
+        assert node["srcSet"].endswith(" 64w") and ", " not in node["srcSet"]
+        assert (node["blurhash"], node["dominantColor"]) == (
+            "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+            "#336699",
+        )
 
 
 def test_photos(gql, viewer):

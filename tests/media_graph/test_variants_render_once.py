@@ -1,0 +1,69 @@
+"""A burst of first fetches of one new variant renders it once.
+
+20 threads fetch the same variant URL at once, each with its own database connection,
+as 20 gunicorn threads would. Rendering is slowed down (a spy around the real render),
+so every request arrives while the first is still rendering: on PostgreSQL they queue
+on the variant's advisory lock, then find the row the first one wrote.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from media_graph import variants
+from media_graph.models import ImageVariant
+from tests.schema.media.photos import upload
+from tests.storage import fetch
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrent writers need PostgreSQL (DATABASE_URL=postgres://...); "
+        "SQLite's in-memory test database locks whole tables",
+    ),
+    # Threads see only committed rows: no test transaction around the test.
+    pytest.mark.django_db(transaction=True),
+]
+
+BURST = 20
+
+
+def test_a_burst_of_first_fetches_renders_once(media, alice, login, gql, monkeypatch):
+    login(alice)
+    photo = upload(gql, publish=True)
+    url = gql.execute(
+        "query($id: ID!) { photo(id: $id) { image(width: 640) { url } } }", {"id": photo["id"]}
+    ).data["photo"]["image"]["url"]
+
+    renders = []
+    render = variants.pixels.render
+
+    def slow_render(*args, **kwargs):
+        renders.append(threading.get_ident())
+        time.sleep(0.3)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(variants.pixels, "render", slow_render)
+    answers = [None] * BURST
+    start = threading.Barrier(BURST)
+
+    def fetch_one(i: int) -> None:
+        try:
+            start.wait()
+            status, headers, _ = fetch(url)
+            answers[i] = (status, headers.get("location", "").split("?")[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch_one, args=(i,)) for i in range(BURST)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(renders) == 1
+    assert len(set(answers)) == 1 and answers[0][0] == 302
+    assert ImageVariant.objects.count() == 1
+    assert media.list_keys("variants/") == [ImageVariant.objects.get().name]

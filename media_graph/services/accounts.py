@@ -13,7 +13,7 @@ leave storage after the commit, as delete tasks.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 
 from media_graph import tasks
@@ -22,6 +22,8 @@ from users import tokens
 from users.models import AccessToken, Follow, User
 from users.services.accounts import user_confirm_password
 
+DEADLOCK_ATTEMPTS = 3
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 # Keys per delete task (S3's DeleteObjects takes 1,000; storage.delete batches too).
 DELETE_TASK_KEYS = 1000
 
@@ -35,7 +37,23 @@ def user_delete_own(*, user: User, password: str, address: str) -> int:
 
 def user_delete(*, user: User) -> int:
     """Delete the account and everything of it; answers its id. Checks nothing: the
-    caller decided (its owner with a password, or an operator)."""
+    caller decided (its owner with a password, or an operator).
+
+    Two accounts linked by a follow, deleted at the same moment, each hold their own
+    row and wait for the other's: PostgreSQL ends one of them as a deadlock, and that
+    one starts again (when it is its own transaction, not part of a caller's).
+    """
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        try:
+            return _delete(user)
+        except OperationalError as exc:
+            deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+            if not deadlock or attempt == DEADLOCK_ATTEMPTS or connection.in_atomic_block:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _delete(user: User) -> int:
     pk = user.pk
     with transaction.atomic():
         locked = User.objects.select_for_update().filter(pk=pk).first()

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from media_graph.models import Comment, Photo
@@ -15,10 +15,16 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
         )
     comment = Comment(photo=photo, author=author, text=text.strip())
     comment.full_clean(exclude=["photo", "author"])
-    with transaction.atomic():
-        hold_users(author.pk)  # not while the account is being deleted (users/locks.py)
-        comment.save()
-        Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
+    try:
+        with transaction.atomic():
+            hold_users(author.pk)  # not while the account is being deleted (users/locks.py)
+            comment.save()
+            Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
+    except IntegrityError:
+        # The photo went while this was written (deleted, or its owner's account was).
+        if Photo.objects.filter(pk=photo.pk).exists():
+            raise
+        raise Photo.DoesNotExist("This photo no longer exists.") from None
     return comment
 
 

@@ -25,6 +25,10 @@ def photo_like(*, photo: Photo, user: User) -> bool:
             Like.objects.create(user=user, photo=photo)
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
     except IntegrityError:
+        # A like that exists already, or a photo that went while this was written
+        # (deleted, or its owner's account was).
+        if not Photo.objects.filter(pk=photo.pk).exists():
+            raise Photo.DoesNotExist("This photo no longer exists.") from None
         return False
     return True
 

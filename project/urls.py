@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -11,6 +12,8 @@ urlpatterns = [
     # CSRF-exempt only because cookies never authenticate (see schema/context.py).
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
     path("healthz", healthz, name="healthz"),
+    # Operators (moderation/admin.py): sessions and CSRF act here only (project/middleware.py).
+    path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]
 
 # Local media are served by the app itself, only under a valid signed URL; with S3 the

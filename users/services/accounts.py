@@ -121,3 +121,10 @@ def user_confirm_password(*, user: User, password: str, address: str) -> None:
         raise ValidationError(
             {"password": ValidationError("The password is wrong.", code=PayloadCode.INVALID)}
         )
+
+
+def user_set_active(*, user: User, active: bool) -> User:
+    """An operator deactivates (or reactivates) an account. Deactivated, it vanishes
+    from every query (User.visible_to) and none of its tokens authenticate."""
+    model_update(user, data={"is_active": active})
+    return user

@@ -49,6 +49,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     actions = ("deactivate", "reactivate")
 
+    def has_add_permission(self, request) -> bool:
+        # Accounts are made by `register` (its rules) or, for operators, createsuperuser.
+        return False
+
     def delete_model(self, request, obj) -> None:
         user_delete(user=obj)
 

@@ -239,3 +239,25 @@ def test_the_admin_and_its_static_files_are_served_in_production(live):
     with urllib.request.urlopen(f"{live.url}{css}", timeout=10) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/css")
+
+
+def test_every_page_of_the_admin_renders(admin_client, alice, bob):
+    photo = make_photo(alice, "#sky")
+    comment = comment_add(photo=photo, author=bob, text="Hello")
+    album = make_album(alice, photos=[photo])
+    for url in [
+        "/admin/",
+        "/admin/users/user/",
+        f"/admin/users/user/{alice.pk}/change/",
+        f"/admin/users/user/{alice.pk}/delete/",
+        "/admin/media_graph/photo/",
+        f"/admin/media_graph/photo/{photo.pk}/change/",
+        "/admin/media_graph/comment/",
+        f"/admin/media_graph/comment/{comment.pk}/change/",
+        "/admin/media_graph/album/",
+        f"/admin/media_graph/album/{album.pk}/change/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+    # Rows are made through the API (and operators by createsuperuser), not here.
+    for model in ("users/user", "media_graph/photo", "media_graph/comment", "media_graph/album"):
+        assert admin_client.get(f"/admin/{model}/add/").status_code == 403, model

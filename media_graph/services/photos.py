@@ -16,6 +16,7 @@ from media_graph.services.tags import photo_set_tags
 from project.celery import broker_configured
 from project.codes import PayloadCode
 from project.services import model_update
+from users.locks import hold_users
 from users.models import User
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ def photo_upload(
     photo.original.name = storage.save(original_key(info.extension), file)
     try:
         with transaction.atomic():
+            hold_users(owner.pk)  # not while the account is being deleted (users/locks.py)
             photo.save()
             photo_set_tags(photo=photo)
             if publish:
@@ -142,6 +144,10 @@ def photo_update(
 ) -> Photo:
     _check_owner(photo, actor)
     with transaction.atomic():
+        hold_users(actor.pk)
+        # Locked: a delete that raced this edit makes it not_found, not a failed save.
+        if Photo.objects.select_for_update().filter(pk=photo.pk).values_list("pk").first() is None:
+            raise Photo.DoesNotExist("This photo no longer exists.")
         changed = model_update(photo, data={"caption": caption, "alt_text": alt_text})
         if "caption" in changed:
             photo_set_tags(photo=photo)
@@ -158,6 +164,9 @@ def _publish(photo: Photo) -> None:
 def photo_publish(*, photo: Photo, actor: User) -> Photo:
     _check_owner(photo, actor)
     with transaction.atomic():
+        # First the owner's account, then the photo: the order an account's deletion
+        # takes them in (users/locks.py), so the two never deadlock.
+        hold_users(actor.pk)
         # The row lock makes a double publish count once.
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if not locked.is_published:
@@ -168,6 +177,7 @@ def photo_publish(*, photo: Photo, actor: User) -> Photo:
 def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
     _check_owner(photo, actor)
     with transaction.atomic():
+        hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if locked.is_published:
             locked.status = Photo.Status.DRAFT
@@ -187,6 +197,7 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
     _check_owner(photo, actor)
     pk = photo.pk
     with transaction.atomic():
+        hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=pk)
         names = [locked.original.name, *(t["name"] for t in locked.thumbnails.values())]
         if locked.is_published:

@@ -1,4 +1,5 @@
-"""Deleting an account while likes, comments and follows involving it are in flight.
+"""Deleting an account while likes, comments, follows and photo writes involving it are
+in flight.
 
 Real threads on PostgreSQL, released together (see test_concurrency.py). Every write
 either lands before the deletion (which then removes it and counts it) or fails
@@ -20,6 +21,7 @@ from media_graph.services import accounts
 from media_graph.services.accounts import user_delete
 from media_graph.services.comments import comment_add, comment_delete
 from media_graph.services.likes import photo_like, photo_unlike
+from media_graph.services.photos import photo_delete, photo_publish, photo_unpublish, photo_update
 from tests.factories import make_photo
 from tests.media_graph.test_concurrency import make_users, run_together
 from users.models import Follow, User
@@ -82,7 +84,8 @@ def test_writes_racing_a_deletion_land_before_it_or_fail_cleanly(monkeypatch, ro
     (doomed,) = make_users(f"doomed{round_}_", 1)
     others = make_users(f"other{round_}_", 2)
     fans = make_users(f"fan{round_}_", FANS)
-    doomed_photos = [make_photo(doomed, f"#race{round_} mine {i}") for i in range(2)]
+    doomed_photos = [make_photo(doomed, f"#race{round_} mine {i}") for i in range(3)]
+    draft = make_photo(doomed, f"#race{round_} draft", publish=False)
     other_photos = [make_photo(owner, f"#race{round_} theirs") for owner in others]
     # What the account did before: each of these edges moves someone else's counter.
     user_follow(follower=doomed, followee=others[0])
@@ -103,9 +106,14 @@ def test_writes_racing_a_deletion_land_before_it_or_fail_cleanly(monkeypatch, ro
         lambda: comment_delete(comment=old_comment, actor=doomed),
         lambda: user_follow(follower=doomed, followee=others[1]),
         lambda: user_unfollow(follower=doomed, followee=others[0]),
+        # and its photo writes, which move its own and the tags' counters
+        lambda: photo_publish(photo=draft, actor=doomed),
+        lambda: photo_unpublish(photo=doomed_photos[1], actor=doomed),
+        lambda: photo_update(photo=doomed_photos[2], actor=doomed, caption="#elsewhere"),
+        lambda: photo_delete(photo=doomed_photos[2], actor=doomed),
     ]
     # Everyone else's, at the account and its photos.
-    for fan, photo in zip(fans, itertools.cycle(doomed_photos), strict=False):
+    for fan, photo in zip(fans, itertools.cycle(doomed_photos[:2]), strict=False):
         tasks += [
             lambda f=fan: user_follow(follower=f, followee=doomed),
             lambda f=fan: user_unfollow(follower=f, followee=doomed),

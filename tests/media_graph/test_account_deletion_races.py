@@ -1,5 +1,5 @@
-"""Deleting an account while likes, comments, follows and photo writes involving it are
-in flight.
+"""Deleting an account while likes, comments, follows, photo and album writes involving
+it are in flight.
 
 Real threads on PostgreSQL, released together (see test_concurrency.py). Every write
 either lands before the deletion (which then removes it and counts it) or fails
@@ -12,17 +12,19 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 
 from media_graph.counters import recount
-from media_graph.models import Comment, Like, Photo
+from media_graph.models import Album, Comment, Like, Photo
 from media_graph.services import accounts
 from media_graph.services.accounts import user_delete
+from media_graph.services.albums import album_add_photos, album_create, album_update
 from media_graph.services.comments import comment_add, comment_delete
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_delete, photo_publish, photo_unpublish, photo_update
-from tests.factories import make_photo
+from project.codes import PayloadCode
+from tests.factories import make_album, make_photo
 from tests.media_graph.test_concurrency import make_users, run_together
 from users.models import Follow, User
 from users.services.follows import user_follow, user_unfollow
@@ -51,6 +53,12 @@ def clean(task, after: threading.Event | None = None):
             return task()
         except ObjectDoesNotExist:
             return GONE
+        except ValidationError as exc:  # e.g. "only your own photos": they went
+            fields = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+            errors = [error for field in fields for error in field]
+            if {error.code for error in errors} == {PayloadCode.NOT_FOUND}:
+                return GONE
+            raise
 
     return run
 
@@ -62,6 +70,7 @@ def assert_nothing_of(pk: int) -> None:
     assert not Comment.objects.filter(author_id=pk).exists()
     assert not Follow.objects.filter(follower_id=pk).exists()
     assert not Follow.objects.filter(followee_id=pk).exists()
+    assert not Album.objects.filter(owner_id=pk).exists()
     assert recount(fix=False) == []
 
 
@@ -86,6 +95,7 @@ def test_writes_racing_a_deletion_land_before_it_or_fail_cleanly(monkeypatch, ro
     fans = make_users(f"fan{round_}_", FANS)
     doomed_photos = [make_photo(doomed, f"#race{round_} mine {i}") for i in range(3)]
     draft = make_photo(doomed, f"#race{round_} draft", publish=False)
+    album = make_album(doomed, photos=doomed_photos[:1])
     other_photos = [make_photo(owner, f"#race{round_} theirs") for owner in others]
     # What the account did before: each of these edges moves someone else's counter.
     user_follow(follower=doomed, followee=others[0])
@@ -111,6 +121,10 @@ def test_writes_racing_a_deletion_land_before_it_or_fail_cleanly(monkeypatch, ro
         lambda: photo_unpublish(photo=doomed_photos[1], actor=doomed),
         lambda: photo_update(photo=doomed_photos[2], actor=doomed, caption="#elsewhere"),
         lambda: photo_delete(photo=doomed_photos[2], actor=doomed),
+        # and its albums
+        lambda: album_create(owner=doomed, title="new", photo_ids=[doomed_photos[0].pk]),
+        lambda: album_add_photos(album=album, actor=doomed, photo_ids=[doomed_photos[1].pk]),
+        lambda: album_update(album=album, actor=doomed, title="renamed"),
     ]
     # Everyone else's, at the account and its photos.
     for fan, photo in zip(fans, itertools.cycle(doomed_photos[:2]), strict=False):

@@ -3,11 +3,11 @@
 It lives here, not in users/services: it reaches into the photo domain (photos, their
 stored objects, likes, comments, albums), and users/ imports nothing of media_graph.
 
-One transaction. The account's row is locked first (FOR UPDATE): a like, comment or
-follow involving it either finished before (and is counted here) or waits and then
-fails (users/locks.py). Each part below deletes one kind of row and fixes, with F()
-updates, the counters other users' rows keep of it; the stored objects of the photos
-leave storage after the commit, as delete tasks.
+One transaction. The account's row is locked first (FOR UPDATE): a like, comment,
+follow, photo or album write involving it either finished before (and is counted
+here) or waits and then fails (users/locks.py). Each part below deletes one kind of
+row and fixes, with F() updates, the counters other users' rows keep of it; the
+stored objects of the photos leave storage after the commit, as delete tasks.
 """
 
 from collections import defaultdict
@@ -132,7 +132,9 @@ def _tokens(user: User) -> None:
 
 
 # Everything an account has, in order; each part deletes its rows and fixes the
-# counters kept of them. A new kind of row that belongs to a user adds its part here.
+# counters kept of them. A new kind of row that belongs to a user (favorites, album
+# memberships, notifications) adds its part here, one line, and its writes call
+# users.locks.hold_users first.
 ACCOUNT_PARTS: list[Callable[[User], None]] = [
     _follows,
     _likes,

@@ -19,6 +19,7 @@ COPY project ./project
 COPY users ./users
 COPY media_graph ./media_graph
 COPY schema ./schema
+COPY moderation ./moderation
 # collectstatic needs settings, not a real key.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789 \
     python manage.py collectstatic --noinput --verbosity 0

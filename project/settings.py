@@ -37,25 +37,41 @@ ALLOWED_HOSTS = env_list(
 
 INSTALLED_APPS = [
     "corsheaders",
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "graphql_jwt.refresh_token",
     "easy_thumbnails",
     "strawberry_django",
     "users",
     "media_graph",
+    "moderation",
 ]
 
-# No session or auth middleware on purpose: only the Authorization header authenticates,
-# which is what makes the CSRF-exempt GraphQL endpoint safe.
+# Only the Authorization header authenticates the API, which is what makes the
+# CSRF-exempt GraphQL endpoint safe. Sessions, CSRF, auth and messages are for Django's
+# admin alone: they act under ADMIN_PATH and nowhere else (project/middleware.py).
+ADMIN_PATH = "/admin/"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "project.middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "project.middleware.AdminCsrfViewMiddleware",
+    "project.middleware.AdminAuthenticationMiddleware",
+    "project.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# The admin's cookies go to the admin only; over HTTPS only when the site redirects to it.
+SESSION_COOKIE_PATH = ADMIN_PATH
+CSRF_COOKIE_PATH = ADMIN_PATH
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_SECONDS", 8 * 3600)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # --- browsers on other origins (React/Apollo apps) -------------------------------------
 # The Authorization header is in django-cors-headers' default allowed headers; no
@@ -96,7 +112,14 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "project" / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                # The admin's templates; empty outside /admin/ (no session there).
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
     }
 ]
 
@@ -368,6 +391,8 @@ GRAPHQL_JWT = {
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("JWT_REFRESH_DAYS", 14)),
     "JWT_REUSE_REFRESH_TOKENS": False,
+    # Adds `sub` (the account's id), checked on every token: see users/tokens.py.
+    "JWT_PAYLOAD_HANDLER": "users.tokens.jwt_payload",
 }
 # django-graphql-jwt's cookie fallback lives in its middleware and decorators, which are
 # not used: users/tokens.py reads the Authorization header and nothing else.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,6 +23,8 @@ urlpatterns = [
         variant_redirect,
         name="image-variant",
     ),
+    # Operators (moderation/admin.py): sessions and CSRF act here only (project/middleware.py).
+    path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]
 
 # Local media are served by the app itself, only under a valid signed URL; with S3 the

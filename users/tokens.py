@@ -22,13 +22,9 @@ from django.utils import timezone
 from graphql_jwt.exceptions import JSONWebTokenError
 from graphql_jwt.refresh_token.utils import get_refresh_token_model
 from graphql_jwt.settings import jwt_settings
-from graphql_jwt.shortcuts import (
-    create_refresh_token,
-    get_refresh_token,
-    get_token,
-    get_user_by_token,
-)
-from graphql_jwt.utils import get_payload
+from graphql_jwt.shortcuts import create_refresh_token, get_refresh_token, get_token
+from graphql_jwt.utils import get_payload, get_user_by_payload
+from graphql_jwt.utils import jwt_payload as library_payload
 
 from users.models import RefreshTokenFamily
 
@@ -66,25 +62,33 @@ def issue_tokens(user, *, family: uuid.UUID | None = None) -> IssuedTokens:
     )
 
 
-def verify_access_token(token: str) -> dict[str, Any]:
+def jwt_payload(user, context=None) -> dict[str, Any]:
+    """The library's claims (username, exp, origIat) and `sub`, the account's id.
+
+    The library finds a token's user by username alone; a deleted account's username
+    is free again, and its tokens must not name the account that takes it next.
+    (settings.GRAPHQL_JWT names this as the JWT_PAYLOAD_HANDLER.)
+    """
+    return {**library_payload(user, context), "sub": str(user.pk)}
+
+
+def _user_and_payload(token: str):
     try:
         payload = get_payload(token)
-        user = get_user_by_token(token)
+        user = get_user_by_payload(payload)
     except JSONWebTokenError as exc:
         raise TokenError(str(exc)) from None
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or payload.get("sub") != str(user.pk):
         raise TokenError("Invalid token")
-    return payload
+    return user, payload
+
+
+def verify_access_token(token: str) -> dict[str, Any]:
+    return _user_and_payload(token)[1]
 
 
 def user_for_access_token(token: str):
-    try:
-        user = get_user_by_token(token)
-    except JSONWebTokenError as exc:
-        raise TokenError(str(exc)) from None
-    if user is None or not user.is_active:
-        raise TokenError("Invalid token")
-    return user
+    return _user_and_payload(token)[0]
 
 
 def _revoke_family(refresh, when: datetime) -> int:
@@ -173,6 +177,12 @@ def revoke_refresh_token(raw: str) -> int:
             _revoke_family(refresh, when)
             return timegm(when.utctimetuple())
     raise TokenError("Invalid refresh token")
+
+
+def delete_refresh_tokens(user) -> None:
+    """Every refresh token of the user (their family rows go with them): the account
+    is being deleted."""
+    get_refresh_token_model().objects.filter(user=user).delete()
 
 
 def token_from_authorization(header: str | None) -> str | None:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from media_graph.models import Album, AlbumMember
 from project.codes import PayloadCode
+from users.locks import hold_users
 from users.models import User
 
 
@@ -22,6 +23,7 @@ def album_member_add(*, album: Album, actor: User, user: User, role: str) -> Alb
     if user.pk == album.owner_id:
         raise _invalid("username", "You own this album already.")
     with transaction.atomic():
+        hold_users(actor.pk, user.pk)  # neither account is being deleted (users/locks.py)
         # update_or_create under the unique constraint: two adds at once make one row.
         member, _ = AlbumMember.objects.update_or_create(
             album=album, user=user, defaults={"role": role}

@@ -9,6 +9,7 @@ from django.db.models import Max
 from media_graph.models import Album, AlbumMember, AlbumPhoto, Photo
 from project.codes import PayloadCode
 from project.services import model_update
+from users.locks import hold_users
 from users.models import User
 
 
@@ -47,6 +48,8 @@ def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> 
     _check_editor(album, actor)
     photos = _own_photos(actor, photo_ids)
     with transaction.atomic():
+        # The owner's account first, as its deletion locks it before the album: no deadlock.
+        hold_users(actor.pk)
         Album.objects.select_for_update().filter(pk=album.pk).first()  # serialise positions
         present = set(album.entries.values_list("photo_id", flat=True))
         last = album.entries.aggregate(last=Max("position"))["last"] or 0
@@ -69,6 +72,7 @@ def album_remove_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) 
     ):
         raise PermissionDenied("Editors take out only their own photos.")
     with transaction.atomic():
+        hold_users(actor.pk)
         album.entries.filter(photo_id__in=ids).delete()
         if album.cover_id in ids:
             album.cover = None
@@ -90,6 +94,7 @@ def album_create(
     if photo_ids:
         _own_photos(owner, photo_ids)
     with transaction.atomic():
+        hold_users(owner.pk)
         album.save()
         if photo_ids:
             album_add_photos(album=album, actor=owner, photo_ids=photo_ids)
@@ -110,15 +115,17 @@ def album_update(
         raise ValidationError(
             {"cover": ValidationError("The cover must be in the album.", code=PayloadCode.INVALID)}
         )
-    model_update(
-        album,
-        data={
-            "title": None if title is None else title.strip(),
-            "description": description,
-            "visibility": visibility,
-            "cover": cover,
-        },
-    )
+    with transaction.atomic():
+        hold_users(actor.pk)
+        model_update(
+            album,
+            data={
+                "title": None if title is None else title.strip(),
+                "description": description,
+                "visibility": visibility,
+                "cover": cover,
+            },
+        )
     return album
 
 

@@ -1,9 +1,10 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from media_graph.models import Comment, Photo
 from project.codes import PayloadCode
+from users.locks import hold_users
 from users.models import User
 
 
@@ -14,9 +15,16 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
         )
     comment = Comment(photo=photo, author=author, text=text.strip())
     comment.full_clean(exclude=["photo", "author"])
-    with transaction.atomic():
-        comment.save()
-        Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
+    try:
+        with transaction.atomic():
+            hold_users(author.pk)  # not while the account is being deleted (users/locks.py)
+            comment.save()
+            Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
+    except IntegrityError:
+        # The photo went while this was written (deleted, or its owner's account was).
+        if Photo.objects.filter(pk=photo.pk).exists():
+            raise
+        raise Photo.DoesNotExist("This photo no longer exists.") from None
     return comment
 
 
@@ -26,6 +34,8 @@ def comment_delete(*, comment: Comment, actor: User) -> int:
         raise PermissionDenied("Only the comment's author or the photo's owner may delete it.")
     pk = comment.pk
     with transaction.atomic():
+        # The author's deletion counts their comments: it must not count this one too.
+        hold_users(actor.pk, comment.author_id)
         deleted, _ = Comment.objects.filter(pk=pk).delete()
         if deleted:
             Photo.objects.filter(pk=comment.photo_id).update(comments_count=F("comments_count") - 1)

@@ -4,6 +4,7 @@ own included (the caller finds the photo through `visible_to`)."""
 from django.db import IntegrityError, transaction
 
 from media_graph.models import Favorite, Photo
+from users.locks import hold_users
 from users.models import User
 
 
@@ -11,6 +12,7 @@ def photo_favorite(*, photo: Photo, user: User) -> bool:
     """Favorite a photo; answers whether anything changed (a second time changes nothing)."""
     try:
         with transaction.atomic():
+            hold_users(user.pk)  # not while the account is being deleted (users/locks.py)
             # The unique (user, photo) constraint settles concurrent favorites.
             Favorite.objects.create(user=user, photo=photo)
     except IntegrityError:

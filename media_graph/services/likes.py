@@ -6,6 +6,7 @@ from django.db.models import F
 
 from media_graph.models import Like, Photo
 from project.codes import PayloadCode
+from users.locks import hold_users
 from users.models import User
 
 
@@ -19,16 +20,22 @@ def photo_like(*, photo: Photo, user: User) -> bool:
     _check_published(photo)
     try:
         with transaction.atomic():
+            hold_users(user.pk)  # not while the account is being deleted (users/locks.py)
             # The unique (user, photo) constraint settles concurrent likes.
             Like.objects.create(user=user, photo=photo)
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
     except IntegrityError:
+        # A like that exists already, or a photo that went while this was written
+        # (deleted, or its owner's account was).
+        if not Photo.objects.filter(pk=photo.pk).exists():
+            raise Photo.DoesNotExist("This photo no longer exists.") from None
         return False
     return True
 
 
 def photo_unlike(*, photo: Photo, user: User) -> bool:
     with transaction.atomic():
+        hold_users(user.pk)
         deleted, _ = Like.objects.filter(user=user, photo=photo).delete()
         if deleted:
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") - 1)

@@ -15,6 +15,7 @@ from media_graph.services.tags import photo_set_tags
 from media_graph.services.upload_checks import CheckedFile, DuplicatePhoto, upload_check_file
 from project.codes import PayloadCode
 from project.services import model_update
+from users.locks import hold_users
 from users.models import User
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ def photo_create(
     photo.original.name = original
     try:
         with transaction.atomic():
+            # Not while the account is being deleted (users/locks.py).
+            hold_users(photo.owner_id)
             photo.save()
             photo_set_tags(photo=photo)
             if publish:
@@ -132,6 +135,10 @@ def photo_update(
 ) -> Photo:
     _check_owner(photo, actor)
     with transaction.atomic():
+        hold_users(actor.pk)
+        # Locked: a delete that raced this edit makes it not_found, not a failed save.
+        if Photo.objects.select_for_update().filter(pk=photo.pk).values_list("pk").first() is None:
+            raise Photo.DoesNotExist("This photo no longer exists.")
         changed = model_update(photo, data={"caption": caption, "alt_text": alt_text})
         if "caption" in changed:
             photo_set_tags(photo=photo)
@@ -152,6 +159,9 @@ def photo_publish(*, photo: Photo, actor: User) -> Photo:
     """Publish now (a SCHEDULED photo too: its schedule is dropped)."""
     _check_owner(photo, actor)
     with transaction.atomic():
+        # First the owner's account, then the photo: the order an account's deletion
+        # takes them in (users/locks.py), so the two never deadlock.
+        hold_users(actor.pk)
         # The row lock makes a double publish count once.
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if not locked.is_counted:
@@ -163,6 +173,7 @@ def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
     """Back to DRAFT; a SCHEDULED photo's schedule is cancelled."""
     _check_owner(photo, actor)
     with transaction.atomic():
+        hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if locked.status != Photo.Status.DRAFT:
             if locked.is_counted:
@@ -187,6 +198,7 @@ def photo_schedule(*, photo: Photo, actor: User, publish_at) -> Photo:
             }
         )
     with transaction.atomic():
+        hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if locked.is_published:
             raise ValidationError(
@@ -206,8 +218,13 @@ def photos_publish_due() -> int:
     the same moment wins or loses whole.
     """
     published = 0
-    for pk in Photo.objects.due().values_list("pk", flat=True):
+    for pk, owner_id in Photo.objects.due().values_list("pk", "owner_id"):
         with transaction.atomic():
+            try:
+                # The owner before the photo, in the order an account's deletion locks them.
+                hold_users(owner_id)
+            except User.DoesNotExist:
+                continue  # deleted meanwhile, with the photo
             locked = Photo.objects.select_for_update().filter(pk=pk).due().first()
             if locked is not None:
                 _publish(locked)
@@ -225,6 +242,7 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
     _check_owner(photo, actor)
     pk = photo.pk
     with transaction.atomic():
+        hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=pk)
         names = [
             locked.original.name,

@@ -13,3 +13,8 @@ class RegisterInput:
 class UpdateProfileInput:
     display_name: str | None = None
     bio: str | None = None
+
+
+@strawberry.input
+class DeleteAccountInput:
+    password: str = strawberry.field(description="The account's password, asked again.")

@@ -3,9 +3,11 @@ from typing import Annotated
 import strawberry
 from strawberry_django.fields.types import OperationInfo
 
-from schema.common import payload_mutation, refetch
+from media_graph.services.accounts import user_delete_own
+from schema.common import DeletedNode, DeletePayload, payload_mutation, refetch
 from schema.context import PASSWORD_LOGIN, Info
-from schema.users.inputs import RegisterInput, UpdateProfileInput
+from schema.nodes import global_id
+from schema.users.inputs import DeleteAccountInput, RegisterInput, UpdateProfileInput
 from schema.users.types import User
 from users.services import accounts
 
@@ -34,3 +36,14 @@ class Mutation:
             bio=input.bio,
         )
         return refetch(User, user, info)
+
+    @payload_mutation(
+        description="The viewer's own, with its password, from a password login (a JWT): "
+        "everything they own goes, stored objects too."
+    )
+    def delete_account(self, info: Info, input: DeleteAccountInput) -> DeletePayload:
+        viewer = info.context.viewer_or_payload_error(PASSWORD_LOGIN)
+        pk = user_delete_own(
+            user=viewer, password=input.password, address=info.context.client_address
+        )
+        return DeletedNode(id=global_id("User", pk))

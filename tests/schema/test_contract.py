@@ -31,8 +31,6 @@ PENDING: set[str] = {
     "UpdateProfileInput.emailNotifications",
     "Query.notifications",
     "Mutation.markNotificationsRead",
-    "DeleteAccountInput",
-    "Mutation.deleteAccount",
     # video
     "MediaKind",
     "Video",

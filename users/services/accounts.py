@@ -1,5 +1,7 @@
 """Accounts: register, edit a profile, sign in (under the login throttle)."""
 
+import math
+
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -91,4 +93,38 @@ def user_authenticate(*, username: str, password: str, address: str) -> User:
         throttle.login_failed(username=username, address=address)
         raise InvalidCredentials
     throttle.login_succeeded(username=username)
+    return user
+
+
+def user_confirm_password(*, user: User, password: str, address: str) -> None:
+    """The signed-in user's own password, for what a token alone may not do.
+
+    Under the login throttle, as a login: a stolen access token must not turn this into
+    a way of guessing the password. Wrong: ValidationError on `password`.
+    """
+    try:
+        confirmed = user_authenticate(
+            username=user.get_username(), password=password, address=address
+        )
+    except TooManyAttempts as exc:
+        raise ValidationError(
+            {
+                "password": ValidationError(
+                    f"Too many failed attempts: try again in {math.ceil(exc.retry_after)} s.",
+                    code=PayloadCode.RATE_LIMITED,
+                )
+            }
+        ) from None
+    except InvalidCredentials:
+        confirmed = None
+    if confirmed is None or confirmed.pk != user.pk:
+        raise ValidationError(
+            {"password": ValidationError("The password is wrong.", code=PayloadCode.INVALID)}
+        )
+
+
+def user_set_active(*, user: User, active: bool) -> User:
+    """An operator deactivates (or reactivates) an account. Deactivated, it vanishes
+    from every query (User.visible_to) and none of its tokens authenticate."""
+    model_update(user, data={"is_active": active})
     return user

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from project.codes import PayloadCode
+from users.locks import hold_users
 from users.models import Follow, User
 
 
@@ -27,6 +28,8 @@ def user_follow(*, follower: User, followee: User) -> bool:
         )
     try:
         with transaction.atomic():
+            # Neither account is being deleted (users/locks.py).
+            hold_users(follower.pk, followee.pk)
             # The unique constraint decides between concurrent follows: one inserts,
             # the others fail here and change nothing.
             Follow.objects.create(follower=follower, followee=followee)
@@ -38,6 +41,7 @@ def user_follow(*, follower: User, followee: User) -> bool:
 
 def user_unfollow(*, follower: User, followee: User) -> bool:
     with transaction.atomic():
+        hold_users(follower.pk, followee.pk)
         deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
         if deleted:
             _move_counters(follower=follower, followee=followee, delta=-1)

@@ -31,31 +31,26 @@ mutation Create($input: CreatePhotoUploadInput!) {
   }
 }
 """
-PROXIED = """
-mutation Upload($file: Upload!) {
-  uploadPhoto(input: {file: $file}) {
+# What both mutations answer: the photo as an upload's answer shows it, or the codes.
+ANSWER = """
     ... on Photo {
       id status processingStatus
       small: thumbnail(size: SMALL) { width height }
       medium: thumbnail(size: MEDIUM) { width height }
       large: thumbnail(size: LARGE) { width height }
     }
-    ... on OperationInfo { messages { code field message } }
-  }
-}
+    ... on OperationInfo { messages { code field message } }"""
+PROXIED = f"""
+mutation Upload($file: Upload!) {{
+  uploadPhoto(input: {{file: $file}}) {{{ANSWER}
+  }}
+}}
 """
-FINALIZE = """
-mutation Finalize($id: ID!) {
-  finalizePhotoUpload(input: {uploadId: $id}) {
-    ... on Photo {
-      id status processingStatus
-      small: thumbnail(size: SMALL) { width height }
-      medium: thumbnail(size: MEDIUM) { width height }
-      large: thumbnail(size: LARGE) { width height }
-    }
-    ... on OperationInfo { messages { code field message } }
-  }
-}
+FINALIZE = f"""
+mutation Finalize($id: ID!) {{
+  finalizePhotoUpload(input: {{uploadId: $id}}) {{{ANSWER}
+  }}
+}}
 """
 
 

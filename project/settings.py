@@ -10,6 +10,7 @@ from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from project import secret_key
+from project.email import email_settings
 from project.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -316,6 +317,19 @@ TASK_DELETE_MAX_RETRIES = env_int("TASK_DELETE_MAX_RETRIES", 50)
 # Runs of one photo's thumbnail task in all (retries and redeliveries alike) before it is
 # FAILED without trying again: a set killed at the hard time limit is redelivered.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", TASK_MAX_RETRIES + 3)
+
+# --- email: notification mail (media_graph/notification_emails.py) ---------------------
+# EMAIL_URL (smtp://, smtps://, console://) or EMAIL_HOST and friends; see project/email.py.
+_email = email_settings(debug=DEBUG)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)

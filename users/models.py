@@ -22,6 +22,8 @@ class User(AbstractUser):
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
     photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
+    # A new follower or comment is also mailed (media_graph/notification_emails.py).
+    email_notifications = models.BooleanField(default=True)
 
     following = models.ManyToManyField(
         "self",

@@ -285,6 +285,8 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Task modules besides each app's tasks.py, imported when a worker starts.
+CELERY_IMPORTS = ["media_graph.notification_emails"]
 CELERY_TASK_IGNORE_RESULT = True  # tasks write their outcome to the row; no result backend
 # A task is acknowledged when it ends, and a worker that dies mid-task hands it back:
 # every task is idempotent, so running one twice does no harm, and losing one would.

@@ -1,4 +1,5 @@
 from media_graph.models.albums import Album, AlbumPhoto
+from media_graph.models.notifications import Notification
 from media_graph.models.photos import (
     ALT_TEXT_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -18,6 +19,7 @@ __all__ = [
     "AlbumPhoto",
     "Comment",
     "Like",
+    "Notification",
     "Photo",
     "Tag",
     "original_key",

@@ -1,8 +1,11 @@
+"""Comments: the photo's owner is notified in the same transaction (services/notifications.py)."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from media_graph.models import Comment, Photo
+from media_graph.services import notifications
 from project.codes import PayloadCode
 from users.models import User
 
@@ -17,6 +20,7 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
     with transaction.atomic():
         comment.save()
         Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
+        notifications.notify_commented(comment=comment)
     return comment
 
 
@@ -26,6 +30,8 @@ def comment_delete(*, comment: Comment, actor: User) -> int:
         raise PermissionDenied("Only the comment's author or the photo's owner may delete it.")
     pk = comment.pk
     with transaction.atomic():
+        # First: deleting the comment would set the notification's comment to NULL.
+        notifications.withdraw_commented(comment=comment)
         deleted, _ = Comment.objects.filter(pk=pk).delete()
         if deleted:
             Photo.objects.filter(pk=comment.photo_id).update(comments_count=F("comments_count") - 1)

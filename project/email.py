@@ -49,6 +49,11 @@ def parse_email_url(url: str) -> dict:
         raise ImproperlyConfigured("EMAIL_URL names no host")
     query = {key: values[-1].lower() for key, values in parse_qs(parts.query).items()}
     ssl = scheme == "smtps"
+    tls = query.get("tls") in _TRUE
+    if ssl and tls:
+        raise ImproperlyConfigured(
+            "EMAIL_URL: smtps:// is TLS already; drop ?tls=1 (or use smtp://)"
+        )
     return {
         "EMAIL_BACKEND": SMTP,
         "EMAIL_HOST": parts.hostname,
@@ -56,7 +61,7 @@ def parse_email_url(url: str) -> dict:
         "EMAIL_HOST_USER": unquote(parts.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_SSL": ssl,
-        "EMAIL_USE_TLS": not ssl and query.get("tls") in _TRUE,
+        "EMAIL_USE_TLS": tls,
     }
 
 

@@ -197,3 +197,28 @@ def test_a_token_without_read_cannot_list_them(gql, client_of, alice, bob):
     headers = {"Authorization": f"Bearer {made['token']}"}
     assert gql.execute(NOTIFICATIONS, headers=headers).error_codes == ["UNAUTHENTICATED"]
     assert gql.execute(ME, headers=headers).data["me"] is None
+
+
+def test_a_notification_is_a_node_to_its_recipient_only(gql, client_of, alice, bob, carol):
+    run(client_of(alice), FOLLOW, u="bob")
+    (notification_id,) = [n["node"]["id"] for n in _edges(client_of(bob))]
+    query = "query($id: ID!) { node(id: $id) { id ... on Notification { kind } } }"
+    assert run(client_of(bob), query, id=notification_id)["node"] == {
+        "id": notification_id,
+        "kind": "FOLLOWED",
+    }
+    for reader in (client_of(alice), client_of(carol), gql):  # actor, stranger, anonymous
+        assert run(reader, query, id=notification_id)["node"] is None
+
+
+def _edges(client) -> list[dict]:
+    return client.execute(NOTIFICATIONS).data["notifications"]["edges"]
+
+
+def test_a_page_of_pages_under_notifications_costs_too_much(client_of, bob):
+    document = """{ notifications(first: 100) { edges { node {
+      actor { photos(first: 100) { edges { node { caption } } } } } } } }"""
+    response = client_of(bob).execute(document)
+    assert response.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+    # 100 notifications, each with an actor and a page of 100 photos.
+    assert "up to 20,401 objects" in response.errors[0]["message"]

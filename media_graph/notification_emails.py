@@ -33,8 +33,14 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (smtplib.SMTPException, socket.timeout, OSError)
 
 
+def _one_line(text: str) -> str:
+    # A display name is the user's to write: no line break may reach a header (Django
+    # would refuse the message, and a newline there is how headers are injected).
+    return " ".join(text.split())
+
+
 def message_for(notification: Notification) -> EmailMessage:
-    actor = notification.actor.display_name or notification.actor.username
+    actor = _one_line(notification.actor.display_name) or notification.actor.username
     if notification.kind == Notification.Kind.FOLLOWED:
         subject = f"{actor} started following you"
         body = f"{actor} (@{notification.actor.username}) started following you."
@@ -102,10 +108,14 @@ def send_email(self, notification_id: int) -> bool:
 
 
 def _send_inline(notification_id: int) -> None:
+    # One try without a worker. The change has committed: whatever happens to its email,
+    # the request still answers it.
     try:
         send_notification_email(notification_id)
-    except TRANSIENT_ERRORS as exc:  # one try without a worker; the request has answered
+    except TRANSIENT_ERRORS as exc:
         logger.error("could not send the email for notification %s: %s", notification_id, exc)
+    except Exception:
+        logger.exception("the email for notification %s failed", notification_id)
 
 
 def queue_notification_email(notification_id: int) -> None:

@@ -129,6 +129,17 @@ def test_one_email_per_notification_and_none_once_it_is_withdrawn(
 
 
 @inline
+def test_a_display_name_cannot_break_a_header(smtp, client_of, after_commit, alice, bob):
+    alice.display_name = "Eve\nBcc: everyone@example.com\r\n"
+    alice.save(update_fields=["display_name"])
+    after_commit(client_of(alice), FOLLOW, u="bob")
+    (mail,) = smtp.messages()
+    assert mail.recipients == ["bob@example.com"]
+    assert mail.subject == "Eve Bcc: everyone@example.com started following you"
+    assert mail.message["Bcc"] is None
+
+
+@inline
 def test_inline_a_refusing_server_is_logged_not_raised(
     smtp, client_of, after_commit, alice, bob, caplog
 ):

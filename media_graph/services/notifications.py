@@ -19,9 +19,11 @@ when the recipient has `email_notifications` on.
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from media_graph.models import Album, Comment, Notification, Photo
+from project.codes import PayloadCode
 from users import signals
 from users.models import User
 
@@ -113,12 +115,25 @@ def withdraw_album_shared(*, album: Album, actor: User, recipient: User) -> int:
     return _withdraw(recipient_id=recipient.pk, actor=actor, kind=Kind.ALBUM_SHARED, album=album)
 
 
+def too_many_ids() -> ValidationError:
+    return ValidationError(
+        {
+            "ids": ValidationError(
+                f"At most {MAX_MARK_READ_IDS} IDs at once.", code=PayloadCode.INVALID
+            )
+        }
+    )
+
+
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark `user`'s notifications read: these (others' IDs match nothing), or all of them
-    when `ids` is None. Answers how many changed."""
+    """Mark `user`'s notifications read: these (at most MAX_MARK_READ_IDS; others' IDs
+    match nothing), or all of them when `ids` is None. Answers how many changed."""
     unread = Notification.objects.filter(recipient=user, read=False)
     if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
+        ids = list(ids)
+        if len(ids) > MAX_MARK_READ_IDS:
+            raise too_many_ids()
+        unread = unread.filter(pk__in=ids)
     return unread.update(read=True)
 
 

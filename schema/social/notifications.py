@@ -78,8 +78,8 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 
 def _notification_pks(ids: list[str]) -> list[int]:
-    if len(ids) > notifications.MAX_MARK_READ_IDS:
-        raise _invalid("ids", f"At most {notifications.MAX_MARK_READ_IDS} IDs at once.")
+    if len(ids) > notifications.MAX_MARK_READ_IDS:  # before parsing thousands
+        raise notifications.too_many_ids()
     pks = [parse_global_id(value, "Notification") for value in ids]
     if None in pks:
         raise _invalid("ids", "Not a notification ID.")

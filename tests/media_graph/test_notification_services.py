@@ -3,6 +3,7 @@ lives on another branch and calls these), the transaction they share with the ed
 the rules every kind keeps. HTTP tests: tests/schema/social/test_notifications.py."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from media_graph.models import Notification
@@ -122,3 +123,10 @@ def test_marking_read_touches_only_the_users_own(alice, bob, make_user):
     assert Notification.objects.get(pk=alices).read is False
     assert notifications.notifications_mark_read(user=bob) == 1
     assert not Notification.objects.filter(recipient=bob, read=False).exists()
+
+
+def test_marking_more_than_100_at_once_is_invalid(bob):
+    with pytest.raises(ValidationError) as refused:
+        notifications.notifications_mark_read(user=bob, ids=range(1, 102))
+    assert refused.value.error_dict["ids"][0].code == "invalid"
+    assert notifications.notifications_mark_read(user=bob, ids=range(1, 101)) == 0

@@ -101,7 +101,7 @@ class AccessToken(models.Model):
     class Scope(models.TextChoices):
         READ = "READ"  # queries as the owner (drafts, exif, originals)
         PUBLISH = "PUBLISH"  # photos and albums: upload, update, publish, delete
-        SOCIAL = "SOCIAL"  # likes, comments, follows
+        SOCIAL = "SOCIAL"  # likes, comments, follows; marking notifications read
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(max_length=100)

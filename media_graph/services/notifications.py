@@ -58,10 +58,8 @@ def wants_email(user_id: int) -> bool:
     )
 
 
-def _withdraw(*, recipient_id: int, actor: User, kind: str, **about) -> int:
-    unread = Notification.objects.filter(
-        recipient_id=recipient_id, actor=actor, kind=kind, read=False, **about
-    )
+def _withdraw(*, recipient_id: int, kind: str, **about) -> int:
+    unread = Notification.objects.filter(recipient_id=recipient_id, kind=kind, read=False, **about)
     deleted, _ = unread.delete()
     return deleted
 
@@ -103,16 +101,15 @@ def withdraw_commented(*, comment: Comment) -> int:
 
 
 def notify_album_shared(*, album: Album, actor: User, recipient: User) -> Notification | None:
-    """`actor` made `recipient` a member of `album`: call inside that transaction."""
+    """`actor` (the owner) made `recipient` a member of `album`: call inside that transaction,
+    when the membership is created (not when a member's role changes)."""
     return _notify(recipient_id=recipient.pk, actor=actor, kind=Kind.ALBUM_SHARED, album=album)
 
 
-def withdraw_album_shared(*, album: Album, actor: User, recipient: User) -> int:
-    """`recipient` is no longer a member (removed, or left) of `album`: inside that transaction.
-
-    `actor` is who shared it (the owner), not who ended the membership.
-    """
-    return _withdraw(recipient_id=recipient.pk, actor=actor, kind=Kind.ALBUM_SHARED, album=album)
+def withdraw_album_shared(*, album: Album, recipient: User) -> int:
+    """`recipient` is no longer a member of `album` (removed by the owner, or left): inside
+    that transaction. Whoever ended it, the unread news of the share goes."""
+    return _withdraw(recipient_id=recipient.pk, kind=Kind.ALBUM_SHARED, album=album)
 
 
 def too_many_ids() -> ValidationError:

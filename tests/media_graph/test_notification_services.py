@@ -36,7 +36,7 @@ def test_an_album_share_notifies_the_member_and_withdrawing_removes_it(alice, bo
         False,
     )
     with transaction.atomic():
-        assert notifications.withdraw_album_shared(album=album, actor=alice, recipient=bob) == 1
+        assert notifications.withdraw_album_shared(album=album, recipient=bob) == 1
     assert kinds(bob) == []
 
 
@@ -53,7 +53,7 @@ def test_a_read_share_stays_when_the_membership_ends(alice, bob):
         notifications.notify_album_shared(album=album, actor=alice, recipient=bob)
     notifications.notifications_mark_read(user=bob)
     with transaction.atomic():
-        assert notifications.withdraw_album_shared(album=album, actor=alice, recipient=bob) == 0
+        assert notifications.withdraw_album_shared(album=album, recipient=bob) == 0
     assert kinds(bob) == ["ALBUM_SHARED"]
 
 

@@ -6,7 +6,8 @@ the viewer's social state, so an access token needs SOCIAL for it, as for likes 
 follows (`Context.viewer_or_payload_error`, the one place scopes are checked).
 
 `photo`, `comment` and `album` are read through their types' own visibility, so each is
-null once the viewer may no longer see it (a photo back to draft, an album made private).
+null once the viewer may no longer see it (a shared album made private again, or left).
+A notification by a deactivated account is hidden with it (NotificationQuerySet.visible_to).
 """
 
 from collections.abc import Iterable

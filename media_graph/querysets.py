@@ -129,6 +129,36 @@ class AlbumQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "NotificationQuerySet":
+        """A user's own notifications, to that user only; none by deactivated actors."""
+        if viewer is None or not viewer.is_authenticated:
+            return self.none()
+        return self.filter(recipient=viewer, actor__is_active=True)
+
+    def newest_first(self) -> "NotificationQuerySet":
+        return self.order_by("-created_at", "-id")
+
+
+def unread_notifications_count(viewer) -> models.Expression:
+    """Annotation on users: the viewer's unread notifications (0 on every other row)."""
+    from media_graph.models import Notification
+
+    unread = (
+        Notification.objects.filter(
+            recipient_id=viewer_pk(viewer),
+            recipient=models.OuterRef("pk"),
+            read=False,
+            actor__is_active=True,
+        )
+        .order_by()
+        .values("recipient")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(unread[:1]), 0)
+
+
 def photo_is_visible(viewer, photo_field: str = "photo_id") -> models.Expression:
     """Condition on rows that point at a photo: the viewer may see that photo.
 

@@ -34,7 +34,7 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, (*storage.STORAGE_ERRORS, SoftTimeLimitExceeded))
 
 
-def _countdown(retries: int) -> float:
+def retry_countdown(retries: int) -> float:
     # Full jitter: workers that met the same outage do not all come back at once.
     ceiling = min(settings.TASK_RETRY_BACKOFF * 2**retries, settings.TASK_RETRY_BACKOFF_MAX)
     return random.uniform(0, ceiling)
@@ -49,7 +49,7 @@ def make_thumbnails(self, photo_id: int) -> str | None:
         if _transient(exc) and retries < settings.TASK_MAX_RETRIES:
             logger.warning("thumbnails for photo %s: %s; retry %s", photo_id, exc, retries + 1)
             raise self.retry(
-                exc=exc, countdown=_countdown(retries), max_retries=settings.TASK_MAX_RETRIES
+                exc=exc, countdown=retry_countdown(retries), max_retries=settings.TASK_MAX_RETRIES
             ) from None
         _failed(photo_id)
         return "FAILED"
@@ -72,7 +72,9 @@ def delete_objects(self, names: list[str]) -> None:
     if retries < settings.TASK_DELETE_MAX_RETRIES:
         # Only what is still there; a key that went already is not asked for again.
         raise self.retry(
-            args=[left], countdown=_countdown(retries), max_retries=settings.TASK_DELETE_MAX_RETRIES
+            args=[left],
+            countdown=retry_countdown(retries),
+            max_retries=settings.TASK_DELETE_MAX_RETRIES,
         )
     logger.error("gave up deleting %s; the repair command's sweep removes them", ", ".join(left))
 

@@ -10,6 +10,7 @@ from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from project import secret_key
+from project.email import email_settings
 from project.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -316,6 +317,8 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Task modules besides each app's tasks.py, imported when a worker starts.
+CELERY_IMPORTS = ["media_graph.notification_emails"]
 CELERY_TASK_IGNORE_RESULT = True  # tasks write their outcome to the row; no result backend
 # A task is acknowledged when it ends, and a worker that dies mid-task hands it back:
 # every task is idempotent, so running one twice does no harm, and losing one would.
@@ -355,6 +358,19 @@ TASK_DELETE_MAX_RETRIES = env_int("TASK_DELETE_MAX_RETRIES", 50)
 # Runs of one photo's thumbnail task in all (retries and redeliveries alike) before it is
 # FAILED without trying again: a set killed at the hard time limit is redelivered.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", TASK_MAX_RETRIES + 3)
+
+# --- email: notification mail (media_graph/notification_emails.py) ---------------------
+# EMAIL_URL (smtp://, smtps://, console://) or EMAIL_HOST and friends; see project/email.py.
+_email = email_settings(debug=DEBUG)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)

@@ -15,6 +15,7 @@ from schema.media import queries as media_queries
 from schema.pagination import MAX_PAGE_SIZE, describe_page_arguments
 from schema.scalars import SCALAR_OVERRIDES
 from schema.social import mutations as social_mutations
+from schema.social import notifications as social_notifications
 from schema.social import queries as social_queries
 from schema.users import access_tokens as user_access_tokens
 from schema.users import mutations as user_mutations
@@ -36,6 +37,7 @@ Query = merge_types(
         user_access_tokens.Query,
         media_queries.Query,
         social_queries.Query,
+        social_notifications.Query,
         album_queries.Query,
     ),
 )
@@ -48,6 +50,7 @@ Mutation = merge_types(
         media_mutations.Mutation,
         media_direct_uploads.Mutation,
         social_mutations.Mutation,
+        social_notifications.Mutation,
         album_mutations.Mutation,
     ),
 )

@@ -66,6 +66,29 @@ def login(gql):
     return sign_in
 
 
+@pytest.fixture
+def client_of(login):
+    """A signed-in client per user: `client_of(bob).execute(...)` runs as bob."""
+    clients: dict[int, GraphQLClient] = {}
+
+    def client(user: User) -> GraphQLClient:
+        if user.pk not in clients:
+            clients[user.pk] = GraphQLClient()
+            login(user, clients[user.pk])
+        return clients[user.pk]
+
+    return client
+
+
+@pytest.fixture
+def counters_stay_right(db):
+    """After the test every counter agrees with its rows (`manage.py recount --check`)."""
+    yield
+    from media_graph.counters import recount
+
+    assert recount(fix=False) == []
+
+
 # --- media storage: a real S3 server (rclone) or the local filesystem -----------------
 
 

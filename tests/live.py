@@ -54,6 +54,8 @@ class LiveServer:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(workdir / "media"),
+            # Notification email goes nowhere (not to a mail server named in the shell).
+            "EMAIL_URL": "dummy://",
             **(extra_env or {}),
         }
         self.process: subprocess.Popen | None = None

@@ -22,6 +22,8 @@ class User(AbstractUser):
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
     photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
+    # A new follower or comment is also mailed (media_graph/notification_emails.py).
+    email_notifications = models.BooleanField(default=True)
 
     following = models.ManyToManyField(
         "self",
@@ -99,7 +101,7 @@ class AccessToken(models.Model):
     class Scope(models.TextChoices):
         READ = "READ"  # queries as the owner (drafts, exif, originals)
         PUBLISH = "PUBLISH"  # photos and albums: upload, update, publish, delete
-        SOCIAL = "SOCIAL"  # likes, comments, follows
+        SOCIAL = "SOCIAL"  # likes, comments, follows; marking notifications read
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(max_length=100)

@@ -1,4 +1,5 @@
 from media_graph.models.albums import Album, AlbumMember, AlbumPhoto
+from media_graph.models.notifications import Notification
 from media_graph.models.photos import (
     ALT_TEXT_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -23,6 +24,7 @@ __all__ = [
     "Favorite",
     "ImageVariant",
     "Like",
+    "Notification",
     "Photo",
     "StagedUpload",
     "Tag",

@@ -24,6 +24,7 @@ from media_graph.models import (
     Favorite,
     ImageVariant,
     Like,
+    Notification,
     Photo,
     StagedUpload,
     Tag,
@@ -146,6 +147,10 @@ def _memberships(user: User) -> None:
     AlbumMember.objects.filter(user=user).delete()  # members of the user's albums went with them
 
 
+def _notifications(user: User) -> None:
+    Notification.objects.filter(Q(recipient=user) | Q(actor=user)).delete()
+
+
 def _staged_uploads(user: User) -> None:
     """Direct uploads never finalized: their rows, and after the commit their objects."""
     uploads = StagedUpload.objects.filter(owner=user)
@@ -171,6 +176,7 @@ ACCOUNT_PARTS: list[Callable[[User], None]] = [
     _photos,
     _albums,
     _memberships,
+    _notifications,
     _staged_uploads,
     _tokens,
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from media_graph.models import Album, AlbumMember
+from media_graph.services import notifications
 from project.codes import PayloadCode
 from users.locks import hold_users
 from users.models import User
@@ -25,9 +26,11 @@ def album_member_add(*, album: Album, actor: User, user: User, role: str) -> Alb
     with transaction.atomic():
         hold_users(actor.pk, user.pk)  # neither account is being deleted (users/locks.py)
         # update_or_create under the unique constraint: two adds at once make one row.
-        member, _ = AlbumMember.objects.update_or_create(
+        member, created = AlbumMember.objects.update_or_create(
             album=album, user=user, defaults={"role": role}
         )
+        if created:  # a new share is news; a changed role is not
+            notifications.notify_album_shared(album=album, actor=actor, recipient=user)
     return member
 
 
@@ -37,5 +40,9 @@ def album_member_remove(*, album: Album, actor: User, user: User) -> bool:
         raise PermissionDenied("Only the album's owner may remove others.")
     if user.pk == album.owner_id:
         raise _invalid("username", "The owner cannot leave the album; delete it instead.")
-    deleted, _ = AlbumMember.objects.filter(album=album, user=user).delete()
+    with transaction.atomic():
+        hold_users(actor.pk, user.pk)
+        deleted, _ = AlbumMember.objects.filter(album=album, user=user).delete()
+        if deleted:
+            notifications.withdraw_album_shared(album=album, recipient=user)
     return bool(deleted)

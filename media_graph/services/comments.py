@@ -1,8 +1,11 @@
+"""Comments: the photo's owner is notified in the same transaction (services/notifications.py)."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from media_graph.models import Comment, Photo
+from media_graph.services import notifications
 from project.codes import PayloadCode
 from users.locks import hold_users
 from users.models import User
@@ -20,6 +23,7 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
             hold_users(author.pk)  # not while the account is being deleted (users/locks.py)
             comment.save()
             Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
+            notifications.notify_commented(comment=comment)
     except IntegrityError:
         # The photo went while this was written (deleted, or its owner's account was).
         if Photo.objects.filter(pk=photo.pk).exists():
@@ -36,6 +40,8 @@ def comment_delete(*, comment: Comment, actor: User) -> int:
     with transaction.atomic():
         # The author's deletion counts their comments: it must not count this one too.
         hold_users(actor.pk, comment.author_id)
+        # First: deleting the comment would set the notification's comment to NULL.
+        notifications.withdraw_commented(comment=comment)
         deleted, _ = Comment.objects.filter(pk=pk).delete()
         if deleted:
             Photo.objects.filter(pk=comment.photo_id).update(comments_count=F("comments_count") - 1)

@@ -1,10 +1,12 @@
-"""Likes: idempotent, race-safe, published photos only."""
+"""Likes: idempotent, race-safe, published photos only; the owner is notified in the same
+transaction (media_graph/services/notifications.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from media_graph.models import Like, Photo
+from media_graph.services import notifications
 from project.codes import PayloadCode
 from users.locks import hold_users
 from users.models import User
@@ -24,6 +26,7 @@ def photo_like(*, photo: Photo, user: User) -> bool:
             # The unique (user, photo) constraint settles concurrent likes.
             Like.objects.create(user=user, photo=photo)
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
+            notifications.notify_liked(photo=photo, user=user)
     except IntegrityError:
         # A like that exists already, or a photo that went while this was written
         # (deleted, or its owner's account was).
@@ -39,4 +42,5 @@ def photo_unlike(*, photo: Photo, user: User) -> bool:
         deleted, _ = Like.objects.filter(user=user, photo=photo).delete()
         if deleted:
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") - 1)
+            notifications.withdraw_liked(photo=photo, user=user)
     return bool(deleted)

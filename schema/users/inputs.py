@@ -13,6 +13,9 @@ class RegisterInput:
 class UpdateProfileInput:
     display_name: str | None = None
     bio: str | None = None
+    email_notifications: bool | None = strawberry.field(
+        default=None, description="Email for new followers and comments (on by default)."
+    )
 
 
 @strawberry.input

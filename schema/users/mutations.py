@@ -34,6 +34,7 @@ class Mutation:
             user=info.context.viewer_or_payload_error(PASSWORD_LOGIN),
             display_name=input.display_name,
             bio=input.bio,
+            email_notifications=input.email_notifications,
         )
         return refetch(User, user, info)
 

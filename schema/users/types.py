@@ -6,6 +6,8 @@ import strawberry_django
 from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 
+from media_graph.models import Notification
+from media_graph.querysets import unread_notifications_count
 from schema.common import VisibleNode
 from schema.context import Info
 from schema.pagination import Connection, nested_connection
@@ -35,8 +37,28 @@ class User(VisibleNode, relay.Node):
         description="The viewer's own address (and in `register`'s answer); null for others.",
     )
     def email(self, info: Info) -> str | None:
-        owner = self.pk in (info.context.viewer.pk, info.context.registered_user_id)
-        return self.email if owner else None
+        return self.email if _is_own(self, info) else None
+
+    @strawberry_django.field(
+        annotate={
+            "unread_for_viewer": lambda info: unread_notifications_count(info.context.viewer)
+        },
+        description="The viewer's own only; null for everyone else.",
+    )
+    def unread_notifications_count(self, info: Info) -> int | None:
+        if not _is_own(self, info):
+            return None
+        count = getattr(self, "unread_for_viewer", None)
+        if count is None:  # `me` answers with the request's own User, not annotated
+            count = Notification.objects.visible_to(self).filter(read=False).count()
+        return count
+
+    @strawberry_django.field(
+        only=["email_notifications"],
+        description="Email for new followers and comments. The viewer's own only; null for others.",
+    )
+    def email_notifications(self, info: Info) -> bool | None:
+        return self.email_notifications if _is_own(self, info) else None
 
     photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
         nested_connection(
@@ -80,6 +102,11 @@ class User(VisibleNode, relay.Node):
     )
     def follows_viewer(self, info: Info) -> bool:
         return self.pk != info.context.viewer.pk and self.follows_the_viewer
+
+
+def _is_own(user: models.User, info: Info) -> bool:
+    """The row is the viewer (or the account `register` just made, in its answer)."""
+    return user.pk in (info.context.viewer.pk, info.context.registered_user_id)
 
 
 UserPayload = Annotated[User | OperationInfo, strawberry.union("UserPayload")]

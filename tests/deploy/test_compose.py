@@ -39,7 +39,7 @@ def test_compose_config_is_valid():
 
 def test_compose_wires_the_production_settings():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
-    assert set(services) == {"db", "minio", "minio-init", "redis", "app", "worker"}
+    assert set(services) == {"db", "minio", "minio-init", "redis", "mailpit", "app", "worker"}
     app = services["app"]
     env = app["environment"]
     assert env["DATABASE_URL"].startswith("postgres://photos:photos@db:5432/")
@@ -84,3 +84,14 @@ def test_compose_runs_a_worker_from_the_app_image_on_the_redis_broker():
     assert worker["depends_on"]["app"]["condition"] == "service_healthy"
     assert app["depends_on"]["redis"]["condition"] == "service_healthy"
     assert "ping" in " ".join(services["redis"]["healthcheck"]["test"])
+
+
+def test_compose_sends_notification_email_to_mailpit():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    app, worker, mailpit = services["app"], services["worker"], services["mailpit"]
+    # The worker sends (it shares the app's environment); Mailpit listens on 1025 for SMTP.
+    assert app["environment"]["EMAIL_URL"] == "smtp://mailpit:1025"
+    assert worker["environment"] == app["environment"]
+    assert mailpit["image"].startswith("axllent/mailpit:v")
+    assert "8025:8025" in mailpit["ports"]  # where the README says to read the mail
+    assert "mailpit" in app["depends_on"]

@@ -1,4 +1,5 @@
-"""Likes and follows under real concurrency: the unique constraints settle every race.
+"""Likes and follows under real concurrency: the unique constraints settle every race,
+and each edge that stands has exactly one notification (written and withdrawn with it).
 
 Real threads, each with its own PostgreSQL connection, released together by a barrier.
 SQLite serialises writers on one file, so these races only mean something on PostgreSQL.
@@ -9,9 +10,10 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections
+from django.db.models import F
 
 from media_graph.counters import recount
-from media_graph.models import Favorite, Like, Photo
+from media_graph.models import Favorite, Like, Notification, Photo
 from media_graph.services.favorites import photo_favorite, photo_unfavorite
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_publish
@@ -89,6 +91,17 @@ def photo(owner) -> Photo:
 
 def assert_no_drift() -> None:
     assert recount(fix=False) == []
+    assert_one_notification_per_edge()
+
+
+def assert_one_notification_per_edge() -> None:
+    """No notification is read here: each like and follow has one, and nothing else does."""
+    likes = Like.objects.exclude(user=F("photo__owner")).values_list("user_id", "photo_id")
+    liked = Notification.objects.filter(kind="LIKED").values_list("actor_id", "photo_id")
+    assert sorted(liked) == sorted(likes)
+    follows = Follow.objects.values_list("follower_id", "followee_id")
+    followed = Notification.objects.filter(kind="FOLLOWED").values_list("actor_id", "recipient_id")
+    assert sorted(followed) == sorted(follows)
 
 
 def stored(instance, field: str) -> int:

@@ -81,3 +81,39 @@ def test_update_profile_needs_a_viewer(gql):
         "__typename": "OperationInfo",
         "messages": [{"code": "unauthenticated", "field": None}],
     }
+
+
+EMAIL_SETTING = """
+mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) {
+    ... on User { emailNotifications unreadNotificationsCount displayName }
+    ... on OperationInfo { messages { code field } }
+  }
+}
+"""
+
+
+def test_email_notifications_are_on_until_update_profile_turns_them_off(gql, alice, login):
+    login(alice)
+    assert gql.execute("{ me { emailNotifications } }").data["me"] == {"emailNotifications": True}
+    off = gql.mutate("updateProfile", EMAIL_SETTING, {"input": {"emailNotifications": False}})
+    assert off == {
+        "emailNotifications": False,
+        "unreadNotificationsCount": 0,
+        "displayName": "Alice",
+    }
+    alice.refresh_from_db()
+    assert alice.email_notifications is False
+    # Leaving it out leaves it as it is.
+    same = gql.mutate("updateProfile", EMAIL_SETTING, {"input": {"displayName": "Ada"}})
+    assert same["emailNotifications"] is False
+    on = gql.mutate("updateProfile", EMAIL_SETTING, {"input": {"emailNotifications": True}})
+    assert on["emailNotifications"] is True
+
+
+def test_email_notifications_must_be_a_boolean(gql, alice, login):
+    login(alice)
+    response = gql.execute(EMAIL_SETTING, {"input": {"emailNotifications": "no"}})
+    assert response.error_codes == ["BAD_USER_INPUT"]
+    alice.refresh_from_db()
+    assert alice.email_notifications is True

@@ -73,9 +73,20 @@ def user_register(
 
 
 def user_update_profile(
-    *, user: User, display_name: str | None = None, bio: str | None = None
+    *,
+    user: User,
+    display_name: str | None = None,
+    bio: str | None = None,
+    email_notifications: bool | None = None,
 ) -> User:
-    model_update(user, data={"display_name": _stripped(display_name), "bio": _stripped(bio)})
+    model_update(
+        user,
+        data={
+            "display_name": _stripped(display_name),
+            "bio": _stripped(bio),
+            "email_notifications": email_notifications,
+        },
+    )
     return user
 
 

@@ -1,10 +1,15 @@
-"""Follow and unfollow: idempotent, race-safe, counters moved only on a real change."""
+"""Follow and unfollow: idempotent, race-safe, counters moved only on a real change.
+
+A real change is announced (users/signals.py) inside the transaction, so what a
+receiver writes (the followee's notification) commits or rolls back with the edge.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from project.codes import PayloadCode
+from users import signals
 from users.locks import hold_users
 from users.models import Follow, User
 
@@ -34,6 +39,7 @@ def user_follow(*, follower: User, followee: User) -> bool:
             # the others fail here and change nothing.
             Follow.objects.create(follower=follower, followee=followee)
             _move_counters(follower=follower, followee=followee, delta=+1)
+            signals.follow_created.send(Follow, follower=follower, followee=followee)
     except IntegrityError:
         return False
     return True
@@ -45,4 +51,5 @@ def user_unfollow(*, follower: User, followee: User) -> bool:
         deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
         if deleted:
             _move_counters(follower=follower, followee=followee, delta=-1)
+            signals.follow_removed.send(Follow, follower=follower, followee=followee)
     return bool(deleted)

@@ -270,3 +270,24 @@ def test_members_and_roles_cost_the_same_queries_at_any_page_size(gql, login, al
     # 1. the token, 2. the page (viewerRole a subquery in it, owners joined), 3. members
     assert count_5 == count_50 == 3
     assert recount(fix=False) == []
+
+
+def test_a_share_notifies_the_new_member_once_and_undoing_it_withdraws_it(
+    gql, login, alice, bob, album
+):
+    from tests.schema.social.notifications import listed
+
+    login(alice)
+    add(gql, album, "bob", "VIEWER")
+    add(gql, album, "bob", "EDITOR")  # a changed role is no news
+    assert listed(gql) == []  # never for your own actions
+    login(bob)
+    assert listed(gql) == [("ALBUM_SHARED", "alice", None, None, "Trip", False)]
+    remove(gql, album, "bob")  # leaving: the unread news of the share goes
+    assert listed(gql) == []
+    login(alice)
+    add(gql, album, "bob", "VIEWER")
+    remove(gql, album, "bob")
+    login(bob)
+    assert listed(gql) == []
+    assert recount(fix=False) == []

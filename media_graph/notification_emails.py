@@ -1,0 +1,125 @@
+"""Email for a new follower or a new comment: one message, sent after commit by a task.
+
+`queue_notification_email` is called by the notification services inside the edge's
+transaction; the task goes to the broker once that commits (never for a rolled-back
+edge), or runs inline without a broker. The task reads everything again when it runs:
+a notification withdrawn in the meantime (an unfollow, a deleted comment) or a recipient
+who turned `email_notifications` off since gets no email.
+
+One email per notification: the task claims the row (sets `emailed_at` where it is
+still empty) before it sends, so a redelivered or duplicated task finds it claimed and
+stops. A send that fails releases the claim and retries with backoff; a worker killed
+between the claim and the send loses that one email. Mail is a courtesy here; the
+notification itself is the record, and a second copy of a message is worse than none.
+"""
+
+import logging
+import smtplib
+import socket
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from media_graph.models import Notification
+from media_graph.services.notifications import wants_email
+from media_graph.tasks import retry_countdown
+from project.celery import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+
+# What a mail server that is down, slow or refusing for now raises.
+TRANSIENT_ERRORS = (smtplib.SMTPException, socket.timeout, OSError)
+
+
+def _one_line(text: str) -> str:
+    # A display name is the user's to write: no line break may reach a header (Django
+    # would refuse the message, and a newline there is how headers are injected).
+    return " ".join(text.split())
+
+
+def message_for(notification: Notification) -> EmailMessage:
+    actor = _one_line(notification.actor.display_name) or notification.actor.username
+    if notification.kind == Notification.Kind.FOLLOWED:
+        subject = f"{actor} started following you"
+        body = f"{actor} (@{notification.actor.username}) started following you."
+    else:
+        subject = f"{actor} commented on your photo"
+        text = notification.comment.text if notification.comment else ""
+        body = f"{actor} (@{notification.actor.username}) commented on your photo:\n\n{text}"
+    body += "\n\nTurn these emails off with updateProfile(input: {emailNotifications: false}).\n"
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+    )
+
+
+def _claim(notification_id: int) -> Notification | None:
+    """The notification, now claimed for its email; None when it is gone or claimed."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return (
+        Notification.objects.select_related("actor", "recipient", "comment")
+        .filter(pk=notification_id)
+        .first()
+    )
+
+
+def _release(notification_id: int) -> None:
+    Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+
+
+def send_notification_email(notification_id: int) -> bool:
+    """Send the notification's email if it is still wanted; answers whether one went."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return False
+    if not (notification.actor.is_active and wants_email(notification.recipient_id)):
+        return False  # claimed all the same: nothing to send later either
+    try:
+        message_for(notification).send()
+    except Exception:
+        _release(notification_id)
+        raise
+    return True
+
+
+@shared_task(bind=True, name="notifications.send_email")
+def send_email(self, notification_id: int) -> bool:
+    try:
+        return send_notification_email(notification_id)
+    except TRANSIENT_ERRORS as exc:
+        retries = self.request.retries
+        if retries < settings.TASK_MAX_RETRIES:
+            logger.warning(
+                "email for notification %s: %s; retry %s", notification_id, exc, retries + 1
+            )
+            raise self.retry(
+                exc=exc, countdown=retry_countdown(retries), max_retries=settings.TASK_MAX_RETRIES
+            ) from None
+        logger.error("gave up on the email for notification %s: %s", notification_id, exc)
+        return False
+
+
+def _send_inline(notification_id: int) -> None:
+    # One try without a worker. The change has committed: whatever happens to its email,
+    # the request still answers it.
+    try:
+        send_notification_email(notification_id)
+    except TRANSIENT_ERRORS as exc:
+        logger.error("could not send the email for notification %s: %s", notification_id, exc)
+    except Exception:
+        logger.exception("the email for notification %s failed", notification_id)
+
+
+def queue_notification_email(notification_id: int) -> None:
+    """After commit: a task mails this notification (inline: one try, failure logged)."""
+    enqueue_after_commit(
+        send_email, [notification_id], inline=lambda: _send_inline(notification_id)
+    )

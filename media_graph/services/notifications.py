@@ -1,0 +1,147 @@
+"""Notifications: written in the transaction of the edge that causes them, and undone with it.
+
+Who calls what:
+- likes and comments (media_graph/services/likes.py, comments.py) call `notify_liked`,
+  `notify_commented` and their `withdraw_*` inside their own `transaction.atomic()`;
+- follows live in users/, which never imports media_graph: the follow services send
+  `users.signals.follow_created` / `follow_removed` inside their transaction, and
+  `connect_follow_signals` (run by MediaGraphConfig.ready) hooks the receivers below
+  to them, so the notification still commits or rolls back with the edge;
+- album shares: the shared-albums services call `notify_album_shared` and
+  `withdraw_album_shared` inside theirs.
+Each `notify_*` must run inside the caller's transaction (it is written for that, and
+checks). Nobody is notified of their own actions. Withdrawing removes only what is still
+unread: a notification the recipient has seen stays, as a record of what happened.
+
+A new follower or comment is also mailed, after commit (media_graph/notification_emails.py),
+when the recipient has `email_notifications` on.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from media_graph.models import Album, Comment, Notification, Photo
+from project.codes import PayloadCode
+from users import signals
+from users.models import User
+
+Kind = Notification.Kind
+# markNotificationsRead takes at most this many IDs at once.
+MAX_MARK_READ_IDS = 100
+# The kinds that are also mailed, when the recipient wants email.
+EMAILED_KINDS = frozenset({Kind.FOLLOWED, Kind.COMMENTED})
+
+
+def _notify(*, recipient_id: int, actor: User, kind: str, **about) -> Notification | None:
+    if recipient_id == actor.pk:
+        return None  # your own doing is no news to you
+    assert transaction.get_connection().in_atomic_block, "notify inside the edge's transaction"
+    notification = Notification.objects.create(
+        recipient_id=recipient_id, actor=actor, kind=kind, **about
+    )
+    if kind in EMAILED_KINDS and wants_email(recipient_id):
+        # Imported here: that module reads `wants_email` from this one.
+        from media_graph.notification_emails import queue_notification_email
+
+        queue_notification_email(notification.pk)
+    return notification
+
+
+def wants_email(user_id: int) -> bool:
+    """The user is active, has an address and has not turned notification email off."""
+    return (
+        User.objects.filter(pk=user_id, is_active=True, email_notifications=True)
+        .exclude(email="")
+        .exists()
+    )
+
+
+def _withdraw(*, recipient_id: int, kind: str, **about) -> int:
+    unread = Notification.objects.filter(recipient_id=recipient_id, kind=kind, read=False, **about)
+    deleted, _ = unread.delete()
+    return deleted
+
+
+def notify_followed(*, follower: User, followee: User) -> Notification | None:
+    return _notify(recipient_id=followee.pk, actor=follower, kind=Kind.FOLLOWED)
+
+
+def withdraw_followed(*, follower: User, followee: User) -> int:
+    return _withdraw(recipient_id=followee.pk, actor=follower, kind=Kind.FOLLOWED)
+
+
+def notify_liked(*, photo: Photo, user: User) -> Notification | None:
+    return _notify(recipient_id=photo.owner_id, actor=user, kind=Kind.LIKED, photo=photo)
+
+
+def withdraw_liked(*, photo: Photo, user: User) -> int:
+    return _withdraw(recipient_id=photo.owner_id, actor=user, kind=Kind.LIKED, photo=photo)
+
+
+def notify_commented(*, comment: Comment) -> Notification | None:
+    return _notify(
+        recipient_id=comment.photo.owner_id,
+        actor=comment.author,
+        kind=Kind.COMMENTED,
+        photo=comment.photo,
+        comment=comment,
+    )
+
+
+def withdraw_commented(*, comment: Comment) -> int:
+    # Whoever deletes it (its author or the photo's owner), the news is gone with it.
+    return _withdraw(
+        recipient_id=comment.photo.owner_id,
+        actor=comment.author,
+        kind=Kind.COMMENTED,
+        comment=comment,
+    )
+
+
+def notify_album_shared(*, album: Album, actor: User, recipient: User) -> Notification | None:
+    """`actor` (the owner) made `recipient` a member of `album`: call inside that transaction,
+    when the membership is created (not when a member's role changes)."""
+    return _notify(recipient_id=recipient.pk, actor=actor, kind=Kind.ALBUM_SHARED, album=album)
+
+
+def withdraw_album_shared(*, album: Album, recipient: User) -> int:
+    """`recipient` is no longer a member of `album` (removed by the owner, or left): inside
+    that transaction. Whoever ended it, the unread news of the share goes."""
+    return _withdraw(recipient_id=recipient.pk, kind=Kind.ALBUM_SHARED, album=album)
+
+
+def too_many_ids() -> ValidationError:
+    return ValidationError(
+        {
+            "ids": ValidationError(
+                f"At most {MAX_MARK_READ_IDS} IDs at once.", code=PayloadCode.INVALID
+            )
+        }
+    )
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark `user`'s notifications read: these (at most MAX_MARK_READ_IDS; others' IDs
+    match nothing), or all of them when `ids` is None. Answers how many changed."""
+    unread = Notification.objects.filter(recipient=user, read=False)
+    if ids is not None:
+        ids = list(ids)
+        if len(ids) > MAX_MARK_READ_IDS:
+            raise too_many_ids()
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read=True)
+
+
+def _on_follow_created(sender, *, follower: User, followee: User, **kwargs) -> None:
+    notify_followed(follower=follower, followee=followee)
+
+
+def _on_follow_removed(sender, *, follower: User, followee: User, **kwargs) -> None:
+    withdraw_followed(follower=follower, followee=followee)
+
+
+def connect_follow_signals() -> None:
+    signals.follow_created.connect(_on_follow_created, dispatch_uid="notify_followed")
+    signals.follow_removed.connect(_on_follow_removed, dispatch_uid="withdraw_followed")

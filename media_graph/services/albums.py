@@ -46,11 +46,18 @@ def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> 
     """Append photos in the order given (the actor's own: the owner's or an editor's); one
     already there stays where it is."""
     _check_editor(album, actor)
+    photo_ids = list(photo_ids)
+    if album.owner_id != actor.pk:
+        others = Photo.objects.filter(pk__in=photo_ids).exclude(owner=actor)
+        if others.exists():
+            raise PermissionDenied("Editors add only their own photos.")
     photos = _own_photos(actor, photo_ids)
     with transaction.atomic():
-        # The owner's account first, as its deletion locks it before the album: no deadlock.
-        hold_users(actor.pk)
-        Album.objects.select_for_update().filter(pk=album.pk).first()  # serialise positions
+        # The accounts first (an editor's and the album owner's), as a deletion locks its
+        # account before its albums: no deadlock, and no entry in an album going away.
+        hold_users(actor.pk, album.owner_id)
+        # Serialises positions; an album deleted meanwhile is not_found, not an orphan entry.
+        Album.objects.select_for_update().get(pk=album.pk)
         present = set(album.entries.values_list("photo_id", flat=True))
         last = album.entries.aggregate(last=Max("position"))["last"] or 0
         new = [p for p in photos if p.pk not in present]
@@ -72,7 +79,8 @@ def album_remove_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) 
     ):
         raise PermissionDenied("Editors take out only their own photos.")
     with transaction.atomic():
-        hold_users(actor.pk)
+        hold_users(actor.pk, album.owner_id)
+        Album.objects.select_for_update().get(pk=album.pk)  # deleted meanwhile: not_found
         album.entries.filter(photo_id__in=ids).delete()
         if album.cover_id in ids:
             album.cover = None
@@ -117,6 +125,7 @@ def album_update(
         )
     with transaction.atomic():
         hold_users(actor.pk)
+        Album.objects.select_for_update().get(pk=album.pk)  # deleted meanwhile: not_found
         model_update(
             album,
             data={

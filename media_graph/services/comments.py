@@ -20,7 +20,9 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
     comment.full_clean(exclude=["photo", "author"])
     try:
         with transaction.atomic():
-            hold_users(author.pk)  # not while the account is being deleted (users/locks.py)
+            # The author and the photo's owner, before any row: the owner's notification
+            # row refers to the owner (users/locks.py).
+            hold_users(author.pk, photo.owner_id)
             comment.save()
             Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
             notifications.notify_commented(comment=comment)
@@ -39,7 +41,7 @@ def comment_delete(*, comment: Comment, actor: User) -> int:
     pk = comment.pk
     with transaction.atomic():
         # The author's deletion counts their comments: it must not count this one too.
-        hold_users(actor.pk, comment.author_id)
+        hold_users(actor.pk, comment.author_id, comment.photo.owner_id)
         # First: deleting the comment would set the notification's comment to NULL.
         notifications.withdraw_commented(comment=comment)
         deleted, _ = Comment.objects.filter(pk=pk).delete()

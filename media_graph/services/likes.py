@@ -22,7 +22,10 @@ def photo_like(*, photo: Photo, user: User) -> bool:
     _check_published(photo)
     try:
         with transaction.atomic():
-            hold_users(user.pk)  # not while the account is being deleted (users/locks.py)
+            # The liker and the photo's owner, before any row: the owner's notification
+            # row refers to the owner, and the owner's deletion must not wait for this
+            # transaction while this one waits for it (users/locks.py).
+            hold_users(user.pk, photo.owner_id)
             # The unique (user, photo) constraint settles concurrent likes.
             Like.objects.create(user=user, photo=photo)
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
@@ -38,7 +41,7 @@ def photo_like(*, photo: Photo, user: User) -> bool:
 
 def photo_unlike(*, photo: Photo, user: User) -> bool:
     with transaction.atomic():
-        hold_users(user.pk)
+        hold_users(user.pk, photo.owner_id)
         deleted, _ = Like.objects.filter(user=user, photo=photo).delete()
         if deleted:
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") - 1)

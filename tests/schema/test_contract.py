@@ -31,13 +31,6 @@ PENDING: set[str] = {
     "UpdateProfileInput.emailNotifications",
     "Query.notifications",
     "Mutation.markNotificationsRead",
-    # video
-    "MediaKind",
-    "Video",
-    "Float",
-    "Photo.kind",
-    "Photo.durationSeconds",
-    "Photo.video",
 }
 
 

@@ -73,7 +73,7 @@ def video_format_of(file) -> str | None:
     return video.sniff(head)
 
 
-def _probe_video(file, fmt: str, decode: bool) -> video.VideoInfo:
+def _probe_video(file, fmt: str) -> video.VideoInfo:
     try:
         return video.probe(
             file,
@@ -81,7 +81,6 @@ def _probe_video(file, fmt: str, decode: bool) -> video.VideoInfo:
             max_pixels=settings.MAX_IMAGE_PIXELS,
             max_seconds=settings.MAX_VIDEO_SECONDS,
             max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
-            decode=decode,
         )
     except video.VideoRejected as exc:
         raise file_error(exc.code, str(exc)) from None
@@ -100,12 +99,14 @@ def upload_check_file(
 
     `size` is how many bytes arrived (an upload cut short says so); `sha256` is the
     digest when the caller computed it while reading the bytes, else it is computed here.
-    Without `decode` the pixels are left to the worker (see imaging.probe).
+    Without `decode` an image's pixels are left to the worker (see imaging.probe). A
+    clip is always probed the same bounded way (its header, one frame, the last second's
+    packets): that is what gives its rotation, and it never reads the file whole.
     """
     fmt = video_format_of(file)
     check_size(size, video_format=fmt, cut=isinstance(file, OversizedUpload))
     if fmt is not None:
-        info = _probe_video(file, fmt, decode)
+        info = _probe_video(file, fmt)
         digest = sha256 or sha256_of(file)
         check_not_duplicate(owner=owner, sha256=digest)
         return CheckedFile(info=info, sha256=digest, size=size)

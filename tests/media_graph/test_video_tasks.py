@@ -5,7 +5,12 @@ import pytest
 
 from media_graph import ranged
 from media_graph.models import Photo
-from tests.media_graph.test_tasks import redis_broker, running_worker, s3, wait_until  # noqa: F401
+from tests.media_graph.test_tasks import (  # noqa: F401 (fixtures)
+    redis_broker,
+    running_worker,
+    s3,
+    wait_until,
+)
 from tests.schema.media.test_upload_video import upload_video
 from tests.videos import COLOUR, clip
 
@@ -16,9 +21,9 @@ def test_a_video_answers_pending_and_the_worker_makes_its_poster(
     gql,
     alice,
     login,
-    s3,
-    running_worker,
-    monkeypatch,  # noqa: F811
+    s3,  # noqa: F811
+    running_worker,  # noqa: F811
+    monkeypatch,
 ):
     reads = []
     opened = ranged.RangedObject.__init__

@@ -250,3 +250,24 @@ def test_clips_may_be_larger_than_images(gql, alice, login, media, settings):
     image = make_jpeg(800, 600)
     assert len(image) > settings.MAX_UPLOAD_BYTES
     assert codes(upload(gql, image)) == [("file", "file_too_large")]
+
+
+def test_deleting_the_account_removes_every_object_of_its_videos(gql, alice, login, media):
+    from media_graph.services.accounts import user_delete
+
+    login(alice)
+    photo = upload_video(gql, clip())
+    image_at(photo["image"]["url"])
+    assert len(media.list_keys()) == 6
+    user_delete(user=alice)
+    assert media.list_keys() == []
+
+
+def test_the_repair_sweep_takes_the_poster_for_part_of_the_set(gql, alice, login, media):
+    from datetime import timedelta
+
+    from media_graph.repair import find_drift
+
+    login(alice)
+    upload_video(gql, clip())
+    assert list(find_drift(grace=timedelta(0))) == []

@@ -34,19 +34,29 @@ def clip(
     rotation: int | None = None,
     metadata: dict[str, str] | None = None,
     colour_at: Callable[[int], tuple[int, int, int]] | None = None,
+    grain: bool = False,
+    keyframe_every: int | None = None,
 ) -> bytes:
-    """An encoded clip: `fmt` is FFmpeg's muxer (mp4, mov, webm, matroska)."""
+    """An encoded clip: `fmt` is FFmpeg's muxer (mp4, mov, webm, matroska).
+
+    `grain` adds noise (a few fields, cycled), so frames take the bytes a camera's would.
+    """
     buf = io.BytesIO()
     with av.open(buf, "w", format=fmt) as container:
         container.metadata.update(metadata or {})
-        stream = container.add_stream(codec, rate=rate)
+        options = {"g": str(keyframe_every)} if keyframe_every else {}
+        stream = container.add_stream(codec, rate=rate, options=options)
+        noise = [Image.effect_noise((width, height), 60).convert("RGB") for _ in range(4)]
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         if rotation is not None:
             stream.set_display_rotation(rotation)
         frames = round(seconds * rate)
         for index in range(frames):
             colour = colour_at(index) if colour_at else COLOUR
-            frame = av.VideoFrame.from_image(frame_image(width, height, colour))
+            picture = frame_image(width, height, colour)
+            if grain:
+                picture = Image.blend(picture, noise[index % len(noise)], 0.3)
+            frame = av.VideoFrame.from_image(picture)
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
     return buf.getvalue()

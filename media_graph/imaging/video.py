@@ -17,6 +17,7 @@ from typing import IO, Any
 import av
 from PIL import Image, ImageStat
 
+from media_graph.imaging.exif import camera_name
 from project.codes import PayloadCode
 
 # The containers accepted, with their codecs (FFmpeg's decoder names).
@@ -228,14 +229,11 @@ def _metadata(container) -> tuple[dict[str, Any], datetime | None]:
             taken_at = None  # an unset QuickTime clock (1904 or 1970)
     if taken_at is not None:
         exif["takenAt"] = taken_at.isoformat()
-    for key in ("com.apple.quicktime.make", "make"):
-        if tags.get(key):
-            exif["make"] = tags[key][:64]
-            break
-    for key in ("com.apple.quicktime.model", "model"):
-        if tags.get(key):
-            exif["model"] = tags[key][:64]
-            break
+    make = tags.get("com.apple.quicktime.make") or tags.get("make")
+    model = tags.get("com.apple.quicktime.model") or tags.get("model")
+    # The same key as a photo's: "camera", make and model in one.
+    if camera := camera_name(make and make[:64], model and model[:64]):
+        exif["camera"] = camera
     location = tags.get("com.apple.quicktime.location.iso6709") or tags.get("location")
     if location and (gps := _gps(location)):
         exif["gps"] = gps

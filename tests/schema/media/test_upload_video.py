@@ -122,7 +122,7 @@ def test_a_phone_clip_is_shown_upright_with_its_time_and_place(
     assert (photo["video"]["width"], photo["video"]["height"]) == (48, 64)
     assert photo["takenAt"].startswith("2024-05-01T10:20:30")
     assert photo["exif"]["gps"] == {"latitude": 48.8584, "longitude": 2.2945}
-    assert photo["exif"]["model"] == "iPhone 15"
+    assert photo["exif"]["camera"] == "Apple iPhone 15"
 
     poster = image_at(photo["original"]["url"])
     assert poster.size == (48, 64)  # turned as the container says

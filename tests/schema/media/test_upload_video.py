@@ -271,3 +271,29 @@ def test_the_repair_sweep_takes_the_poster_for_part_of_the_set(gql, alice, login
     login(alice)
     upload_video(gql, clip())
     assert list(find_drift(grace=timedelta(0))) == []
+
+
+SOCIAL = """
+mutation($photo: ID!, $owner: String!) {
+  followUser(input: {username: $owner}) { ... on User { viewerIsFollowing } }
+  likePhoto(input: {photoId: $photo}) { ... on Photo { likesCount } }
+  addComment(input: {photoId: $photo, text: "Nice clip"}) { ... on Comment { text } }
+  favoritePhoto(input: {photoId: $photo}) { ... on Photo { viewerHasFavorited } }
+}
+"""
+FEED = "{ feed(first: 5) { edges { node { kind durationSeconds likesCount commentsCount } } } }"
+
+
+def test_a_published_video_is_liked_commented_and_in_the_feed_like_a_photo(
+    gql, alice, bob, login, media
+):
+    login(alice)
+    photo = upload_video(gql, clip(), caption="#surf", publish=True)
+    assert photo["status"] == "PUBLISHED" and photo["tags"] == [{"name": "surf", "photosCount": 1}]
+    login(bob)
+    done = gql.execute(SOCIAL, {"photo": photo["id"], "owner": "alice"}).data
+    assert done["likePhoto"] == {"likesCount": 1} and done["addComment"] == {"text": "Nice clip"}
+    assert done["favoritePhoto"] == {"viewerHasFavorited": True}
+    node = gql.execute(FEED).data["feed"]["edges"][0]["node"]
+    assert node["kind"] == "VIDEO" and node["likesCount"] == 1 and node["commentsCount"] == 1
+    assert node["durationSeconds"] == pytest.approx(1.0, abs=0.05)

@@ -35,6 +35,7 @@ SCENARIOS = (
     "uploads_parallel",
     "upload_direct",
     "images",
+    "video",
 )
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
 NEED_S3 = {"upload", "upload_queued", "uploads_parallel", "upload_direct"}

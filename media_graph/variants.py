@@ -91,12 +91,13 @@ def variant_make(*, photo_id: int, width: int, fmt: str) -> str | None:
             _lock(photo_id, width, fmt)
             if found := stored_name(photo_id, width, fmt):
                 return found
-            photo = Photo.objects.filter(pk=photo_id).only("original").first()
-            if photo is None:
+            photo = Photo.objects.filter(pk=photo_id).only("original", "kind", "thumbnails").first()
+            # A video's variants are made from its poster, there once it is READY.
+            if photo is None or (source_name := photo.rendition_source) is None:
                 return None
             name = key(photo.original.name, width, fmt)
             try:
-                source = io.BytesIO(storage.read(photo.original.name))
+                source = io.BytesIO(storage.read(source_name))
                 data, _ = pixels.render(source, width, fmt)
             except storage.STORAGE_ERRORS as exc:
                 raise storage.storage_unavailable() from exc

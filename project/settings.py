@@ -242,6 +242,10 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 50_000_000)
 # Panoramas up to 40:1 get thumbnails like any photo; longer strips are refused.
 MAX_IMAGE_ASPECT_RATIO = env_int("MAX_IMAGE_ASPECT_RATIO", 40)
+# Video (MP4, MOV, WebM): larger files than images, told apart by their first bytes while
+# the body streams (media_graph.uploads); every frame within MAX_IMAGE_PIXELS.
+MAX_VIDEO_BYTES = env_int("MAX_VIDEO_BYTES", 200 * 1024 * 1024)
+MAX_VIDEO_SECONDS = env_int("MAX_VIDEO_SECONDS", 180)
 # Uploads never sit in memory whole: anything over 256 KiB streams to a temp file.
 FILE_UPLOAD_HANDLERS = ["media_graph.uploads.SizeLimitedUploadHandler"]
 # Files in one multipart request (one per uploadPhoto; aliases could ask for more).

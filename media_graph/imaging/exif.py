@@ -24,7 +24,7 @@ def read_exif(img: Image.Image) -> tuple[dict[str, Any], datetime | None]:
     sub = _guard(lambda: dict(base.get_ifd(0x8769))) or {}
     gps = _guard(lambda: dict(base.get_ifd(0x8825))) or {}
     fields: dict[str, Callable[[], Any]] = {
-        "camera": lambda: _camera(_text(base.get(0x010F)), _text(base.get(0x0110))),
+        "camera": lambda: camera_name(_text(base.get(0x010F)), _text(base.get(0x0110))),
         "lens": lambda: _text(sub.get(0xA434)),
         "exposureTime": lambda: _exposure(_float(sub.get(0x829A))),
         "fNumber": lambda: _positive(sub.get(0x829D)),
@@ -72,7 +72,7 @@ def _positive(value: Any) -> float | None:
     return round(number, 2) if number is not None and number > 0 else None
 
 
-def _camera(make: str | None, model: str | None) -> str | None:
+def camera_name(make: str | None, model: str | None) -> str | None:
     if make and model and model.lower().startswith(make.lower()):
         return model  # "Canon" + "Canon EOS R5" should not read "Canon Canon EOS R5"
     return " ".join(part for part in (make, model) if part) or None

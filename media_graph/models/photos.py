@@ -55,9 +55,16 @@ class Photo(models.Model):
         READY = "READY"
         FAILED = "FAILED"
 
+    class Kind(models.TextChoices):
+        PHOTO = "PHOTO"
+        # A clip: `original` is the playable file; the worker decodes a poster frame,
+        # recorded as thumbnails["poster"], which every rendition is made from.
+        VIDEO = "VIDEO"
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
     )
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PHOTO)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     caption = models.TextField(
         blank=True, validators=[MaxLengthValidator(CAPTION_MAX_LENGTH), validate_caption_tags]
@@ -74,8 +81,11 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(help_text="After EXIF orientation.")
     height = models.PositiveIntegerField(help_text="After EXIF orientation.")
     exif = models.JSONField(default=dict, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True, help_text="Videos only.")
     taken_at = models.DateTimeField(null=True, blank=True)
     # {"small": {"name": ..., "width": ..., "height": ...}, ...}; empty until they are made.
+    # A video's has "poster" too: the frame the others (and the variants) are made from,
+    # so deleting what the set names deletes the poster with it.
     thumbnails = models.JSONField(default=dict, blank=True)
     # Written in the same statement as `thumbnails`: READY exactly when the set is there.
     processing_status = models.CharField(
@@ -115,6 +125,11 @@ class Photo(models.Model):
                 | models.Q(status__in=["PUBLISHED", "SCHEDULED"], published_at__isnull=False),
                 name="photo_published_at_matches_status",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind="PHOTO", duration_seconds__isnull=True)
+                | models.Q(kind="VIDEO", duration_seconds__isnull=False),
+                name="photo_duration_for_videos_only",
+            ),
         ]
         indexes = [
             models.Index(fields=["-published_at", "-id"], name="photo_published"),
@@ -147,6 +162,14 @@ class Photo(models.Model):
     def live_status(self) -> str:
         """The status as every client sees it: a due SCHEDULED photo is PUBLISHED."""
         return self.Status.PUBLISHED if self.is_published else self.status
+
+    @property
+    def rendition_source(self) -> str | None:
+        """The stored image renditions are made from: the original, or a video's poster
+        (None until the worker has made it)."""
+        if self.kind == self.Kind.VIDEO:
+            return self.thumbnails.get("poster", {}).get("name")
+        return self.original.name
 
 
 def original_key(extension: str) -> str:

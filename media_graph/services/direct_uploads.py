@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from media_graph import staging
+from media_graph.imaging import video
 from media_graph.models import Album, Photo, StagedUpload, original_key
 from media_graph.services.photos import photo_check_album, photo_create, photo_new
 from media_graph.services.upload_checks import (
@@ -32,7 +33,10 @@ from project.codes import PayloadCode
 from users.models import User
 
 # What a client may declare; the bytes decide the stored type all the same.
-CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+# A declared video type lets the declaration be up to MAX_VIDEO_BYTES; finalize checks the
+# limit again for what the bytes turn out to be.
+VIDEO_CONTENT_TYPES = {v: k for k, v in video.CONTENT_TYPES.items()}
+CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", *VIDEO_CONTENT_TYPES})
 FILENAME_MAX_LENGTH = 255
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Control characters (NUL included) have no place in a file name, even as a hint.
@@ -74,7 +78,7 @@ def _check_declaration(*, filename: str, content_type: str, size_bytes: int, sha
         )
     if size_bytes < 1:
         raise _invalid("size_bytes", "A file has at least one byte.")
-    check_size(size_bytes, "size_bytes")
+    check_size(size_bytes, "size_bytes", video_format=VIDEO_CONTENT_TYPES.get(content_type))
     digest = sha256.lower()
     if not _SHA256.fullmatch(digest):
         raise _invalid("sha256", "sha256 is the file's SHA-256 digest: 64 hexadecimal digits.")

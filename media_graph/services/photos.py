@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from media_graph import storage, tasks
+from media_graph.imaging.video import VideoInfo
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
@@ -74,8 +75,11 @@ def photo_check_album(*, album: Album | None, owner: User) -> None:
 def photo_new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> Photo:
     """The row for a checked file, validated (caption, alt text) before anything is stored."""
     info = checked.info
+    is_video = isinstance(info, VideoInfo)
     photo = Photo(
         owner=owner,
+        kind=Photo.Kind.VIDEO if is_video else Photo.Kind.PHOTO,
+        duration_seconds=info.duration_seconds if is_video else None,
         caption=caption,
         alt_text=alt_text,
         content_type=info.content_type,

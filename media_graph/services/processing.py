@@ -4,13 +4,14 @@ Every function here is safe to run twice and after the photo was deleted (the ta
 that call them are delivered at least once): the row decides, read fresh each time.
 """
 
+import io
 import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from media_graph import storage, thumbnails
+from media_graph import posters, ranged, storage, thumbnails
 from media_graph.imaging import placeholders
 from media_graph.models import Photo
 
@@ -38,7 +39,11 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
     )
     if not counted:
         return None  # gone, or READY already
-    photo = Photo.objects.filter(pk=photo_id).only("original", "processing_attempts").first()
+    photo = (
+        Photo.objects.filter(pk=photo_id)
+        .only("original", "processing_attempts", "kind", "duration_seconds")
+        .first()
+    )
     if photo is None:
         return None
     if photo.processing_attempts > settings.TASK_MAX_ATTEMPTS:
@@ -50,7 +55,9 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
         photo_processing_failed(photo_id=photo_id)
         return Status.FAILED
     name, images = photo.original.name, {}
-    if source is not None and not source.closed:
+    if photo.kind == Photo.Kind.VIDEO:
+        made = _video_set(photo, source, images)
+    elif source is not None and not source.closed:
         made = thumbnails.render(source, relative_name=name, decoded=decoded, images=images)
     else:
         with thumbnails.open_original(name) as original:
@@ -63,6 +70,26 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
         storage.delete(entry["name"] for entry in made.values())
         return None
     return Status.READY
+
+
+def _video_set(photo: Photo, source, images: dict) -> dict[str, dict]:
+    """A video's poster, then the set made from it; answers both (the poster as "poster").
+
+    The clip is read where it lies (the open upload inline, ranged reads of the stored
+    object otherwise): its header and one group of frames, never the whole file.
+    """
+    name = photo.original.name
+    if source is not None and not source.closed:
+        poster, data = posters.make(source, original=name, duration=photo.duration_seconds)
+    else:
+        with ranged.open_ranged(name) as clip:
+            poster, data = posters.make(clip, original=name, duration=photo.duration_seconds)
+    try:
+        made = thumbnails.render(io.BytesIO(data), relative_name=name, images=images)
+    except BaseException:
+        storage.delete([poster["name"]])
+        raise
+    return {**made, "poster": poster}
 
 
 def _placeholders(images: dict) -> dict[str, str]:

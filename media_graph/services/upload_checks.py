@@ -3,7 +3,8 @@
 `uploadPhoto` (the bytes through the API) and `finalizePhotoUpload` (the bytes staged
 in storage by the client) check a file the same way and in the same order, so they
 answer the same code for the same bytes: size, format and pixels from the bytes, then
-the owner's earlier photos.
+the owner's earlier photos. A file whose first bytes announce MP4, MOV or WebM is
+checked as a video clip (imaging.video), every other as an image.
 """
 
 import hashlib
@@ -13,7 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from media_graph import imaging, thumbnails
+from media_graph.imaging import video
 from media_graph.models import Photo
+from media_graph.uploads import OversizedUpload, limit_for
 from project.celery import broker_configured
 from project.codes import PayloadCode
 from users.models import User
@@ -31,7 +34,7 @@ class DuplicatePhoto(ValidationError):
 
 @dataclass(frozen=True)
 class CheckedFile:
-    info: imaging.ImageInfo
+    info: imaging.ImageInfo | video.VideoInfo
     sha256: str
     size: int
 
@@ -49,10 +52,38 @@ def sha256_of(file) -> str:
     return digest.hexdigest()
 
 
-def check_size(size: int, field: str = "original") -> None:
-    if size > settings.MAX_UPLOAD_BYTES:
-        message = f"The file is larger than {settings.MAX_UPLOAD_BYTES} bytes."
+def check_size(
+    size: int, field: str = "original", *, video_format: str | None = None, cut: bool = False
+) -> None:
+    """Within the limit of its kind; `cut` when the upload handler dropped it (its size is
+    what arrived, and the request as a whole was too large)."""
+    limit = limit_for(video_format)
+    if size > limit or cut:
+        message = f"The file is larger than {limit} bytes."
         raise file_error(PayloadCode.FILE_TOO_LARGE, message, field)
+
+
+def video_format_of(file) -> str | None:
+    """mp4, mov or webm when the file's first bytes say so; None for anything else."""
+    if isinstance(file, OversizedUpload):
+        return file.video_format
+    file.seek(0)
+    head = file.read(video.HEAD_BYTES)
+    file.seek(0)
+    return video.sniff(head)
+
+
+def _probe_video(file, fmt: str) -> video.VideoInfo:
+    try:
+        return video.probe(
+            file,
+            fmt=fmt,
+            max_pixels=settings.MAX_IMAGE_PIXELS,
+            max_seconds=settings.MAX_VIDEO_SECONDS,
+            max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
+        )
+    except video.VideoRejected as exc:
+        raise file_error(exc.code, str(exc)) from None
 
 
 def check_not_duplicate(*, owner: User, sha256: str, field: str = "original") -> None:
@@ -68,9 +99,17 @@ def upload_check_file(
 
     `size` is how many bytes arrived (an upload cut short says so); `sha256` is the
     digest when the caller computed it while reading the bytes, else it is computed here.
-    Without `decode` the pixels are left to the worker (see imaging.probe).
+    Without `decode` an image's pixels are left to the worker (see imaging.probe). A
+    clip is always probed the same bounded way (its header, one frame, the last second's
+    packets): that is what gives its rotation, and it never reads the file whole.
     """
-    check_size(size)
+    fmt = video_format_of(file)
+    check_size(size, video_format=fmt, cut=isinstance(file, OversizedUpload))
+    if fmt is not None:
+        info = _probe_video(file, fmt)
+        digest = sha256 or sha256_of(file)
+        check_not_duplicate(owner=owner, sha256=digest)
+        return CheckedFile(info=info, sha256=digest, size=size)
     try:
         info = imaging.probe(
             file,

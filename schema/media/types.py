@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 PhotoStatus = strawberry.enum(models.Photo.Status, name="PhotoStatus")
 ProcessingStatus = strawberry.enum(models.Photo.ProcessingStatus, name="ProcessingStatus")
+MediaKind = strawberry.enum(models.Photo.Kind, name="MediaKind")
 
 
 @strawberry.enum(
@@ -45,6 +46,17 @@ class Image:
     width: int
     height: int
     format: ImageFormat
+
+
+@strawberry.type(description="A clip's playable file.")
+class Video:
+    url: str = strawberry.field(
+        description="Absolute, signed like every media URL; range requests seek within it."
+    )
+    width: int = strawberry.field(description="As shown: after the container's rotation.")
+    height: int
+    content_type: str = strawberry.field(description="video/mp4, video/quicktime or video/webm.")
+    duration_seconds: float
 
 
 def _image(info: Info, name: str, width: int, height: int) -> Image:
@@ -83,6 +95,27 @@ class Photo(VisibleNode, relay.Node):
         return models.Photo.Status(self.live_status)
 
     processing_status: ProcessingStatus
+    kind: MediaKind = strawberry_django.field(description="Uploads of MP4, MOV or WebM are VIDEO.")
+    duration_seconds: float | None = strawberry_django.field(description="Videos only.")
+
+    @strawberry_django.field(
+        only=["kind", "original", "width", "height", "content_type", "duration_seconds"],
+        description=(
+            "Videos only: the playable file, to whoever may see the photo (its owner "
+            "always, others once it is published)."
+        ),
+    )
+    def video(self, info: Info) -> Video | None:
+        if self.kind != models.Photo.Kind.VIDEO:
+            return None
+        return Video(
+            url=info.context.request.build_absolute_uri(media_storage.url(self.original.name)),
+            width=self.width,
+            height=self.height,
+            content_type=self.content_type,
+            duration_seconds=self.duration_seconds,
+        )
+
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None = strawberry_django.field(
@@ -182,11 +215,15 @@ class Photo(VisibleNode, relay.Node):
         return self.dominant_color or None
 
     @strawberry_django.field(
-        only=["original", "width", "height", "owner_id"], description="Owner only."
+        only=["original", "width", "height", "owner_id", "kind", "thumbnails"],
+        description="Owner only. A video's is its poster frame (null while PENDING).",
     )
     def original(self, info: Info) -> Image | None:
         if not _is_owner(info, self):
             return None
+        if self.kind == models.Photo.Kind.VIDEO:
+            poster = self.thumbnails.get("poster")
+            return poster and _image(info, poster["name"], poster["width"], poster["height"])
         return _image(info, self.original.name, self.width, self.height)
 
 

@@ -36,3 +36,17 @@ def test_an_oversized_file_is_dropped_and_its_temp_file_removed(settings, tmp_pa
     assert uploaded.size > settings.MAX_UPLOAD_BYTES
     assert uploaded.size == 300_000
     assert list(tmp_path.iterdir()) == []  # nothing of it is left on disk
+
+
+def test_a_clip_streams_up_to_the_video_limit(settings, tmp_path):
+    from tests.videos import clip
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.MAX_VIDEO_BYTES = 400_000
+    content = clip() + b"\0" * 300_000  # a clip's first bytes, larger than an image may be
+    uploaded = parse(content, settings, limit=100_000)
+    assert isinstance(uploaded, TemporaryUploadedFile) and uploaded.size == len(content)
+    settings.MAX_VIDEO_BYTES = 200_000
+    uploaded = parse(content, settings, limit=100_000)
+    assert isinstance(uploaded, OversizedUpload) and uploaded.video_format == "mp4"
+    assert list(tmp_path.iterdir()) == []

@@ -135,6 +135,22 @@ def graphql_data(
     return body["data"]
 
 
+def sign_up(url: str, username: str, password: str, email: str) -> str:
+    """Register an account on the live server at `url` and sign it in: its access token."""
+    graphql_data(
+        f"{url}/graphql/",
+        "mutation ($u: String!, $e: String!, $p: String!) { register(input: {username: $u, "
+        "email: $e, password: $p}) { ... on User { username } } }",
+        {"u": username, "e": email, "p": password},
+    )
+    data = graphql_data(
+        f"{url}/graphql/",
+        "mutation ($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }",
+        {"u": username, "p": password},
+    )
+    return data["tokenAuth"]["token"]
+
+
 def _postgres_url(name: str) -> str:
     database = settings.DATABASES["default"]
     user = database.get("USER") or "postgres"

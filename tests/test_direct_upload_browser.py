@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.images import make_jpeg
-from tests.live import graphql_data
+from tests.live import sign_up
 from tests.ports import free_port
 
 PAGE_PORT = free_port()
@@ -94,21 +94,6 @@ def other_origin():
     server.server_close()
 
 
-def sign_up(url: str) -> str:
-    graphql_data(
-        f"{url}/graphql/",
-        "mutation ($u: String!, $p: String!) { register(input: {username: $u, "
-        'email: "grace@example.com", password: $p}) { ... on User { username } } }',
-        {"u": USERNAME, "p": PASSWORD},
-    )
-    data = graphql_data(
-        f"{url}/graphql/",
-        "mutation ($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }",
-        {"u": USERNAME, "p": PASSWORD},
-    )
-    return data["tokenAuth"]["token"]
-
-
 def upload_from(driver, page: str, api: str, token: str, content: bytes) -> dict:
     driver.get(page)
     driver.set_script_timeout(30)
@@ -119,7 +104,7 @@ def upload_from(driver, page: str, api: str, token: str, content: bytes) -> dict
 
 
 def test_a_page_of_the_app_uploads_same_origin(browser_module, live, other_origin, tmp_path):
-    token = sign_up(live.url)
+    token = sign_up(live.url, USERNAME, PASSWORD, "grace@example.com")
     api = f"{live.url}/graphql/"
     with browser_module.chromium(tmp_path / "profile") as driver:
         content = make_jpeg(640, 480)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.live import graphql_data
+from tests.live import sign_up
 
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)\"""")
 USERNAME, PASSWORD = "ada", "analytical-engine-1843"
@@ -44,21 +44,6 @@ def test_no_graphiql_when_switched_off(client, settings):
 
 
 # --- a real headless Chromium against a real server ------------------------------------
-
-
-def sign_up(url: str) -> str:
-    graphql_data(
-        f"{url}/graphql/",
-        "mutation ($u: String!, $p: String!) { register(input: {username: $u, "
-        'email: "ada@example.com", password: $p}) { ... on User { username } } }',
-        {"u": USERNAME, "p": PASSWORD},
-    )
-    data = graphql_data(
-        f"{url}/graphql/",
-        "mutation ($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }",
-        {"u": USERNAME, "p": PASSWORD},
-    )
-    return data["tokenAuth"]["token"]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +113,7 @@ def welcome_fits_a_1280_px_window(driver) -> None:
 
 
 def test_graphiql_in_headless_chromium(browser_module, live, tmp_path):
-    token = sign_up(live.url)
+    token = sign_up(live.url, USERNAME, PASSWORD, "ada@example.com")
     with browser_module.chromium(tmp_path / "profile") as driver:
         browser_module.requested_urls(driver)  # drop the start page's log
         driver.get(f"{live.url}/graphql/")

@@ -1,18 +1,14 @@
 """Shared albums: the owner adds members as EDITOR or VIEWER, changes their role and
 removes them; a member may leave. Only the owner manages members."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from media_graph.models import Album, AlbumMember
 from media_graph.services import notifications
-from project.codes import PayloadCode
+from project.services import field_error
 from users.locks import hold_users
 from users.models import User
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=PayloadCode.INVALID)})
 
 
 def album_member_add(*, album: Album, actor: User, user: User, role: str) -> AlbumMember:
@@ -20,9 +16,9 @@ def album_member_add(*, album: Album, actor: User, user: User, role: str) -> Alb
     if album.owner_id != actor.pk:
         raise PermissionDenied("Only the album's owner may share it.")
     if role not in AlbumMember.Role.values:
-        raise _invalid("role", "A member is an EDITOR or a VIEWER; the owner stays the owner.")
+        raise field_error("role", "A member is an EDITOR or a VIEWER; the owner stays the owner.")
     if user.pk == album.owner_id:
-        raise _invalid("username", "You own this album already.")
+        raise field_error("username", "You own this album already.")
     with transaction.atomic():
         hold_users(actor.pk, user.pk)  # neither account is being deleted (users/locks.py)
         # update_or_create under the unique constraint: two adds at once make one row.
@@ -39,7 +35,7 @@ def album_member_remove(*, album: Album, actor: User, user: User) -> bool:
     if actor.pk != album.owner_id and actor.pk != user.pk:
         raise PermissionDenied("Only the album's owner may remove others.")
     if user.pk == album.owner_id:
-        raise _invalid("username", "The owner cannot leave the album; delete it instead.")
+        raise field_error("username", "The owner cannot leave the album; delete it instead.")
     with transaction.atomic():
         hold_users(actor.pk, user.pk)
         deleted, _ = AlbumMember.objects.filter(album=album, user=user).delete()

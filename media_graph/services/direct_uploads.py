@@ -30,6 +30,7 @@ from media_graph.services.upload_checks import (
     upload_check_file,
 )
 from project.codes import PayloadCode
+from project.services import field_error
 from users.models import User
 
 # What a client may declare; the bytes decide the stored type all the same.
@@ -58,15 +59,11 @@ class UploadTarget:
         return self.upload.expires_at
 
 
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=PayloadCode.INVALID)})
-
-
 def _check_declaration(*, filename: str, content_type: str, size_bytes: int, sha256: str) -> str:
     """The declared fields' bounds, in the order a client would fix them; answers the
     sha256 in lower case."""
     if len(filename) > FILENAME_MAX_LENGTH or _CONTROL.search(filename):
-        raise _invalid(
+        raise field_error(
             "filename",
             f"A file name has at most {FILENAME_MAX_LENGTH} characters and no control characters.",
         )
@@ -77,11 +74,11 @@ def _check_declaration(*, filename: str, content_type: str, size_bytes: int, sha
             "content_type",
         )
     if size_bytes < 1:
-        raise _invalid("size_bytes", "A file has at least one byte.")
+        raise field_error("size_bytes", "A file has at least one byte.")
     check_size(size_bytes, "size_bytes", video_format=VIDEO_CONTENT_TYPES.get(content_type))
     digest = sha256.lower()
     if not _SHA256.fullmatch(digest):
-        raise _invalid("sha256", "sha256 is the file's SHA-256 digest: 64 hexadecimal digits.")
+        raise field_error("sha256", "sha256 is the file's SHA-256 digest: 64 hexadecimal digits.")
     return digest
 
 
@@ -148,17 +145,17 @@ def _read_checked(upload: StagedUpload) -> Iterator[staging.StagedBytes]:
     try:
         with staging.read(upload.key, limit=upload.size_bytes) as staged:
             if staged is None:
-                raise _invalid("upload_id", "Nothing was uploaded to this target.")
+                raise field_error("upload_id", "Nothing was uploaded to this target.")
             if staged.size != upload.size_bytes:
-                raise _invalid(
+                raise field_error(
                     "upload_id",
                     f"The stored file does not have the {upload.size_bytes} bytes declared.",
                 )
             if staged.sha256 != upload.sha256:
-                raise _invalid("sha256", _MISMATCH)
+                raise field_error("sha256", _MISMATCH)
             yield staged
     except staging.ChecksumMismatch:
-        raise _invalid("sha256", _MISMATCH) from None
+        raise field_error("sha256", _MISMATCH) from None
 
 
 def photo_upload_finalize(

@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,8 +14,7 @@ from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
 from media_graph.services.upload_checks import CheckedFile, DuplicatePhoto, upload_check_file
-from project.codes import PayloadCode
-from project.services import model_update
+from project.services import field_error, model_update
 from users.locks import hold_users
 from users.models import User
 
@@ -193,21 +192,15 @@ def photo_schedule(*, photo: Photo, actor: User, publish_at) -> Photo:
     _check_owner(photo, actor)
     now = timezone.now()
     if not now < publish_at <= now + SCHEDULE_HORIZON:
-        raise ValidationError(
-            {
-                "publish_at": ValidationError(
-                    f"Give a moment in the future, at most {SCHEDULE_HORIZON.days} days ahead.",
-                    code=PayloadCode.INVALID,
-                )
-            }
+        raise field_error(
+            "publish_at",
+            f"Give a moment in the future, at most {SCHEDULE_HORIZON.days} days ahead.",
         )
     with transaction.atomic():
         hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if locked.is_published:
-            raise ValidationError(
-                {"id": ValidationError("The photo is published already.", code=PayloadCode.INVALID)}
-            )
+            raise field_error("id", "The photo is published already.")
         locked.status = Photo.Status.SCHEDULED
         locked.published_at = publish_at
         locked.save(update_fields=["status", "published_at", "updated_at"])

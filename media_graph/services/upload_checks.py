@@ -19,6 +19,7 @@ from media_graph.models import Photo
 from media_graph.uploads import OversizedUpload, limit_for
 from project.celery import broker_configured
 from project.codes import PayloadCode
+from project.services import field_error
 from users.models import User
 
 
@@ -40,7 +41,7 @@ class CheckedFile:
 
 
 def file_error(code: str, message: str, field: str = "original") -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
+    return field_error(field, message, code)
 
 
 def sha256_of(file) -> str:

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.core.exceptions import ValidationError
 from strawberry import relay
 
 from media_graph import models
 from media_graph.services import notifications
-from project.codes import PayloadCode
+from project.services import field_error
 from schema.common import VisibleNode, payload_mutation, refetch
 from schema.context import Info, Scope
 from schema.nodes import parse_global_id
@@ -74,16 +73,12 @@ class MarkNotificationsReadInput:
     )
 
 
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=PayloadCode.INVALID)})
-
-
 def _notification_pks(ids: list[str]) -> list[int]:
     if len(ids) > notifications.MAX_MARK_READ_IDS:  # before parsing thousands
         raise notifications.too_many_ids()
     pks = [parse_global_id(value, "Notification") for value in ids]
     if None in pks:
-        raise _invalid("ids", "Not a notification ID.")
+        raise field_error("ids", "Not a notification ID.")
     return pks
 
 
@@ -111,9 +106,9 @@ class Mutation:
     def mark_notifications_read(self, info: Info, input: MarkNotificationsReadInput) -> UserPayload:
         viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
         if input.all and input.ids is not None:
-            raise _invalid("all", "Give `ids` or `all: true`, not both.")
+            raise field_error("all", "Give `ids` or `all: true`, not both.")
         if not input.all and input.ids is None:
-            raise _invalid("ids", "Give `ids` or `all: true`.")
+            raise field_error("ids", "Give `ids` or `all: true`.")
         pks = None if input.all else _notification_pks(input.ids)
         notifications.notifications_mark_read(user=viewer, ids=pks)
         return refetch(User, viewer, info)

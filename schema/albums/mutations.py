@@ -22,10 +22,9 @@ from schema.common import (
 )
 from schema.context import Info, Scope
 from schema.engine.optimizer import optimized
-from schema.errors import NotFound
 from schema.media.types import Photo
 from schema.nodes import global_id, parse_global_id
-from users.models import User
+from schema.users.types import find_user
 
 # The album services name the model's fields where the client sent IDs.
 ALBUM_FIELDS = {"photos": "photoIds", "cover": "coverPhotoId"}
@@ -42,13 +41,6 @@ def photo_pks(ids: list[str] | None) -> list[int]:
 
 def _album(info: Info, album_id: str, field: str = "id") -> models.Album:
     return find_visible(Album, models.Album, album_id, info, field=field)
-
-
-def _user(username: str):
-    found = User.objects.visible_to(None).named(username).first()
-    if found is None:
-        raise NotFound("No user with this username.", field="username")
-    return found
 
 
 @strawberry.type
@@ -108,7 +100,7 @@ class Mutation:
     def add_album_member(self, info: Info, input: AlbumMemberInput) -> AlbumPayload:
         viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = _album(info, input.album_id, field="albumId")
-        member = _user(input.username)
+        member = find_user(info, input.username)
         album_members.album_member_add(
             album=album, actor=viewer, user=member, role=input.role.value
         )
@@ -118,7 +110,7 @@ class Mutation:
     def remove_album_member(self, info: Info, input: RemoveAlbumMemberInput) -> AlbumPayload:
         viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
         album = _album(info, input.album_id, field="albumId")
-        member = _user(input.username)
+        member = find_user(info, input.username)
         album_members.album_member_remove(album=album, actor=viewer, user=member)
         if member.pk == viewer.pk:
             # A member who left may no longer see a PRIVATE album: answer the album they

@@ -11,13 +11,11 @@ from schema.common import (
     refetch,
 )
 from schema.context import Info, Scope
-from schema.errors import NotFound
 from schema.media.types import Photo, PhotoPayload
 from schema.nodes import global_id
 from schema.social.inputs import AddCommentInput, PhotoRefInput, UserRefInput
 from schema.social.types import Comment, CommentPayload
-from schema.users.types import User, UserPayload
-from users import models as user_models
+from schema.users.types import User, UserPayload, find_user
 from users.services import follows
 
 # The follow services name the followee where the client sent a username.
@@ -26,14 +24,6 @@ FOLLOW_FIELDS = {"followee": "username"}
 
 def _photo(info: Info, photo_id: str) -> models.Photo:
     return find_visible(Photo, models.Photo, photo_id, info, field="photoId")
-
-
-def _user(info: Info, username: str) -> user_models.User:
-    users = User.get_queryset(user_models.User.objects.all(), info)
-    found = users.named(username).first()
-    if found is None:
-        raise NotFound("No user with this username.", field="username")
-    return found
 
 
 def _change_like(info: Info, photo_id: str, change) -> models.Photo:
@@ -81,13 +71,13 @@ class Mutation:
     )
     def follow_user(self, info: Info, input: UserRefInput) -> UserPayload:
         viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
-        followee = _user(info, input.username)
+        followee = find_user(info, input.username)
         follows.user_follow(follower=viewer, followee=followee)
         return refetch(User, followee, info)
 
     @payload_mutation(input_fields=FOLLOW_FIELDS)
     def unfollow_user(self, info: Info, input: UserRefInput) -> UserPayload:
         viewer = info.context.viewer_or_payload_error(Scope.SOCIAL)
-        followee = _user(info, input.username)
+        followee = find_user(info, input.username)
         follows.user_unfollow(follower=viewer, followee=followee)
         return refetch(User, followee, info)

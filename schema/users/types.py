@@ -10,6 +10,7 @@ from media_graph.models import Notification
 from media_graph.querysets import unread_notifications_count
 from schema.common import VisibleNode
 from schema.context import Info
+from schema.errors import NotFound
 from schema.pagination import Connection, nested_connection
 from users import models
 from users.querysets import follows_viewer, viewer_is_following
@@ -110,3 +111,12 @@ def _is_own(user: models.User, info: Info) -> bool:
 
 
 UserPayload = Annotated[User | OperationInfo, strawberry.union("UserPayload")]
+
+
+def find_user(info: Info, username: str) -> models.User:
+    """The account with this username (any case) that the viewer may see; else `not_found`
+    on `username`, as the mutations that name a user by username answer."""
+    found = User.get_queryset(models.User.objects.all(), info).named(username).first()
+    if found is None:
+        raise NotFound("No user with this username.", field="username")
+    return found

@@ -13,7 +13,6 @@ import time
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import connection
 
 from media_graph.counters import recount
 from media_graph.models import Album, Comment, Like, Photo
@@ -25,18 +24,11 @@ from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_delete, photo_publish, photo_unpublish, photo_update
 from project.codes import PayloadCode
 from tests.factories import make_album, make_photo
-from tests.media_graph.test_concurrency import make_users, run_together
+from tests.media_graph.test_concurrency import CONCURRENT_WRITERS, make_users, run_together
 from users.models import Follow, User
 from users.services.follows import user_follow, user_unfollow
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers need PostgreSQL (DATABASE_URL=postgres://...); "
-        "SQLite serialises them",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = CONCURRENT_WRITERS
 
 FANS = 8
 GONE = "gone"

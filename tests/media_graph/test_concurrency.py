@@ -20,7 +20,8 @@ from media_graph.services.photos import photo_publish
 from users.models import Follow, User
 from users.services.follows import user_follow, user_unfollow
 
-pytestmark = [
+# The marks of every module whose threads write at once (the others import them).
+CONCURRENT_WRITERS = [
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="concurrent writers need PostgreSQL (DATABASE_URL=postgres://...); "
@@ -29,6 +30,7 @@ pytestmark = [
     # Threads see only committed rows: no test transaction around the test.
     pytest.mark.django_db(transaction=True),
 ]
+pytestmark = CONCURRENT_WRITERS
 
 THREADS = 20
 

@@ -9,23 +9,15 @@ on the variant's advisory lock, then find the row the first one wrote.
 import threading
 import time
 
-import pytest
 from django.db import connection
 
 from media_graph import variants
 from media_graph.models import ImageVariant
+from tests.media_graph.test_concurrency import CONCURRENT_WRITERS
 from tests.schema.media.photos import upload
 from tests.storage import fetch
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers need PostgreSQL (DATABASE_URL=postgres://...); "
-        "SQLite's in-memory test database locks whole tables",
-    ),
-    # Threads see only committed rows: no test transaction around the test.
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = CONCURRENT_WRITERS
 
 BURST = 20
 

@@ -20,8 +20,8 @@ from django.db import IntegrityError, connection, transaction
 
 from media_graph import storage
 from media_graph.imaging import variants as pixels
-from media_graph.local_storage import signature_valid, signed_query
 from media_graph.models import ImageVariant, Photo
+from media_graph.storage.signing import signature_valid, signed_query
 
 VERSION = 1
 PREFIX = "images/"  # the app's variant URLs: /images/<photo id>/v<version>/<width>.<ext>

@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 
-from media_graph import storage, url_windows, variants
+from media_graph import storage, variants
 from media_graph.imaging.variants import LADDER
+from media_graph.storage import url_windows
 
 
 def variant_redirect(request, photo_id: int, version: int, width: int, ext: str):

@@ -202,7 +202,7 @@ AWS_S3_PUBLIC_ENDPOINT_URL = env_str("AWS_S3_PUBLIC_ENDPOINT_URL")
 if USE_S3:
     _default_storage = {
         # URLs signed per window, for the public endpoint (the one browsers reach) if set.
-        "BACKEND": "media_graph.s3.StableUrlS3Storage",
+        "BACKEND": "media_graph.storage.s3.StableUrlS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
@@ -228,7 +228,7 @@ if USE_S3:
         _default_storage["OPTIONS"]["public_endpoint_url"] = AWS_S3_PUBLIC_ENDPOINT_URL
 else:
     _default_storage = {
-        "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
+        "BACKEND": "media_graph.storage.local.SignedFileSystemStorage",
         # Overwrites like the S3 storage above (allow_overwrite=True is its default).
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from media_graph import local_uploads
-from media_graph.local_storage import serve_signed
+from media_graph.storage import local_uploads
+from media_graph.storage.local_serving import serve_signed
 from media_graph.variants import PREFIX as VARIANTS
 from media_graph.views import variant_redirect
 from project.health import healthz

@@ -126,7 +126,7 @@ def media(request, settings, tmp_path) -> MediaStore:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
+            "BACKEND": "media_graph.storage.local.SignedFileSystemStorage",
             # It overwrites, as in settings (allow_overwrite defaults to True there).
             "OPTIONS": {"location": settings.MEDIA_ROOT, "base_url": "/media/"},
         },

@@ -5,7 +5,7 @@ import urllib.request
 
 from django.test import Client
 
-from media_graph.url_windows import CACHE_CONTROL
+from media_graph.storage.url_windows import CACHE_CONTROL
 
 
 class MediaStore:
@@ -29,7 +29,7 @@ def use_s3(settings, server) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "media_graph.s3.StableUrlS3Storage",
+            "BACKEND": "media_graph.storage.s3.StableUrlS3Storage",
             "OPTIONS": {
                 **server.django_storage_options(),
                 # As in settings: saves overwrite (no HEAD before a PUT), one PUT per

@@ -52,7 +52,7 @@ def _s3_storages(server):
     return {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "media_graph.storage.s3.StableUrlS3Storage",
             "OPTIONS": {
                 **server.django_storage_options(),
                 "client_config": settings.AWS_S3_CLIENT_CONFIG,

@@ -29,6 +29,7 @@ from media_graph.services.upload_checks import (
     file_error,
     upload_check_file,
 )
+from media_graph.storage.base import ChecksumMismatch
 from project.codes import PayloadCode
 from project.services import field_error
 from users.models import User
@@ -154,7 +155,7 @@ def _read_checked(upload: StagedUpload) -> Iterator[staging.StagedBytes]:
             if staged.sha256 != upload.sha256:
                 raise field_error("sha256", _MISMATCH)
             yield staged
-    except staging.ChecksumMismatch:
+    except ChecksumMismatch:
         raise field_error("sha256", _MISMATCH) from None
 
 

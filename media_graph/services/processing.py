@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from media_graph import posters, ranged, storage, thumbnails
+from media_graph import posters, storage, thumbnails
 from media_graph.imaging import placeholders
 from media_graph.models import Photo
 
@@ -82,7 +82,7 @@ def _video_set(photo: Photo, source, images: dict) -> dict[str, dict]:
     if source is not None and not source.closed:
         poster, data = posters.make(source, original=name, duration=photo.duration_seconds)
     else:
-        with ranged.open_ranged(name) as clip:
+        with storage.open_ranged(name) as clip:
             poster, data = posters.make(clip, original=name, duration=photo.duration_seconds)
     try:
         made = thumbnails.render(io.BytesIO(data), relative_name=name, images=images)

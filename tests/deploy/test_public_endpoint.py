@@ -15,7 +15,7 @@ def test_urls_are_signed_for_the_public_endpoint_and_work_there(settings, s3_ser
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "media_graph.s3.PublicEndpointS3Storage",
+            "BACKEND": "media_graph.storage.s3.PublicEndpointS3Storage",
             "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "public_endpoint_url": public},
         },
     }
@@ -49,7 +49,7 @@ def test_direct_upload_targets_are_signed_for_the_public_endpoint(settings, s3_s
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "media_graph.s3.PublicEndpointS3Storage",
+            "BACKEND": "media_graph.storage.s3.PublicEndpointS3Storage",
             "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "public_endpoint_url": public},
         },
     }

@@ -3,7 +3,7 @@
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from media_graph import url_windows
+from media_graph.storage import url_windows
 
 
 def test_a_signed_url_serves_the_file(client, settings, tmp_path, monkeypatch):
@@ -11,7 +11,7 @@ def test_a_signed_url_serves_the_file(client, settings, tmp_path, monkeypatch):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "media_graph.local_storage.SignedFileSystemStorage",
+            "BACKEND": "media_graph.storage.local.SignedFileSystemStorage",
             "OPTIONS": {"location": tmp_path, "base_url": "/media/"},
         },
     }

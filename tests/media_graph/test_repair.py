@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from media_graph import storage
+from media_graph.storage import s3
 from media_graph.models import Photo
 from tests.images import make_jpeg
 from tests.schema.media.photos import mutate_node, upload
@@ -103,7 +104,7 @@ def test_what_is_younger_than_the_grace_period_is_left_alone(drift):
 
 
 def test_the_join_spans_listing_pages(gql, alice, login, media, monkeypatch):
-    monkeypatch.setattr(storage, "LISTING_PAGE", 2)  # S3's page is 1,000 keys
+    monkeypatch.setattr(s3, "LISTING_PAGE", 2)  # S3's page is 1,000 keys
     login(alice)
     for width in (300, 310, 320):
         upload(gql, make_jpeg(width, 200))

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from media_graph import sigv4, url_windows
+from media_graph.storage import sigv4, url_windows
 from tests.schema.media.photos import upload
 from tests.storage import fetch
 

@@ -3,8 +3,8 @@ only, in the request), and the worker makes the poster from the clip in S3, by r
 
 import pytest
 
-from media_graph import ranged
 from media_graph.models import Photo
+from media_graph.storage import ranged
 from tests.media_graph.test_tasks import (  # noqa: F401 (fixtures)
     redis_broker,
     running_worker,

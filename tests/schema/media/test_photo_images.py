@@ -15,9 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from media_graph import url_windows
 from media_graph.imaging import variants as pixels
 from media_graph.models import ImageVariant, Photo
+from media_graph.storage import url_windows
 from tests.images import icc_swapping_red_and_blue, make_jpeg
 from tests.schema.media.photos import mutate_node, upload
 from tests.storage import fetch

@@ -1,34 +1,22 @@
-"""Local media with signed, expiring URLs: the filesystem twin of a private S3 bucket.
-
-Without signatures, anyone who learned a key could fetch a file for ever; a thumbnail's
-name even contains its original's key, and originals keep their EXIF (GPS included).
-Here every URL carries a signature of its path and its expiry, and the app's media view
-serves nothing without a valid, unexpired one, like S3's presigned URLs. Signatures are
-made per window (media_graph.url_windows), so a file's URL stays the same for a while,
-and files are served as S3 serves them: Cache-Control, an ETag, 304 when it matches,
-and one byte range when asked (206, or 416 past the end), which video players need to seek.
+"""Local media served as S3 serves objects: signature checked, Cache-Control, an ETag,
+304 when it matches, and one byte range when asked (206, or 416 past the end), which
+video players need to seek.
 """
 
-import base64
-import functools
-import hashlib
-import hmac
 import mimetypes
 import os
 import re
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils._os import safe_join
 from django.utils.cache import get_conditional_response
-from django.utils.crypto import constant_time_compare
 from django.utils.http import http_date
 
-from media_graph import url_windows
+from media_graph.storage import url_windows
+from media_graph.storage.signing import signature_valid
 
-SALT = "media_graph.local_storage"
 # Python 3.11's mimetypes does not know AVIF yet; the video types are named to be sure.
 _TYPES = {
     ".avif": "image/avif",
@@ -39,50 +27,6 @@ _TYPES = {
 }
 # One range, as players ask: "bytes=START-", "bytes=START-END" or "bytes=-SUFFIX".
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
-
-
-@functools.lru_cache(maxsize=16)
-def _key(salt: str, secret: str) -> bytes:
-    # Derived once per salt (and secret), as django.utils.crypto.salted_hmac derives it
-    # on every call: a srcSet signs 8 URLs per photo, so the derivation showed.
-    return hashlib.sha256(f"{salt}signer{secret}".encode()).digest()
-
-
-def _signature(value: str, salt: str) -> str:
-    digest = hmac.new(_key(salt, settings.SECRET_KEY), value.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def signed_query(path: str, *, salt: str = SALT) -> str:
-    """The query string that makes `path` fetchable until the current window's expiry.
-
-    Nothing in it needs escaping (digits; URL-safe base64), so no urlencode per URL.
-    """
-    expires = url_windows.expires_at()
-    return f"exp={expires}&sig={_signature(f'{path}:{expires}', salt)}"
-
-
-def signature_valid(path: str, query, *, salt: str = SALT) -> bool:
-    """Whether `query` (request.GET) carries an unexpired signature of `path`."""
-    expires, signature = query.get("exp", ""), query.get("sig", "")
-    if not expires.isdigit() or int(expires) <= url_windows.now():
-        return False
-    return constant_time_compare(signature, _signature(f"{path}:{expires}", salt))
-
-
-class SignedFileSystemStorage(FileSystemStorage):
-    """Signed URLs; a save overwrites whatever is under its name, as the S3 storage does.
-
-    Keys are server-chosen (uuid originals, thumbnail names derived from them), so the
-    name a caller asks for is the name it gets: no probing for a free alternative, and
-    a file left behind by a failed write is replaced, not worked around.
-    """
-
-    def __init__(self, *args, allow_overwrite: bool = True, **kwargs):
-        super().__init__(*args, allow_overwrite=allow_overwrite, **kwargs)
-
-    def url(self, name):
-        return f"{super().url(name)}?{signed_query(name)}"
 
 
 def serve_signed(request, path: str):

@@ -3,15 +3,11 @@
 FFmpeg seeks around a clip (an MP4's index may sit at its end) and reads a little at
 each place; a poster needs the header and one group of frames, not the whole file.
 On S3 each read past the block at hand is one ranged GetObject of at least BLOCK bytes
-(S3 answers ranges natively); with local storage the file is opened where it lies.
+(S3 answers ranges natively); with local storage the file is opened where it lies
+(storage.local).
 """
 
 import io
-
-from django.core.files.storage import default_storage
-from storages.backends.s3 import S3Storage
-
-from media_graph.s3 import object_key
 
 BLOCK = 1024 * 1024
 
@@ -69,11 +65,3 @@ class RangedObject(io.RawIOBase):
         )
         self.requests += 1
         self._block_start, self._block = start, answer["Body"].read()
-
-
-def open_ranged(name: str):
-    """The stored object `name`, open for seeking reads (raises STORAGE_ERRORS)."""
-    if isinstance(default_storage, S3Storage):
-        client = default_storage.connection.meta.client
-        return RangedObject(client, default_storage.bucket_name, object_key(default_storage, name))
-    return default_storage.open(name, "rb")

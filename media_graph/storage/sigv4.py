@@ -3,7 +3,7 @@
 boto3 presigns with the current second and offers no way to choose another, so two
 answers a second apart carry different URLs. This signs as AWS documents it ("Create a
 presigned URL", SigV4 query authentication) for a time of our choosing: the start of
-the current URL window (media_graph.url_windows), so every answer in a window gets the
+the current URL window (storage.url_windows), so every answer in a window gets the
 same URL. Path-style addressing, as the storage is configured; UNSIGNED-PAYLOAD.
 """
 

@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from media_graph import storage
-from media_graph.storage import s3
 from media_graph.models import Photo
+from media_graph.storage import s3
 from tests.images import make_jpeg
 from tests.schema.media.photos import mutate_node, upload
 

@@ -3,8 +3,8 @@
 The poster is what every image of a video is made from (the thumbnail set, the ladder
 variants, the placeholders), so it is stored as an object of its own and recorded as
 `thumbnails["poster"]`: deleting what a set names (a photo, an account) deletes it too.
-Its key sits under its original's thumbnails (`thumbnails/<original>.poster.jpg`), so
-the repair command's sweep groups it with its original like any thumbnail.
+Its key sits with its set's thumbnails (`thumbnails/<set name>.poster.jpg`), so the
+repair command's sweep groups it with its original like any thumbnail.
 """
 
 import io
@@ -17,11 +17,11 @@ from media_graph.imaging import video
 QUALITY = 90  # the source of further renditions: a little above theirs
 
 
-def key(original: str) -> str:
-    return f"thumbnails/{original}.poster.jpg"
+def key(set_name: str) -> str:
+    return f"thumbnails/{set_name}.poster.jpg"
 
 
-def make(source, *, original: str, duration: float) -> tuple[dict, bytes]:
+def make(source, *, set_name: str, duration: float) -> tuple[dict, bytes]:
     """Decode the poster from `source` (an open clip), store it; answers its entry and bytes.
 
     A fresh image carries no metadata, so the poster (and all made from it) has no GPS.
@@ -30,5 +30,5 @@ def make(source, *, original: str, duration: float) -> tuple[dict, bytes]:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=QUALITY)
     data = out.getvalue()
-    name = storage.save(key(original), ContentFile(data))
+    name = storage.save(key(set_name), ContentFile(data))
     return {"name": name, "width": image.width, "height": image.height}, data

@@ -38,6 +38,14 @@ class SetThumbnailer(Thumbnailer):
         self.source_generators = [generator]
 
 
+def set_name(original: str, version: int) -> str:
+    """The name the set `version` of `original` is derived from. A run of the same
+    version writes the same names again, over what an earlier, failed run left; a new
+    version (a recorded set replaced) gets new ones. The original's key stays its prefix
+    (repair groups a set with its original by it)."""
+    return f"{original}.v{version}"
+
+
 def largest_box() -> tuple[int, int]:
     """The box of the largest size: what an image decoded ahead of time must serve."""
     return max((tuple(aliases.get(size)["size"]) for size in SIZES), key=lambda box: box[0])
@@ -52,8 +60,7 @@ def render(source, *, relative_name: str, decoded=None, images=None) -> dict[str
 
     Raises on failure, after deleting whatever it had stored and the name whose write
     was in flight (a write that timed out may still have landed): a failed set leaves no
-    object behind. Names are derived from `relative_name`, so a retry writes the same
-    names again, over anything an earlier failure left there.
+    object behind. Names are derived from `relative_name` (see `set_name`).
     """
     thumbnailer = SetThumbnailer(source, relative_name=relative_name, generator=SetSource(decoded))
     made: dict[str, dict] = {}

@@ -88,7 +88,7 @@ def _poster(path: Path) -> None:
     from media_graph import posters, storage, thumbnails
 
     with open(path, "rb") as file:
-        poster, data = posters.make(file, original="originals/bench.mp4", duration=SECONDS)
+        poster, data = posters.make(file, set_name="originals/bench.mp4", duration=SECONDS)
     made = thumbnails.render(io.BytesIO(data), relative_name="originals/bench.mp4")
     storage.delete([poster["name"], *(entry["name"] for entry in made.values())])
 

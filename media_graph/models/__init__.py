@@ -7,6 +7,7 @@ from media_graph.models.photos import (
     Photo,
     Tag,
     original_key,
+    stored_names,
 )
 from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Favorite, Like
 from media_graph.models.uploads import StagedUpload
@@ -29,4 +30,5 @@ __all__ = [
     "StagedUpload",
     "Tag",
     "original_key",
+    "stored_names",
 ]

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,6 +102,9 @@ class Photo(models.Model):
     # Runs of the thumbnail task so far: a worker killed mid-task hands the message back,
     # so without a count one set that always outlives its time limit would run forever.
     processing_attempts = models.PositiveSmallIntegerField(default=0)
+    # Which set the thumbnails' keys name (thumbnails.set_name): up by one whenever a
+    # recorded set is replaced, so a key served as immutable never names other bytes.
+    thumbnails_version = models.PositiveSmallIntegerField(default=1)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -163,6 +167,12 @@ class Photo(models.Model):
         """The status as every client sees it: a due SCHEDULED photo is PUBLISHED."""
         return self.Status.PUBLISHED if self.is_published else self.status
 
+    def stored_names(self) -> list[str]:
+        """Every object of this photo in storage (see `stored_names` below): one query."""
+        return stored_names(
+            self.original.name, self.thumbnails, self.variants.values_list("name", flat=True)
+        )
+
     @property
     def rendition_source(self) -> str | None:
         """The stored image renditions are made from: the original, or a video's poster
@@ -170,6 +180,17 @@ class Photo(models.Model):
         if self.kind == self.Kind.VIDEO:
             return self.thumbnails.get("poster", {}).get("name")
         return self.original.name
+
+
+def stored_names(original: str, thumbnails: dict, variants: Iterable[str]) -> list[str]:
+    """Every object a photo keeps in storage: the one list that deleting a photo,
+    deleting an account and the repair sweep all use.
+
+    `thumbnails` is the row's set (a video's poster included, under "poster"), and
+    `variants` the names of its ImageVariant rows (the width ladder). A kind of object
+    that a photo gains is added here, once.
+    """
+    return [original, *(entry["name"] for entry in thumbnails.values()), *variants]
 
 
 def original_key(extension: str) -> str:

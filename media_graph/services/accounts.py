@@ -22,7 +22,6 @@ from media_graph.models import (
     AlbumPhoto,
     Comment,
     Favorite,
-    ImageVariant,
     Like,
     Notification,
     Photo,
@@ -116,8 +115,7 @@ def _photos(user: User) -> None:
     the published ones, and after the commit every stored object of them."""
     photos = Photo.objects.filter(owner=user)
     # Locked as photo_delete locks one: a thumbnail task or an edit waits, then finds none.
-    rows = list(photos.select_for_update().order_by("pk").values_list("original", "thumbnails"))
-    rendered = list(ImageVariant.objects.filter(photo__in=photos).values_list("name", flat=True))
+    names = photos.stored_names(lock=True)
     published = photos.filter(status=Photo.Status.PUBLISHED)
     tagged = Photo.tags.through.objects.filter(photo__in=published)
     per_tag = tagged.order_by().values("tag").annotate(n=Count("pk"))
@@ -125,14 +123,8 @@ def _photos(user: User) -> None:
     Photo.tags.through.objects.filter(photo__in=photos).delete()
     AlbumPhoto.objects.filter(photo__in=photos).delete()
     photos.delete()
-    names = [name for original, variants in rows for name in _names(original, variants)]
-    names += rendered
     for start in range(0, len(names), DELETE_TASK_KEYS):
         tasks.queue_delete(names[start : start + DELETE_TASK_KEYS])
-
-
-def _names(original: str, variants: dict) -> list[str]:
-    return [original, *(variant["name"] for variant in variants.values())]
 
 
 def _albums(user: User) -> None:

@@ -241,11 +241,7 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
     with transaction.atomic():
         hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=pk)
-        names = [
-            locked.original.name,
-            *(t["name"] for t in locked.thumbnails.values()),
-            *locked.variants.values_list("name", flat=True),
-        ]
+        names = locked.stored_names()
         if locked.is_counted:
             _count_published(locked, -1)
         locked.tags.clear()

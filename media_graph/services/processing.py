@@ -28,8 +28,8 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
     another try (a set killed at the hard time limit would otherwise come back forever).
     `source` is the upload itself while it is still open (inline mode), which spares a
     download. Raises what rendering raised; `thumbnails.render` has then removed what
-    it stored. Names are derived from the original's and saves overwrite, so an object
-    an earlier attempt left under one of them is replaced, never duplicated.
+    it stored. Names are derived from the original's and the set's version, and saves
+    overwrite, so an object an earlier attempt left under one of them is replaced.
     """
     # Counted before the work: a run killed at the hard time limit never reaches the end.
     counted = (
@@ -41,7 +41,7 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
         return None  # gone, or READY already
     photo = (
         Photo.objects.filter(pk=photo_id)
-        .only("original", "processing_attempts", "kind", "duration_seconds")
+        .only("original", "processing_attempts", "kind", "duration_seconds", "thumbnails_version")
         .first()
     )
     if photo is None:
@@ -55,13 +55,14 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
         photo_processing_failed(photo_id=photo_id)
         return Status.FAILED
     name, images = photo.original.name, {}
+    named = thumbnails.set_name(name, photo.thumbnails_version)
     if photo.kind == Photo.Kind.VIDEO:
-        made = _video_set(photo, source, images)
+        made = _video_set(photo, source, images, named)
     elif source is not None and not source.closed:
-        made = thumbnails.render(source, relative_name=name, decoded=decoded, images=images)
+        made = thumbnails.render(source, relative_name=named, decoded=decoded, images=images)
     else:
         with thumbnails.open_original(name) as original:
-            made = thumbnails.render(original, relative_name=name, decoded=decoded, images=images)
+            made = thumbnails.render(original, relative_name=named, decoded=decoded, images=images)
     marked = Photo.objects.filter(pk=photo_id).update(
         thumbnails=made, processing_status=Status.READY, **_placeholders(images)
     )
@@ -72,7 +73,7 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
     return Status.READY
 
 
-def _video_set(photo: Photo, source, images: dict) -> dict[str, dict]:
+def _video_set(photo: Photo, source, images: dict, named: str) -> dict[str, dict]:
     """A video's poster, then the set made from it; answers both (the poster as "poster").
 
     The clip is read where it lies (the open upload inline, ranged reads of the stored
@@ -80,12 +81,12 @@ def _video_set(photo: Photo, source, images: dict) -> dict[str, dict]:
     """
     name = photo.original.name
     if source is not None and not source.closed:
-        poster, data = posters.make(source, original=name, duration=photo.duration_seconds)
+        poster, data = posters.make(source, set_name=named, duration=photo.duration_seconds)
     else:
         with storage.open_ranged(name) as clip:
-            poster, data = posters.make(clip, original=name, duration=photo.duration_seconds)
+            poster, data = posters.make(clip, set_name=named, duration=photo.duration_seconds)
     try:
-        made = thumbnails.render(io.BytesIO(data), relative_name=name, images=images)
+        made = thumbnails.render(io.BytesIO(data), relative_name=named, images=images)
     except BaseException:
         storage.delete([poster["name"]])
         raise
@@ -109,15 +110,23 @@ def photo_requeue(*, photo_id: int) -> bool:
     """Back to PENDING with no set, for a new task: the repair command's fix.
 
     A READY photo whose stored variants went missing loses its dead links here, and
-    answers `thumbnail: null` until the new set is made. False when the photo is gone.
+    answers `thumbnail: null` until the new set is made. A recorded set's version goes
+    up, so the new one gets new keys, and what is left of the old set leaves storage
+    after the commit. False when the photo is gone.
     """
     with transaction.atomic():
-        return bool(
-            Photo.objects.filter(pk=photo_id).update(
-                processing_status=Status.PENDING,
-                thumbnails={},
-                processing_attempts=0,
-                blurhash="",
-                dominant_color="",
-            )
+        old = Photo.objects.select_for_update().filter(pk=photo_id).values_list("thumbnails")
+        row = old.first()
+        if row is None:
+            return False
+        names = [entry["name"] for entry in row[0].values()]
+        Photo.objects.filter(pk=photo_id).update(
+            processing_status=Status.PENDING,
+            thumbnails={},
+            processing_attempts=0,
+            blurhash="",
+            dominant_color="",
+            thumbnails_version=F("thumbnails_version") + (1 if names else 0),
         )
+        transaction.on_commit(lambda: storage.delete(names))
+    return True

@@ -20,7 +20,8 @@ from media_graph.storage import local_uploads
 from media_graph.storage.base import MediaStorage, Target
 from media_graph.storage.signing import signed_query
 
-logger = logging.getLogger(__name__)
+# Storage failures log under one name, whichever backend met them.
+logger = logging.getLogger("media_graph.storage")
 
 
 class SignedFileSystemStorage(FileSystemStorage, MediaStorage):

@@ -32,7 +32,8 @@ from media_graph.storage import sigv4, url_windows
 from media_graph.storage.base import STORAGE_ERRORS, ChecksumMismatch, MediaStorage, Target
 from media_graph.storage.ranged import RangedObject
 
-logger = logging.getLogger(__name__)
+# Storage failures log under one name, whichever backend met them.
+logger = logging.getLogger("media_graph.storage")
 
 # DeleteObjects takes at most this many keys per call.
 _DELETE_BATCH = 1000

@@ -125,3 +125,36 @@ def test_a_photo_made_before_placeholders_gets_them_from_the_fix(gql, alice, log
     photo.refresh_from_db()
     assert photo.processing_status == "READY" and len(photo.blurhash) == 28
     assert photo.dominant_color.startswith("#")
+
+
+def test_the_sweep_covers_ladder_variants(gql, alice, login, media):
+    login(alice)
+    photo = Photo.objects.get(sha256=upload(gql, make_jpeg(400, 300))["sha256"])
+    uuid = photo.original.name.removeprefix("originals/").partition(".")[0]
+    recorded = f"variants/{uuid}/v1/320.webp"
+    plant(recorded)
+    photo.variants.create(width=320, format="WEBP", version=1, name=recorded, size_bytes=11)
+    stray = f"variants/{uuid}/v1/640.webp"  # a render that died before its row
+    plant(stray)
+    gone = "variants/ffffffffffffffffffffffffffffffff/v1/640.webp"  # its photo was deleted
+    plant(gone)
+    found = repair("--fix", "--grace-minutes", "0")
+    assert sorted(line for line in found if line.startswith("orphan")) == [
+        f"orphan {stray}: not in photo {photo.pk}'s set",
+        f"orphan {gone}: no photo refers to it",
+    ]
+    assert recorded in media.list_keys()
+    assert stray not in media.list_keys() and gone not in media.list_keys()
+
+
+def test_a_replaced_set_gets_new_keys_and_the_old_ones_go(gql, alice, login, media):
+    login(alice)
+    photo = Photo.objects.get(sha256=upload(gql, make_jpeg(400, 300))["sha256"])
+    old = {entry["name"] for entry in photo.thumbnails.values()}
+    default_storage.delete(photo.thumbnails["medium"]["name"])
+    repair("--fix", "--grace-minutes", "0")
+    photo.refresh_from_db()
+    new = {entry["name"] for entry in photo.thumbnails.values()}
+    assert photo.processing_status == "READY" and photo.thumbnails_version == 2
+    assert len(new) == 3 and not new & old
+    assert not old & set(media.list_keys())

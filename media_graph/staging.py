@@ -24,6 +24,7 @@ from django.conf import settings
 
 from media_graph import storage
 from media_graph.storage.base import Target
+from project.errors import storage_unavailable
 
 UPLOADS = "uploads/"
 _CHUNK = 1024 * 1024
@@ -45,7 +46,7 @@ def check_available() -> None:
     try:
         storage.media().check_writable(UPLOADS)
     except storage.STORAGE_ERRORS as exc:
-        raise storage.storage_unavailable() from exc
+        raise storage_unavailable() from exc
 
 
 @dataclass
@@ -71,7 +72,7 @@ def read(key: str, *, limit: int) -> Iterator[StagedBytes | None]:
         yield None
         return
     except storage.STORAGE_ERRORS as exc:
-        raise storage.storage_unavailable() from exc
+        raise storage_unavailable() from exc
     in_place = source.seekable()
     file = source if in_place else tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115 (closed below)
     try:
@@ -82,7 +83,7 @@ def read(key: str, *, limit: int) -> Iterator[StagedBytes | None]:
             size += len(chunk)
     except storage.STORAGE_ERRORS as exc:
         file.close()
-        raise storage.storage_unavailable() from exc
+        raise storage_unavailable() from exc
     except BaseException:
         file.close()
         raise
@@ -102,7 +103,7 @@ def promote(key: str, name: str) -> str:
     try:
         storage.media().promote(key, name)
     except storage.STORAGE_ERRORS as exc:
-        raise storage.storage_unavailable() from exc
+        raise storage_unavailable() from exc
     storage.delete([key])  # best effort, a no-op after a rename: the purge catches what is left
     return name
 

@@ -22,6 +22,7 @@ from media_graph import storage
 from media_graph.imaging import variants as pixels
 from media_graph.models import ImageVariant, Photo
 from media_graph.storage.signing import signature_valid, signed_query
+from project.errors import storage_unavailable
 
 VERSION = 1
 PREFIX = "images/"  # the app's variant URLs: /images/<photo id>/v<version>/<width>.<ext>
@@ -100,7 +101,7 @@ def variant_make(*, photo_id: int, width: int, fmt: str) -> str | None:
                 source = io.BytesIO(storage.read(source_name))
                 data, _ = pixels.render(source, width, fmt)
             except storage.STORAGE_ERRORS as exc:
-                raise storage.storage_unavailable() from exc
+                raise storage_unavailable() from exc
             storage.save(name, ContentFile(data))
             ImageVariant.objects.create(
                 photo_id=photo_id,

@@ -1,4 +1,3 @@
-# The Celery app is loaded with Django, so tasks bind to it wherever they are sent from.
-from project.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The project's settings, URLs and plumbing. Importing this package loads nothing else:
+the Celery app (project/celery.py) is loaded when Django's apps are (media_graph's
+AppConfig), so the pure modules that import project.codes stay free of Celery."""

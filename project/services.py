@@ -2,15 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
-
-from project.codes import PayloadCode
-
-
-def field_error(field: str, message: str, code: str = PayloadCode.INVALID) -> ValidationError:
-    """The error a payload reports on one input field, with its code (`invalid` unless told)."""
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def model_update(instance: models.Model, *, data: dict[str, Any]) -> list[str]:

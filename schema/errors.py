@@ -20,7 +20,9 @@ from strawberry.extensions import FieldExtension
 from strawberry_django.fields.types import OperationInfo, OperationMessage
 
 from project.codes import DJANGO_VALIDATOR_CODES, ErrorCode, PayloadCode
+from project.errors import DuplicatePhoto
 from schema.engine.execution import camel_case
+from schema.nodes import global_id
 
 _PAYLOAD_CODES = frozenset(code.value for code in PayloadCode)
 
@@ -104,6 +106,8 @@ def operation_info(error: Exception, input_fields: dict[str, str] | None = None)
     those to the input fields a client sent (`file`, `coverPhotoId`); any other name is
     its camelCase.
     """
+    if isinstance(error, DuplicatePhoto):
+        error = _naming_the_existing(error)
     if isinstance(error, ValidationError):
         return OperationInfo(messages=list(_validation_messages(error, input_fields or {})))
     if isinstance(error, AuthenticationRequired):
@@ -127,6 +131,13 @@ def operation_info(error: Exception, input_fields: dict[str, str] | None = None)
             )
         ]
     )
+
+
+def _naming_the_existing(error: DuplicatePhoto) -> ValidationError:
+    """`duplicate` naming the photo that has these bytes already, by its global ID."""
+    existing = global_id("Photo", error.existing.pk)
+    message = f"{DuplicatePhoto.MESSAGE.removesuffix('.')}: {existing}."
+    return ValidationError({error.field: ValidationError(message, code=PayloadCode.DUPLICATE)})
 
 
 class DomainErrors(FieldExtension):

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from media_graph.models import Album, AlbumMember
 from media_graph.services import notifications
-from project.services import field_error
+from project.errors import field_error
 from users.locks import hold_users
 from users.models import User
 

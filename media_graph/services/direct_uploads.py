@@ -26,12 +26,11 @@ from media_graph.services.photos import photo_check_album, photo_create, photo_n
 from media_graph.services.upload_checks import (
     check_not_duplicate,
     check_size,
-    file_error,
     upload_check_file,
 )
 from media_graph.storage.base import ChecksumMismatch
 from project.codes import PayloadCode
-from project.services import field_error
+from project.errors import field_error
 from users.models import User
 
 # What a client may declare; the bytes decide the stored type all the same.
@@ -69,10 +68,10 @@ def _check_declaration(*, filename: str, content_type: str, size_bytes: int, sha
             f"A file name has at most {FILENAME_MAX_LENGTH} characters and no control characters.",
         )
     if content_type not in CONTENT_TYPES:
-        raise file_error(
-            PayloadCode.UNSUPPORTED_FORMAT,
-            f"Uploads are {', '.join(sorted(CONTENT_TYPES))}.",
+        raise field_error(
             "content_type",
+            f"Uploads are {', '.join(sorted(CONTENT_TYPES))}.",
+            PayloadCode.UNSUPPORTED_FORMAT,
         )
     if size_bytes < 1:
         raise field_error("size_bytes", "A file has at least one byte.")
@@ -146,10 +145,10 @@ def _read_checked(upload: StagedUpload) -> Iterator[staging.StagedBytes]:
     try:
         with staging.read(upload.key, limit=upload.size_bytes) as staged:
             if staged is None:
-                raise field_error("upload_id", "Nothing was uploaded to this target.")
+                raise field_error("key", "Nothing was uploaded to this target.")
             if staged.size != upload.size_bytes:
                 raise field_error(
-                    "upload_id",
+                    "key",
                     f"The stored file does not have the {upload.size_bytes} bytes declared.",
                 )
             if staged.sha256 != upload.sha256:

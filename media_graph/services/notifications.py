@@ -19,11 +19,10 @@ when the recipient has `email_notifications` on.
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from media_graph.models import Album, Comment, Notification, Photo
-from project.codes import PayloadCode
+from project.errors import field_error
 from users import signals
 from users.models import User
 
@@ -112,14 +111,9 @@ def withdraw_album_shared(*, album: Album, recipient: User) -> int:
     return _withdraw(recipient_id=recipient.pk, kind=Kind.ALBUM_SHARED, album=album)
 
 
-def too_many_ids() -> ValidationError:
-    return ValidationError(
-        {
-            "ids": ValidationError(
-                f"At most {MAX_MARK_READ_IDS} IDs at once.", code=PayloadCode.INVALID
-            )
-        }
-    )
+def check_mark_read_count(count: int) -> None:
+    if count > MAX_MARK_READ_IDS:
+        raise field_error("ids", f"At most {MAX_MARK_READ_IDS} IDs at once.")
 
 
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
@@ -128,8 +122,7 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     unread = Notification.objects.filter(recipient=user, read=False)
     if ids is not None:
         ids = list(ids)
-        if len(ids) > MAX_MARK_READ_IDS:
-            raise too_many_ids()
+        check_mark_read_count(len(ids))
         unread = unread.filter(pk__in=ids)
     return unread.update(read=True)
 

@@ -13,8 +13,9 @@ from media_graph.imaging.video import VideoInfo
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.tags import photo_set_tags
-from media_graph.services.upload_checks import CheckedFile, DuplicatePhoto, upload_check_file
-from project.services import field_error, model_update
+from media_graph.services.upload_checks import CheckedFile, upload_check_file
+from project.errors import DuplicatePhoto, field_error
+from project.services import model_update
 from users.locks import hold_users
 from users.models import User
 
@@ -200,7 +201,7 @@ def photo_schedule(*, photo: Photo, actor: User, publish_at) -> Photo:
         hold_users(actor.pk)
         locked = Photo.objects.select_for_update().get(pk=photo.pk)
         if locked.is_published:
-            raise field_error("id", "The photo is published already.")
+            raise field_error("status", "The photo is published already.")
         locked.status = Photo.Status.SCHEDULED
         locked.published_at = publish_at
         locked.save(update_fields=["status", "published_at", "updated_at"])

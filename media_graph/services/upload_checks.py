@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from media_graph import imaging, thumbnails
 from media_graph.imaging import video
@@ -19,18 +18,8 @@ from media_graph.models import Photo
 from media_graph.uploads import OversizedUpload, limit_for
 from project.celery import broker_configured
 from project.codes import PayloadCode
-from project.services import field_error
+from project.errors import DuplicatePhoto, field_error
 from users.models import User
-
-
-class DuplicatePhoto(ValidationError):
-    """The owner uploaded these exact bytes before; `existing` is that photo."""
-
-    def __init__(self, existing: Photo, field: str = "original") -> None:
-        super().__init__(
-            {field: ValidationError("You uploaded this photo already.", code=PayloadCode.DUPLICATE)}
-        )
-        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -38,10 +27,6 @@ class CheckedFile:
     info: imaging.ImageInfo | video.VideoInfo
     sha256: str
     size: int
-
-
-def file_error(code: str, message: str, field: str = "original") -> ValidationError:
-    return field_error(field, message, code)
 
 
 def sha256_of(file) -> str:
@@ -61,7 +46,7 @@ def check_size(
     limit = limit_for(video_format)
     if size > limit or cut:
         message = f"The file is larger than {limit} bytes."
-        raise file_error(PayloadCode.FILE_TOO_LARGE, message, field)
+        raise field_error(field, message, PayloadCode.FILE_TOO_LARGE)
 
 
 def video_format_of(file) -> str | None:
@@ -84,7 +69,7 @@ def _probe_video(file, fmt: str) -> video.VideoInfo:
             max_aspect_ratio=settings.MAX_IMAGE_ASPECT_RATIO,
         )
     except video.VideoRejected as exc:
-        raise file_error(exc.code, str(exc)) from None
+        raise field_error("original", str(exc), exc.code) from None
 
 
 def check_not_duplicate(*, owner: User, sha256: str, field: str = "original") -> None:
@@ -121,7 +106,7 @@ def upload_check_file(
             decode=decode,
         )
     except imaging.ImageRejected as exc:
-        raise file_error(exc.code, str(exc)) from None
+        raise field_error("original", str(exc), exc.code) from None
     digest = sha256 or sha256_of(file)
     check_not_duplicate(owner=owner, sha256=digest)
     return CheckedFile(info=info, sha256=digest, size=size)

@@ -12,11 +12,10 @@ import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from media_graph.storage.base import STORAGE_ERRORS, MediaStorage
-from project.codes import PayloadCode
+from project.errors import storage_unavailable
 
 __all__ = ["STORAGE_ERRORS", "delete", "listing", "media", "open_ranged", "read", "save", "url"]
 
@@ -26,13 +25,6 @@ logger = logging.getLogger(__name__)
 def media() -> MediaStorage:
     """The configured storage, as the media protocol sees it."""
     return default_storage
-
-
-def storage_unavailable() -> ValidationError:
-    return ValidationError(
-        "The photo storage is not answering; nothing was saved. Try again shortly.",
-        code=PayloadCode.STORAGE_UNAVAILABLE,
-    )
 
 
 def save(name: str, content) -> str:

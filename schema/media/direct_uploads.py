@@ -10,12 +10,10 @@ from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
 from media_graph.services import direct_uploads as services
-from media_graph.services.upload_checks import DuplicatePhoto
 from schema.albums.types import Album
 from schema.common import find_visible, payload_mutation, refetch
 from schema.context import Info, Scope
 from schema.errors import NotFound
-from schema.media.mutations import duplicate_error
 from schema.media.types import Photo, PhotoPayload
 
 
@@ -68,7 +66,7 @@ class FinalizePhotoUploadInput:
 
 
 # The services name the staged bytes' faults where finalize's client sent the upload.
-FINALIZE_FIELDS = {"original": "uploadId"}
+FINALIZE_FIELDS = {"original": "uploadId", "key": "uploadId"}
 
 
 def _upload_id(value: str) -> uuid.UUID:
@@ -86,16 +84,13 @@ class Mutation:
     )
     def create_photo_upload(self, info: Info, input: CreatePhotoUploadInput) -> UploadTargetPayload:
         viewer = info.context.viewer_or_payload_error(Scope.PUBLISH)
-        try:
-            staged = services.photo_upload_create(
-                owner=viewer,
-                filename=input.filename,
-                content_type=input.content_type,
-                size_bytes=input.size_bytes,
-                sha256=input.sha256,
-            )
-        except DuplicatePhoto as error:
-            raise duplicate_error(error, "sha256") from None
+        staged = services.photo_upload_create(
+            owner=viewer,
+            filename=input.filename,
+            content_type=input.content_type,
+            size_bytes=input.size_bytes,
+            sha256=input.sha256,
+        )
         target = staged.target
         return UploadTarget(
             upload_id=strawberry.ID(str(staged.upload.pk)),
@@ -129,6 +124,4 @@ class Mutation:
             )
         except models.StagedUpload.DoesNotExist as error:
             raise NotFound(str(error), field="uploadId") from None
-        except DuplicatePhoto as error:
-            raise duplicate_error(error, "original") from None
         return refetch(Photo, photo, info)

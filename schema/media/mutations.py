@@ -1,9 +1,7 @@
 import strawberry
-from django.core.exceptions import ValidationError
 
 from media_graph import models
 from media_graph.services import photos as services
-from project.codes import PayloadCode
 from schema.albums.types import Album
 from schema.common import (
     DeletedNode,
@@ -22,13 +20,6 @@ from schema.nodes import global_id
 UPLOAD_FIELDS = {"original": "file"}
 
 
-def duplicate_error(error: services.DuplicatePhoto, field: str = "original") -> ValidationError:
-    """`duplicate` on `field`, naming the photo that has these bytes already."""
-    existing = global_id("Photo", error.existing.pk)
-    message = f"You uploaded this photo already: {existing}."
-    return ValidationError({field: ValidationError(message, code=PayloadCode.DUPLICATE)})
-
-
 def _viewer_and_photo(info: Info, photo_id: str):
     viewer = info.context.viewer_or_payload_error(
         Scope.PUBLISH
@@ -44,17 +35,14 @@ class Mutation:
         album = None
         if input.album_id is not None:
             album = find_visible(Album, models.Album, input.album_id, info, field="albumId")
-        try:
-            photo = services.photo_upload(
-                owner=viewer,
-                file=input.file,
-                caption=input.caption or "",
-                alt_text=input.alt_text or "",
-                publish=bool(input.publish),
-                album=album,
-            )
-        except services.DuplicatePhoto as error:
-            raise duplicate_error(error) from None
+        photo = services.photo_upload(
+            owner=viewer,
+            file=input.file,
+            caption=input.caption or "",
+            alt_text=input.alt_text or "",
+            publish=bool(input.publish),
+            album=album,
+        )
         return refetch(Photo, photo, info)
 
     @payload_mutation()
@@ -71,11 +59,12 @@ class Mutation:
         return refetch(Photo, services.photo_publish(photo=photo, actor=viewer), info)
 
     @payload_mutation(
+        input_fields={"status": "id"},
         description=(
             "SCHEDULED until `publishAt` (in the future, at most 365 days ahead, else "
             "`invalid` on publishAt): only the owner sees it until then, everyone after. "
             "A published photo is `invalid` on id; a SCHEDULED one is rescheduled."
-        )
+        ),
     )
     def schedule_photo(self, info: Info, input: SchedulePhotoInput) -> PhotoPayload:
         viewer, photo = _viewer_and_photo(info, input.id)

@@ -20,7 +20,7 @@ from strawberry import relay
 
 from media_graph import models
 from media_graph.services import notifications
-from project.services import field_error
+from project.errors import field_error
 from schema.common import VisibleNode, payload_mutation, refetch
 from schema.context import Info, Scope
 from schema.nodes import parse_global_id
@@ -74,8 +74,7 @@ class MarkNotificationsReadInput:
 
 
 def _notification_pks(ids: list[str]) -> list[int]:
-    if len(ids) > notifications.MAX_MARK_READ_IDS:  # before parsing thousands
-        raise notifications.too_many_ids()
+    notifications.check_mark_read_count(len(ids))  # before parsing thousands
     pks = [parse_global_id(value, "Notification") for value in ids]
     if None in pks:
         raise field_error("ids", "Not a notification ID.")

@@ -7,6 +7,7 @@ import pytest
 
 from tests.accounts import PASSWORD
 from tests.client import GraphQLClient, codes
+from tests.queue import broker, flush, redis_url_or_skip, wait_for, worker
 from tests.smtpserver import SMTPServer
 from tests.users.passwords import CHANGE, NEW_PASSWORD, OK, REQUEST_RESET, RESET, token_in
 from tests.users.tokens import ME
@@ -143,6 +144,23 @@ def test_a_good_link_with_a_weak_password_is_invalid_on_it_and_stays_usable(alic
     assert {message for message in codes(reset(token, "alice"))} == {("newPassword", "invalid")}
     assert can_sign_in(alice, PASSWORD)
     assert reset(token) == OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_mails_the_link_and_nothing_for_an_unknown_address(smtp, settings, alice):
+    url = redis_url_or_skip()
+    flush(url)
+    anonymous = GraphQLClient()
+    with broker(settings, url), worker():
+        for email in ("nobody@example.com", "alice@example.com"):
+            answer = anonymous.execute(REQUEST_RESET, {"input": {"email": email}})
+            assert answer.data["requestPasswordReset"] == OK
+        wait_for(lambda: smtp.messages(), what="alice's reset mail")
+    flush(url)
+    (mail,) = smtp.messages()
+    assert mail.recipients == ["alice@example.com"] and mail.subject == "Reset your password"
+    assert reset(token_in(mail.body)) == OK
+    assert can_sign_in(alice, NEW_PASSWORD)
 
 
 def test_an_unknown_email_is_ok_and_sends_nothing(smtp, ask_reset, alice):

@@ -6,7 +6,10 @@ issued before is refused, whichever device holds it; access tokens (scripts, CI)
 only with signOutEverywhere (or the admin's action). A new login works.
 """
 
+import threading
+
 import pytest
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from tests.accounts import PASSWORD
@@ -21,7 +24,7 @@ from tests.users.passwords import (
     SIGN_OUT_EVERYWHERE,
 )
 from tests.users.tokens import ME, REFRESH
-from users import password_reset
+from users import password_reset, tokens
 from users.models import User
 
 VERIFY = "mutation($token: String!) { verifyToken(token: $token) { payload } }"
@@ -183,3 +186,49 @@ def test_sign_out_everywhere_with_a_wrong_password_ends_nothing(gql, alice, logi
     assert codes(answer.data["signOutEverywhere"]) == [("password", "invalid")]
     assert gql.execute(ME).data == {"me": {"username": "alice"}}
     assert gql.execute(REFRESH, {"refreshToken": tokens["refreshToken"]}, headers={}).data
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrent writers need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_rotation_racing_a_password_change_hands_out_nothing_that_outlives_it(alice, login):
+    """A rotation that has written its new refresh token but not yet committed, while
+    changePassword runs: the change waits for it (both lock the account's row first)
+    and then revokes the new token too, so it cannot renew the session past the change."""
+    raw = login(alice, GraphQLClient())["refreshToken"]
+    rotated, committing = threading.Event(), threading.Event()
+    issued = {}
+
+    def rotate_and_hold_the_commit():
+        try:
+            with transaction.atomic():
+                issued["pair"] = tokens.rotate_refresh_token(raw)
+                rotated.set()
+                committing.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def change_the_password():
+        try:
+            changed = GraphQLClient()
+            login(alice, changed)
+            variables = {"input": {"oldPassword": PASSWORD, "newPassword": NEW_PASSWORD}}
+            issued["changed"] = changed.execute(CHANGE, variables).data["changePassword"]
+        finally:
+            connections.close_all()
+
+    rotation = threading.Thread(target=rotate_and_hold_the_commit)
+    rotation.start()
+    assert rotated.wait(timeout=30)
+    change = threading.Thread(target=change_the_password)
+    change.start()
+    change.join(timeout=1)  # it waits for the rotation's lock on the account
+    committing.set()
+    rotation.join(timeout=30)
+    change.join(timeout=30)
+
+    assert issued["changed"] == OK
+    anonymous = GraphQLClient()
+    renewed = anonymous.execute(REFRESH, {"refreshToken": issued["pair"].refresh_token})
+    assert is_refused(renewed)

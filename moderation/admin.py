@@ -17,6 +17,7 @@ from media_graph.services.comments import comment_delete
 from media_graph.services.photos import photo_delete, photo_unpublish
 from users.models import User
 from users.services.accounts import user_set_active
+from users.sessions import sessions_end
 
 COUNTERS = ("followers_count", "following_count", "photos_count")
 
@@ -47,7 +48,8 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         ("Profile", {"fields": ("display_name", "bio", *COUNTERS)}),
     )
-    actions = ("deactivate", "reactivate")
+    # A password set with the admin's own form ends the account's sessions too (User.save).
+    actions = ("deactivate", "reactivate", "sign_out_everywhere")
 
     def has_add_permission(self, request) -> bool:
         # Accounts are made by `register` (its rules) or, for operators, createsuperuser.
@@ -71,6 +73,17 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             user_set_active(user=user, active=True)
         self.message_user(request, f"{queryset.count()} account(s) reactivated.", messages.SUCCESS)
+
+    @admin.action(
+        description="Sign out everywhere: every JWT, refresh and access token ends",
+        permissions=["change"],
+    )
+    def sign_out_everywhere(self, request, queryset) -> None:
+        for user in queryset:
+            sessions_end(user=user, access_tokens=True)
+        self.message_user(
+            request, f"{queryset.count()} account(s) signed out everywhere.", messages.SUCCESS
+        )
 
 
 @admin.register(Photo)

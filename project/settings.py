@@ -375,6 +375,11 @@ EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
+# Password reset mail (users/password_reset.py): the client's page the link opens, with
+# `token=...` added; how long a link works (Django's setting); mails per address an hour.
+PASSWORD_RESET_URL = env_str("PASSWORD_RESET_URL", "http://localhost:3000/reset-password")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3)
 
 # --- GraphQL --------------------------------------------------------------------------
 GRAPHIQL = env_bool("GRAPHIQL", DEBUG)

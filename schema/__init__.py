@@ -19,6 +19,7 @@ from schema.social import notifications as social_notifications
 from schema.social import queries as social_queries
 from schema.users import access_tokens as user_access_tokens
 from schema.users import mutations as user_mutations
+from schema.users import passwords as user_passwords
 from schema.users import queries as user_queries
 from schema.users import tokens as user_tokens
 
@@ -46,6 +47,7 @@ Mutation = merge_types(
     (
         user_mutations.Mutation,
         user_tokens.Mutation,
+        user_passwords.Mutation,
         user_access_tokens.Mutation,
         media_mutations.Mutation,
         media_direct_uploads.Mutation,

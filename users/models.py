@@ -2,7 +2,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 
 from users.querysets import AccessTokenQuerySet, UserManager
@@ -24,6 +24,9 @@ class User(AbstractUser):
     photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
     # A new follower or comment is also mailed (media_graph/notification_emails.py).
     email_notifications = models.BooleanField(default=True)
+    # Every JWT carries the value it was signed with (users/tokens.py); a password set
+    # again, or "sign out everywhere", moves it on, and every earlier JWT stops working.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     following = models.ManyToManyField(
         "self",
@@ -49,6 +52,29 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, **kwargs) -> None:
+        # `_password` is Django's own mark of a password set again (AbstractBaseUser.save
+        # reads it for password_changed; a hash upgraded at login clears it first, so a
+        # login ends nothing). Whoever sets it (the API, the admin's set-password form,
+        # `manage.py changepassword`), every session of the account ends with it.
+        password_set = self._password is not None and not self._state.adding
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # Only sessions_end writes the stamp, with an UPDATE that adds one: a save of
+            # an instance read before a sign-out must not write the old value back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "session_epoch"
+            ]
+        if not password_set:
+            super().save(**kwargs)
+            return
+        from users.sessions import sessions_end  # it imports this module
+
+        with transaction.atomic():
+            super().save(**kwargs)
+            sessions_end(user=self)
 
 
 class Follow(models.Model):

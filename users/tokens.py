@@ -8,6 +8,10 @@ Refresh tokens rotate with reuse detection (RFC 9700, section 4.14.2): every tok
 belongs to the family of the `tokenAuth` it descends from (`RefreshTokenFamily`), and
 presenting a token that was already rotated away revokes the whole family, so of a
 thief and the legitimate client, whichever comes second ends both sessions.
+
+Every JWT carries `ses`, the account's session epoch when it was signed, and is refused
+once the epoch moved on: a password set again or "sign out everywhere" ends every JWT
+issued before (users/sessions.py), and revokes every refresh token with it.
 """
 
 import uuid
@@ -26,9 +30,12 @@ from graphql_jwt.shortcuts import create_refresh_token, get_refresh_token, get_t
 from graphql_jwt.utils import get_payload, get_user_by_payload
 from graphql_jwt.utils import jwt_payload as library_payload
 
-from users.models import RefreshTokenFamily
+from users.models import RefreshTokenFamily, User
 
 AUTH_HEADER_PREFIXES = ("JWT", "Bearer")
+
+
+SESSION_ENDED = "This session has ended: sign in again"
 
 
 class TokenError(Exception):
@@ -63,13 +70,14 @@ def issue_tokens(user, *, family: uuid.UUID | None = None) -> IssuedTokens:
 
 
 def jwt_payload(user, context=None) -> dict[str, Any]:
-    """The library's claims (username, exp, origIat) and `sub`, the account's id.
+    """The library's claims (username, exp, origIat), `sub`, the account's id, and `ses`,
+    its session epoch (see the module's docstring).
 
     The library finds a token's user by username alone; a deleted account's username
     is free again, and its tokens must not name the account that takes it next.
     (settings.GRAPHQL_JWT names this as the JWT_PAYLOAD_HANDLER.)
     """
-    return {**library_payload(user, context), "sub": str(user.pk)}
+    return {**library_payload(user, context), "sub": str(user.pk), "ses": user.session_epoch}
 
 
 def _user_and_payload(token: str):
@@ -80,6 +88,8 @@ def _user_and_payload(token: str):
         raise TokenError(str(exc)) from None
     if user is None or not user.is_active or payload.get("sub") != str(user.pk):
         raise TokenError("Invalid token")
+    if payload.get("ses", 0) != user.session_epoch:
+        raise TokenError(SESSION_ENDED)
     return user, payload
 
 
@@ -131,7 +141,12 @@ def rotate_refresh_token(raw: str) -> IssuedTokens:
         if old is None:
             _revoke_families_of_reused(raw)
         else:
-            if old.is_expired() or not old.user.is_active:
+            # The account's row is locked first, as sessions_end locks it: a rotation
+            # racing a password change either ends before it (and the change revokes
+            # the new token) or waits, then finds `old` revoked below. The new JWT is
+            # signed with the epoch read under that lock.
+            user = User.objects.select_for_update(no_key=True).filter(pk=old.user_id).first()
+            if old.is_expired() or user is None or not user.is_active:
                 raise TokenError("Refresh token is expired")
             # Conditional update: of two concurrent refreshes with one token, one wins.
             won = (
@@ -143,7 +158,7 @@ def rotate_refresh_token(raw: str) -> IssuedTokens:
                 # A token without a family row (issued before families existed) gets
                 # one now, so a later reuse of it still finds its descendants.
                 link, _ = RefreshTokenFamily.objects.get_or_create(refresh_token=old)
-                return issue_tokens(old.user, family=link.family)
+                return issue_tokens(user, family=link.family)
             # The loser of the race counts as reuse too, and ends the family, the
             # winner's new token included. The server cannot tell a client's benign
             # double submit from a thief racing the owner with a stolen token; were the
@@ -177,6 +192,16 @@ def revoke_refresh_token(raw: str) -> int:
             _revoke_family(refresh, when)
             return timegm(when.utctimetuple())
     raise TokenError("Invalid refresh token")
+
+
+def revoke_refresh_tokens_of(user) -> int:
+    """Revoke every live refresh token of the user (every login): what the library's
+    `RefreshToken.revoke` does to one, in one UPDATE. Answers how many."""
+    return (
+        get_refresh_token_model()
+        .objects.filter(user=user, revoked__isnull=True)
+        .update(revoked=timezone.now())
+    )
 
 
 def delete_refresh_tokens(user) -> None:

@@ -107,11 +107,18 @@ def user_authenticate(*, username: str, password: str, address: str) -> User:
     return user
 
 
-def user_confirm_password(*, user: User, password: str, address: str) -> None:
+def user_confirm_password(
+    *,
+    user: User,
+    password: str,
+    address: str,
+    field: str = "password",
+    wrong: str = PayloadCode.INVALID,
+) -> None:
     """The signed-in user's own password, for what a token alone may not do.
 
     Under the login throttle, as a login: a stolen access token must not turn this into
-    a way of guessing the password. Wrong: ValidationError on `password`.
+    a way of guessing the password. Wrong: ValidationError on `field` with code `wrong`.
     """
     try:
         confirmed = user_authenticate(
@@ -120,7 +127,7 @@ def user_confirm_password(*, user: User, password: str, address: str) -> None:
     except TooManyAttempts as exc:
         raise ValidationError(
             {
-                "password": ValidationError(
+                field: ValidationError(
                     f"Too many failed attempts: try again in {math.ceil(exc.retry_after)} s.",
                     code=PayloadCode.RATE_LIMITED,
                 )
@@ -129,9 +136,7 @@ def user_confirm_password(*, user: User, password: str, address: str) -> None:
     except InvalidCredentials:
         confirmed = None
     if confirmed is None or confirmed.pk != user.pk:
-        raise ValidationError(
-            {"password": ValidationError("The password is wrong.", code=PayloadCode.INVALID)}
-        )
+        raise ValidationError({field: ValidationError("The password is wrong.", code=wrong)})
 
 
 def user_set_active(*, user: User, active: bool) -> User:

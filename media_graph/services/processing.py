@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from media_graph import posters, ranged, storage, thumbnails
+from media_graph import playback, posters, ranged, storage, thumbnails
 from media_graph.imaging import placeholders
 from media_graph.models import Photo
 
@@ -73,23 +73,31 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
 
 
 def _video_set(photo: Photo, source, images: dict) -> dict[str, dict]:
-    """A video's poster, then the set made from it; answers both (the poster as "poster").
+    """A video's poster, the set made from it, and the copy others play; answers all
+    three (the poster as "poster", the copy as "playback"). On failure none is left.
 
     The clip is read where it lies (the open upload inline, ranged reads of the stored
-    object otherwise): its header and one group of frames, never the whole file.
+    object otherwise): the poster needs its header and one group of frames; the copy
+    reads its packets once, without decoding them.
     """
-    name = photo.original.name
     if source is not None and not source.closed:
-        poster, data = posters.make(source, original=name, duration=photo.duration_seconds)
-    else:
-        with ranged.open_ranged(name) as clip:
-            poster, data = posters.make(clip, original=name, duration=photo.duration_seconds)
+        return _video_set_from(source, photo, images)
+    with ranged.open_ranged(photo.original.name) as clip:
+        return _video_set_from(clip, photo, images)
+
+
+def _video_set_from(clip, photo: Photo, images: dict) -> dict[str, dict]:
+    name = photo.original.name
+    poster, data = posters.make(clip, original=name, duration=photo.duration_seconds)
+    made = {"poster": poster}
     try:
-        made = thumbnails.render(io.BytesIO(data), relative_name=name, images=images)
+        made.update(thumbnails.render(io.BytesIO(data), relative_name=name, images=images))
+        made[playback.ENTRY] = playback.make(clip, original=name)
     except BaseException:
-        storage.delete([poster["name"]])
+        # One call (one deadline) for the lot, the copy's name too: its write may have landed.
+        storage.delete([*(entry["name"] for entry in made.values()), playback.key(name)])
         raise
-    return {**made, "poster": poster}
+    return made
 
 
 def _placeholders(images: dict) -> dict[str, str]:

@@ -9,6 +9,7 @@ repair command's sweep groups it with its original like any thumbnail.
 
 import io
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from media_graph import storage
@@ -25,8 +26,9 @@ def make(source, *, set_name: str, duration: float) -> tuple[dict, bytes]:
     """Decode the poster from `source` (an open clip), store it; answers its entry and bytes.
 
     A fresh image carries no metadata, so the poster (and all made from it) has no GPS.
+    A frame over MAX_IMAGE_PIXELS raises video.VideoRejected: the photo ends FAILED.
     """
-    image = video.poster(source, duration=duration)
+    image = video.poster(source, duration=duration, max_pixels=settings.MAX_IMAGE_PIXELS)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=QUALITY)
     data = out.getvalue()

@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from media_graph import storage, thumbnails
+from media_graph import playback, storage, thumbnails
 from media_graph.models import ImageVariant, Photo, stored_names
 
 Status = Photo.ProcessingStatus
@@ -78,6 +78,7 @@ class _Row:
     thumbnails: dict
     created_at: datetime
     blurhash: str
+    kind: str
     variants: tuple[str, ...]  # its ImageVariant rows' names
 
     @property
@@ -88,7 +89,7 @@ class _Row:
 def _rows_by_original() -> Iterator[_Row]:
     # Byte order, as S3 lists keys (PostgreSQL's default collation sorts otherwise).
     order = Collate("original", "C") if connection.vendor == "postgresql" else "original"
-    fields = ("pk", "original", "processing_status", "thumbnails", "created_at", "blurhash")
+    fields = ("pk", "original", "processing_status", "thumbnails", "created_at", "blurhash", "kind")
     rows = Photo.objects.order_by(order).values_list(*fields).iterator(chunk_size=_ROWS_CHUNK)
     while chunk := list(itertools.islice(rows, _ROWS_CHUNK)):
         # The chunk's ladder variants in one query.
@@ -146,6 +147,11 @@ def _judge(row: _Row, objects: list[tuple[str, datetime]], cutoff: datetime) -> 
             # Made before placeholders existed: its task makes them with a new set (the
             # set's MEDIUM is what they come from), over the same names.
             yield Finding("photo", row.pk, row.original, "READY without placeholders")
+            return
+        if row.kind == Photo.Kind.VIDEO and playback.ENTRY not in row.thumbnails:
+            # Made before others were handed a copy without metadata: until its task
+            # makes one (with a new set, over the same names), others get no video.
+            yield Finding("photo", row.pk, row.original, "READY without the copy others play")
             return
         for name, modified in objects:
             if name != row.original and name not in recorded and modified < cutoff:

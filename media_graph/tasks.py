@@ -28,10 +28,13 @@ logger = logging.getLogger(__name__)
 
 
 def _transient(exc: BaseException) -> bool:
-    """Worth trying again later: storage did not answer, or the task ran out of time."""
+    """Worth trying again later: storage did not answer. A run out of time is not: the
+    same clip or image takes as long again (storage calls have deadlines of their own)."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return False
     if isinstance(exc, ValidationError):
         return exc.code == PayloadCode.STORAGE_UNAVAILABLE
-    return isinstance(exc, (*storage.STORAGE_ERRORS, SoftTimeLimitExceeded))
+    return isinstance(exc, storage.STORAGE_ERRORS)
 
 
 def retry_countdown(retries: int) -> float:

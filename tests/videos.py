@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from fractions import Fraction
 
 import av
 from PIL import Image, ImageDraw
@@ -77,3 +78,45 @@ def audio_only(*, fmt: str = "mp4", seconds: float = 1.0) -> bytes:
             container.mux(stream.encode(frame))
         container.mux(stream.encode())
     return buf.getvalue()
+
+
+def resized_keyframe_clip(
+    *, declared: int = 64, actual: int = 1200, at: float = 0.1, seconds: float = 2.0
+) -> bytes:
+    """A WebM (VP8) whose track declares `declared`x`declared`, with a keyframe `at` its
+    duration (a share; 10% is where the poster is taken) that is `actual`x`actual`: each
+    VP8 keyframe carries its own size, and nothing makes it agree with the track's.
+    `at=0` makes the first frame the large one.
+
+    Two encoders, one per size, their packets muxed into the one track; the large
+    picture is shown twice (at `at` and at the end), so the clip stays quick to make.
+    """
+    rate = 10
+    last = round(seconds * rate) - 1
+    jump = round(seconds * rate * at)
+    times = [*range(jump), jump, last]
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="webm") as container:
+        stream = container.add_stream("libvpx", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = declared, declared, "yuv420p"
+        packets = [*(_encoded(declared, jump) if jump else []), *_encoded(actual, 2)]
+        for pts, packet in zip(times, packets, strict=True):
+            packet.stream = stream
+            packet.pts = packet.dts = pts
+            packet.time_base, packet.duration = Fraction(1, rate), 1
+            container.mux(packet)
+    return buf.getvalue()
+
+
+def _encoded(side: int, frames: int, rate: int = 10) -> list:
+    encoder = av.CodecContext.create("libvpx", "w")
+    encoder.width, encoder.height, encoder.pix_fmt = side, side, "yuv420p"
+    encoder.time_base, encoder.framerate = Fraction(1, rate), rate
+    # One picture, repeated: the first packet is a keyframe, the others next to nothing.
+    picture = frame_image(side, side)
+    packets = []
+    for index in range(frames):
+        frame = av.VideoFrame.from_image(picture)
+        frame.pts, frame.time_base = index, encoder.time_base
+        packets += encoder.encode(frame)
+    return packets + encoder.encode(None)

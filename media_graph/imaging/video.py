@@ -17,6 +17,7 @@ from typing import IO, Any
 import av
 from PIL import Image, ImageStat
 
+from media_graph.imaging.clip_limits import VideoRejected, checked, decoding, open_clip, too_large
 from media_graph.imaging.exif import camera_name
 from project.codes import PayloadCode
 
@@ -37,10 +38,6 @@ _IMAGE_BRANDS = frozenset(
 _EBML = b"\x1a\x45\xdf\xa3"
 HEAD_BYTES = 64  # what sniff needs
 
-# FFmpeg reads at most this much to find the streams (the header of a well-formed file
-# is far smaller), and gives up on a file that does not answer within the timeout.
-_OPEN_OPTIONS = {"probesize": str(5 * 1024 * 1024), "analyzeduration": str(5_000_000)}
-OPEN_TIMEOUT = 10.0  # seconds, per blocking read
 # Packets read to find the first frame, and at the end; a sane clip needs a few.
 _MAX_PACKETS = 600
 # The end check: demux from a keyframe this far before the declared end.
@@ -53,12 +50,6 @@ _BLACK_LUMA = 20  # mean luma (0-255) below which a frame counts as black
 # Damaged data comes out of FFmpeg through PyAV as any of these.
 _BROKEN = (av.FFmpegError, OSError, ValueError, IndexError, EOFError, StopIteration)
 _ISO6709 = re.compile(r"([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
-
-
-class VideoRejected(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -91,11 +82,6 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _open(fileobj: IO[bytes]):
-    fileobj.seek(0)
-    return av.open(fileobj, mode="r", options=_OPEN_OPTIONS, timeout=OPEN_TIMEOUT)
-
-
 def probe(
     fileobj: IO[bytes],
     *,
@@ -112,7 +98,7 @@ def probe(
     """
     invalid = "The video data is corrupt or truncated."
     try:
-        container = _open(fileobj)
+        container = open_clip(fileobj, max_pixels)
     except _BROKEN as exc:
         raise VideoRejected(PayloadCode.INVALID_IMAGE, invalid) from exc
     try:
@@ -141,9 +127,7 @@ def _probe(container, fmt, max_pixels, max_seconds, max_aspect_ratio, decode) ->
     if not width or not height:
         raise VideoRejected(PayloadCode.INVALID_IMAGE, "The video track declares no size.")
     if width * height > max_pixels:
-        raise VideoRejected(
-            PayloadCode.IMAGE_TOO_LARGE, f"A frame exceeds the limit of {max_pixels} pixels."
-        )
+        raise too_large(max_pixels)
     if max(width, height) > max_aspect_ratio * min(width, height):
         raise VideoRejected(
             PayloadCode.INVALID_IMAGE,
@@ -159,7 +143,7 @@ def _probe(container, fmt, max_pixels, max_seconds, max_aspect_ratio, decode) ->
         )
     rotation = 0
     if decode:
-        rotation = _first_frame(container, stream).rotation % 360
+        rotation = _first_frame(container, stream, max_pixels).rotation % 360
         _check_end(container, stream, duration)
     if rotation in (90, 270):
         width, height = height, width
@@ -186,13 +170,14 @@ def _duration(container, stream) -> float | None:
     return None
 
 
-def _first_frame(container, stream):
+def _first_frame(container, stream, max_pixels: int):
     for count, packet in enumerate(container.demux(stream)):
         if count >= _MAX_PACKETS:
             break
-        frames = packet.decode()
+        with decoding(stream, max_pixels):
+            frames = packet.decode()
         if frames:
-            return frames[0]
+            return checked(frames[0], max_pixels)
     raise VideoRejected(PayloadCode.INVALID_IMAGE, "No frame of the video decodes.")
 
 
@@ -253,36 +238,43 @@ def _gps(iso6709: str) -> dict[str, float] | None:
     return gps
 
 
-def poster(fileobj: IO[bytes], *, duration: float) -> Image.Image:
+def poster(fileobj: IO[bytes], *, duration: float, max_pixels: int) -> Image.Image:
     """The poster frame, upright RGB: the first not-black frame from about 10% in.
 
     Seeks to the keyframe before that point and decodes forward, a bounded number of
     frames; if all of them are black, the one tried first is the poster all the same.
+    A frame over `max_pixels` raises VideoRejected (image_too_large).
     """
-    with _open(fileobj) as container:
+    with open_clip(fileobj, max_pixels) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         start = stream.start_time * stream.time_base if stream.start_time else 0
         target = float(start) + duration * POSTER_AT
         container.seek(int(target * av.time_base))
-        chosen, tried = None, 0
-        for decoded, frame in enumerate(container.decode(stream)):
-            early = frame.time is not None and frame.time < target - 1e-3
-            if early and tried == 0 and decoded < _MAX_PACKETS:
-                continue  # between the keyframe and the target
-            image = frame.to_image()
-            chosen = chosen or (image, frame.rotation)
-            if not _black(image):
-                chosen = (image, frame.rotation)
-                break
-            tried += 1
-            if tried >= _POSTER_TRIES:
-                break
-        if chosen is None:
-            raise VideoRejected(PayloadCode.INVALID_IMAGE, "No frame of the video decodes.")
+        with decoding(stream, max_pixels):
+            chosen = _poster_frame(container.decode(stream), target, max_pixels)
     image, rotation = chosen
     # PIL turns counter-clockwise, as the container's rotation is stated.
     return image.rotate(rotation % 360, expand=True) if rotation % 360 else image
+
+
+def _poster_frame(frames, target: float, max_pixels: int) -> tuple[Image.Image, int]:
+    chosen, tried = None, 0
+    for decoded, frame in enumerate(frames):
+        checked(frame, max_pixels)
+        early = frame.time is not None and frame.time < target - 1e-3
+        if early and tried == 0 and decoded < _MAX_PACKETS:
+            continue  # between the keyframe and the target
+        image = frame.to_image()
+        chosen = chosen or (image, frame.rotation)
+        if not _black(image):
+            return image, frame.rotation
+        tried += 1
+        if tried >= _POSTER_TRIES:
+            break
+    if chosen is None:
+        raise VideoRejected(PayloadCode.INVALID_IMAGE, "No frame of the video decodes.")
+    return chosen
 
 
 def _black(image: Image.Image) -> bool:

@@ -86,7 +86,8 @@ class Photo(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
     # {"small": {"name": ..., "width": ..., "height": ...}, ...}; empty until they are made.
     # A video's has "poster" too: the frame the others (and the variants) are made from,
-    # so deleting what the set names deletes the poster with it.
+    # and "playback": the copy without metadata that everyone but the owner plays
+    # (media_graph/playback.py). Deleting what the set names deletes both with it.
     thumbnails = models.JSONField(default=dict, blank=True)
     # Written in the same statement as `thumbnails`: READY exactly when the set is there.
     processing_status = models.CharField(

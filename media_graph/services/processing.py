@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from media_graph import posters, storage, thumbnails
+from media_graph import playback, posters, storage, thumbnails
 from media_graph.imaging import placeholders
 from media_graph.models import Photo
 
@@ -74,23 +74,31 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
 
 
 def _video_set(photo: Photo, source, images: dict, named: str) -> dict[str, dict]:
-    """A video's poster, then the set made from it; answers both (the poster as "poster").
+    """A video's poster, the set made from it, and the copy others play; answers all
+    three (the poster as "poster", the copy as "playback"). On failure none is left.
 
     The clip is read where it lies (the open upload inline, ranged reads of the stored
-    object otherwise): its header and one group of frames, never the whole file.
+    object otherwise): the poster needs its header and one group of frames; the copy
+    reads its packets once, without decoding them.
     """
-    name = photo.original.name
     if source is not None and not source.closed:
-        poster, data = posters.make(source, set_name=named, duration=photo.duration_seconds)
-    else:
-        with storage.open_ranged(name) as clip:
-            poster, data = posters.make(clip, set_name=named, duration=photo.duration_seconds)
+        return _video_set_from(source, photo, images, named)
+    with storage.open_ranged(photo.original.name) as clip:
+        return _video_set_from(clip, photo, images, named)
+
+
+def _video_set_from(clip, photo: Photo, images: dict, named: str) -> dict[str, dict]:
+    poster, data = posters.make(clip, set_name=named, duration=photo.duration_seconds)
+    made = {"poster": poster}
+    copy = playback.key(photo.original.name, named)
     try:
-        made = thumbnails.render(io.BytesIO(data), relative_name=named, images=images)
+        made.update(thumbnails.render(io.BytesIO(data), relative_name=named, images=images))
+        made[playback.ENTRY] = playback.make(clip, original=photo.original.name, name=copy)
     except BaseException:
-        storage.delete([poster["name"]])
+        # One call (one deadline) for the lot, the copy's name too: its write may have landed.
+        storage.delete([*(entry["name"] for entry in made.values()), copy])
         raise
-    return {**made, "poster": poster}
+    return made
 
 
 def _placeholders(images: dict) -> dict[str, str]:

@@ -8,7 +8,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry_django.fields.types import OperationInfo
 
-from media_graph import models
+from media_graph import models, playback
 from media_graph import storage as media_storage
 from media_graph.querysets import viewer_has_favorited, viewer_has_liked
 from schema.common import VisibleNode
@@ -99,17 +99,34 @@ class Photo(VisibleNode, relay.Node):
     duration_seconds: float | None = strawberry_django.field(description="Videos only.")
 
     @strawberry_django.field(
-        only=["kind", "original", "width", "height", "content_type", "duration_seconds"],
+        only=[
+            "kind",
+            "original",
+            "owner_id",
+            "thumbnails",
+            "width",
+            "height",
+            "content_type",
+            "duration_seconds",
+        ],
         description=(
             "Videos only: the playable file, to whoever may see the photo (its owner "
-            "always, others once it is published)."
+            "always, others once it is published). Its owner gets the original; others "
+            "a copy without the container's metadata (no location, no recording time), "
+            "null until it is made (while PENDING)."
         ),
     )
     def video(self, info: Info) -> Video | None:
         if self.kind != models.Photo.Kind.VIDEO:
             return None
+        if _is_owner(info, self):
+            name = self.original.name
+        else:
+            name = self.thumbnails.get(playback.ENTRY, {}).get("name")
+            if name is None:
+                return None
         return Video(
-            url=info.context.request.build_absolute_uri(media_storage.url(self.original.name)),
+            url=info.context.request.build_absolute_uri(media_storage.url(name)),
             width=self.width,
             height=self.height,
             content_type=self.content_type,

@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from project.codes import PayloadCode
-from project.services import field_error
+from project.errors import field_error
 from users import password_reset, tasks
 from users.models import User
 from users.services.accounts import user_confirm_password

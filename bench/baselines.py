@@ -17,7 +17,7 @@ from django.http import JsonResponse
 from django.utils.crypto import salted_hmac
 
 from media_graph import storage, thumbnails, variants
-from media_graph.imaging.variants import height_for, rung_for
+from media_graph.imaging.ladder import height_for, rung_for
 from media_graph.models import Comment, Photo, Tag, original_key
 from media_graph.querysets import viewer_has_liked
 from media_graph.services import likes
@@ -195,7 +195,7 @@ def _change_like(request, change, field: str, liked: bool):
         return JsonResponse({"data": {field: {"messages": [{"code": "not_found"}]}}})
     change(photo=photo, user=viewer)
     # The count as committed: other likes may have landed since the photo was read, so
-    # the answer reads it again, as the mutation does (schema.common.refetch).
+    # the answer reads it again, as the mutation does (schema.core.common.refetch).
     count = Photo.objects.values_list("likes_count", flat=True).get(pk=photo.pk)
     return JsonResponse(
         {

@@ -5,7 +5,7 @@ import re
 from media_graph.models import TAG_MAX_LENGTH
 
 # Instagram's rule too: a caption with more is refused, so a photo's tags stay a short
-# list (what `photo { tags { photos } }` can fan out to is bounded: schema/cost.py).
+# list (what `photo { tags { photos } }` can fan out to is bounded: schema/server/cost.py).
 MAX_TAGS_PER_CAPTION = 30
 
 # \w is Unicode-aware for str patterns: letters and digits of every script, and "_".

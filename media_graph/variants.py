@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 
 from media_graph import storage
-from media_graph.imaging import variants as pixels
+from media_graph.imaging import ladder as pixels
 from media_graph.models import ImageVariant, Photo
 from media_graph.storage.signing import signature_valid, signed_query
 from project.errors import storage_unavailable

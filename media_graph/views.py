@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 
 from media_graph import storage, variants
-from media_graph.imaging.variants import LADDER
+from media_graph.imaging.ladder import LADDER
 from media_graph.storage import url_windows
 
 

@@ -3,7 +3,7 @@
 `PayloadCode` is `messages[].code` in mutation payloads (the contract's list, nothing
 else); `ErrorCode` is `extensions.code` of top-level errors (Apollo's vocabulary, and
 BAD_REQUEST for requests that are not GraphQL at all). A code that is in neither is a
-programming error: schema/errors.py refuses it instead of answering something plausible.
+programming error: schema/core/errors.py refuses it instead of answering something plausible.
 Plain Python, no Django: media_graph/imaging uses it too.
 """
 

@@ -1,7 +1,7 @@
 """Every error a service raises for a client's mistake, made here and nowhere else.
 
 Services raise Django's ValidationError with a code from project.codes (or
-PermissionDenied / ObjectDoesNotExist); schema/errors.py turns them into the payload's
+PermissionDenied / ObjectDoesNotExist); schema/core/errors.py turns them into the payload's
 `OperationInfo`. Errors name the model field at fault (`original`, `sha256`, `key`);
 each mutation maps those to its input fields (`payload_mutation(input_fields=...)`).
 This module imports only Django's exception classes: no settings, no database layer,
@@ -28,7 +28,7 @@ def storage_unavailable() -> ValidationError:
 class DuplicatePhoto(ValidationError):
     """The owner stored these exact bytes before; `existing` is that photo (a Photo).
 
-    The schema names the existing photo's ID in the message (schema/errors.py): one
+    The schema names the existing photo's ID in the message (schema/core/errors.py): one
     answer, whichever upload path met it.
     """
 

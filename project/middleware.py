@@ -1,6 +1,6 @@
 """Sessions, CSRF, auth and messages for Django's admin (/admin/), and nowhere else.
 
-The API authenticates by the Authorization header alone (schema/context.py), which is
+The API authenticates by the Authorization header alone (schema/core/context.py), which is
 what makes its CSRF-exempt endpoint safe: a cookie must never sign anyone in there.
 So these middleware are Django's own, made to act on /admin/ only; on every other path
 they pass the request through untouched (no session read, no request.user set, no

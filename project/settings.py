@@ -243,11 +243,11 @@ MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 50_000_000)
 # Panoramas up to 40:1 get thumbnails like any photo; longer strips are refused.
 MAX_IMAGE_ASPECT_RATIO = env_int("MAX_IMAGE_ASPECT_RATIO", 40)
 # Video (MP4, MOV, WebM): larger files than images, told apart by their first bytes while
-# the body streams (media_graph.uploads); every frame within MAX_IMAGE_PIXELS.
+# the body streams (media_graph.upload_handler); every frame within MAX_IMAGE_PIXELS.
 MAX_VIDEO_BYTES = env_int("MAX_VIDEO_BYTES", 200 * 1024 * 1024)
 MAX_VIDEO_SECONDS = env_int("MAX_VIDEO_SECONDS", 180)
 # Uploads never sit in memory whole: anything over 256 KiB streams to a temp file.
-FILE_UPLOAD_HANDLERS = ["media_graph.uploads.SizeLimitedUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["media_graph.upload_handler.SizeLimitedUploadHandler"]
 # Files in one multipart request (one per uploadPhoto; aliases could ask for more).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
@@ -277,7 +277,7 @@ THUMBNAIL_PROGRESSIVE = False
 
 # --- caches (login throttling; persisted queries) -------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-# Persisted queries (schema/persisted.py): kept this long, and at most this many per
+# Persisted queries (schema/server/persisted.py): kept this long, and at most this many per
 # process without Redis (with Redis, each expires; Redis's maxmemory bounds the lot).
 GRAPHQL_PERSISTED_QUERY_SECONDS = env_int("GRAPHQL_PERSISTED_QUERY_SECONDS", 24 * 3600)
 GRAPHQL_PERSISTED_QUERIES_MAX = env_int("GRAPHQL_PERSISTED_QUERIES_MAX", 1000)
@@ -386,7 +386,7 @@ GRAPHIQL = env_bool("GRAPHIQL", DEBUG)
 # Off outside DEBUG (code generators read the committed schema.graphql instead), unless
 # GraphiQL is forced on: the explorer needs it.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", GRAPHIQL)
-# What one request may ask for (schema/limits.py, schema/cost.py); all checked before
+# What one request may ask for (schema/server/limits.py, schema/server/cost.py); all checked before
 # anything runs.
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5000)  # objects an answer may hold
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 10)
@@ -440,7 +440,7 @@ LOGGING = {
         # Strawberry logs every error it sees, client mistakes included; ours decides.
         "strawberry.execution": {"level": "CRITICAL", "propagate": False},
         "django.request": {"level": "ERROR"},
-        "schema.operations": {"level": env_str("GRAPHQL_LOG_LEVEL", "INFO")},
+        "schema.server.operations": {"level": env_str("GRAPHQL_LOG_LEVEL", "INFO")},
     },
 }
 

@@ -3,16 +3,16 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from media_graph.storage import local_uploads
+from media_graph.storage import local_put as local_uploads
 from media_graph.storage.local_serving import serve_signed
 from media_graph.variants import PREFIX as VARIANTS
 from media_graph.views import variant_redirect
 from project.health import healthz
 from schema import schema
-from schema.view import GraphQLView
+from schema.server.view import GraphQLView
 
 urlpatterns = [
-    # CSRF-exempt only because cookies never authenticate (see schema/context.py).
+    # CSRF-exempt only because cookies never authenticate (see schema/core/context.py).
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
     path("healthz", healthz, name="healthz"),
     # Direct uploads' target with local storage (signed, expiring); 404 with S3.

@@ -4,24 +4,25 @@ from django.conf import settings
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from schema import base, operations
 from schema.albums import mutations as album_mutations
 from schema.albums import queries as album_queries
+from schema.core import node_query as base
+from schema.core.connections import MAX_PAGE_SIZE, describe_page_arguments
+from schema.core.scalars import SCALAR_OVERRIDES
 from schema.engine.execution import LeanSchema, graphql_schema
-from schema.error_codes import code_errors
 from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
-from schema.pagination import MAX_PAGE_SIZE, describe_page_arguments
-from schema.scalars import SCALAR_OVERRIDES
+from schema.server import operations
+from schema.server.error_codes import code_errors
 from schema.social import mutations as social_mutations
 from schema.social import notifications as social_notifications
 from schema.social import queries as social_queries
 from schema.users import access_tokens as user_access_tokens
+from schema.users import jwt_mutations as user_tokens
 from schema.users import mutations as user_mutations
 from schema.users import passwords as user_passwords
 from schema.users import queries as user_queries
-from schema.users import tokens as user_tokens
 
 
 class Schema(LeanSchema):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from schema.operations import OPTIMIZER
+from schema.server.operations import OPTIMIZER
 
 
 def recorded_thumbnails(key: str) -> dict:

@@ -3,7 +3,7 @@
 `pgat_` and 43 URL-safe characters (256 random bits). The prefix tells one from a JWT
 (those start with `eyJ`), so both travel as `Authorization: Bearer <token>`. A token
 authenticates while it exists (revoking deletes it), has not expired and its user is
-active; the scopes it carries are checked by the schema (schema/context.py).
+active; the scopes it carries are checked by the schema (schema/core/context.py).
 """
 
 import hashlib

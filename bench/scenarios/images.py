@@ -102,7 +102,7 @@ def _lowest_quality(img, fmt: str, extra: dict) -> tuple[int, int, float]:
 def _formats(data: bytes) -> list[Line]:
     from PIL import Image
 
-    from media_graph.imaging.variants import ENCODINGS
+    from media_graph.imaging.ladder import ENCODINGS
 
     naive = Image.open(io.BytesIO(data))
     naive.load()

@@ -4,7 +4,7 @@ The plain views (bench.baselines.like/unlike) authenticate the token, find the p
 through `visible_to`, and call the same services (media_graph.services.likes): an
 INSERT (or DELETE) of the like and an F() update of the counter in one transaction;
 then they read the committed likesCount again, as the mutation's answer does (every
-mutation answers through `schema.common.refetch`). Each sample is one pair (like, then
+mutation answers through `schema.core.common.refetch`). Each sample is one pair (like, then
 unlike: the data ends as it started).
 Targets: CPU ratio <= 1.2 for the pair; no more SQL statements than the plain views.
 """
@@ -60,7 +60,7 @@ def _environs(ctx, photo_id: str) -> dict:
 
 def operations(ctx) -> dict:
     """name -> prepare(): builds one like/unlike pair (untimed), answers the call running it."""
-    from schema.nodes import global_id
+    from schema.core.nodes import global_id
 
     environs = _environs(ctx, global_id("Photo", _photo(ctx).pk))
 
@@ -72,7 +72,7 @@ def operations(ctx) -> dict:
 
 
 def run(ctx) -> list[Line]:
-    from schema.nodes import global_id
+    from schema.core.nodes import global_id
 
     app = ctx.app
     photo = _photo(ctx)

@@ -37,7 +37,7 @@ LIMIT = 1.3
 def operations(ctx) -> dict:
     """name -> prepare(): builds one request (untimed), answers the call that runs it."""
     from media_graph.models import Photo
-    from schema.nodes import global_id
+    from schema.core.nodes import global_id
 
     app = ctx.app
     photo = Photo.objects.order_by("-comments_count", "pk").first()

@@ -25,9 +25,9 @@ def _callables(ctx) -> dict:
     from django.test import RequestFactory
 
     from schema import schema
-    from schema.context import Context
+    from schema.core.context import Context
+    from schema.core.nodes import global_id
     from schema.engine.execution import graphql_schema
-    from schema.nodes import global_id
 
     request = RequestFactory().post("/graphql/")
     request.user = ctx.viewer

@@ -145,7 +145,7 @@ def _send(port: int, token: str, bodies: list[tuple[bytes, str]]) -> tuple[list[
 
 def _all_ready(ids: list[str]) -> bool:
     from media_graph.models import Photo
-    from schema.nodes import parse_global_id
+    from schema.core.nodes import parse_global_id
 
     pks = [parse_global_id(photo_id, "Photo") for photo_id in ids]
     return not Photo.objects.filter(pk__in=pks).exclude(processing_status="READY").exists()

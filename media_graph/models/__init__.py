@@ -10,7 +10,7 @@ from media_graph.models.photos import (
     stored_names,
 )
 from media_graph.models.social import COMMENT_MAX_LENGTH, Comment, Favorite, Like
-from media_graph.models.uploads import StagedUpload
+from media_graph.models.staged_uploads import StagedUpload
 from media_graph.models.variants import ImageVariant
 
 __all__ = [

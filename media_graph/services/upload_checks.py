@@ -15,7 +15,7 @@ from django.conf import settings
 from media_graph import imaging, thumbnails
 from media_graph.imaging import video
 from media_graph.models import Photo
-from media_graph.uploads import OversizedUpload, limit_for
+from media_graph.upload_handler import OversizedUpload, limit_for
 from project.celery import broker_configured
 from project.codes import PayloadCode
 from project.errors import DuplicatePhoto, field_error

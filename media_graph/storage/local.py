@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
 
-from media_graph.storage import local_uploads
+from media_graph.storage import local_put as local_uploads
 from media_graph.storage.base import MediaStorage, Target
 from media_graph.storage.signing import signed_query
 

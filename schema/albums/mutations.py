@@ -12,7 +12,7 @@ from schema.albums.inputs import (
     UpdateAlbumInput,
 )
 from schema.albums.types import Album, AlbumPayload
-from schema.common import (
+from schema.core.common import (
     DeletedNode,
     DeletePayload,
     NodeInput,
@@ -20,10 +20,10 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import Info, Scope
+from schema.core.context import Info, Scope
+from schema.core.nodes import global_id, parse_global_id
 from schema.engine.optimizer import optimized
 from schema.media.types import Photo
-from schema.nodes import global_id, parse_global_id
 from schema.users.types import find_user
 
 # The album services name the model's fields where the client sent IDs.

@@ -5,9 +5,9 @@ import strawberry_django
 
 from media_graph import models
 from schema.albums.types import Album
-from schema.context import Info
-from schema.nodes import rows_with_id
-from schema.pagination import Connection
+from schema.core.connections import Connection
+from schema.core.context import Info
+from schema.core.nodes import rows_with_id
 from users.models import User
 
 

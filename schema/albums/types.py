@@ -15,10 +15,10 @@ from media_graph.querysets import (
     first_visible_entries,
     viewer_album_role,
 )
-from schema.common import VisibleNode
-from schema.context import Info
+from schema.core.common import VisibleNode
+from schema.core.connections import Connection, nested_connection
+from schema.core.context import Info
 from schema.engine.joins import joined
-from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
     from schema.media.types import Photo

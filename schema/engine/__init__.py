@@ -38,7 +38,7 @@ FENCED_MODULES = (
     "schema.engine.joins",
     "schema.engine.keyset",
     "schema.engine.optimizer",
-    "schema.engine.pagination",
+    "schema.engine.prefetch_pages",
     "schema.engine.plans",
     "media_graph.storage.s3",
 )

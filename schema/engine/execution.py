@@ -55,7 +55,7 @@ class PrimaryKeyId:
 
 
 class OperationHooks:
-    """What the app runs around each operation (schema/operations.py is one)."""
+    """What the app runs around each operation (schema/server/operations.py is one)."""
 
     check: Callable[[ExecutionContext], list[GraphQLError]]
     run: Callable[[ExecutionContext, Callable[[], ExecutionResult]], ExecutionResult]

@@ -54,7 +54,7 @@ class Optimizer(DjangoOptimizerExtension):
     """strawberry-django's optimizer, with cached plans; under one object, nested pages are
     fetched alone.
 
-    See `schema.pagination.NestedConnectionField` for why. Lists of parents are planned
+    See `schema.core.connections.NestedConnectionField` for why. Lists of parents are planned
     exactly as strawberry-django plans them.
     """
 

@@ -3,7 +3,7 @@
 Planning a queryset from the selection took about a fifth of a photo or feed request
 (bench/RESULTS.md). A plan (an `OptimizerStore`: joins, prefetches with their querysets,
 annotations) depends on:
-- the selection: the operation of a parsed document (schema/documents.py caches them, so
+- the selection: the operation of a parsed document (schema/server/documents.py caches them, so
   the same text gives the same nodes), the field's path without list indices, the nodes
   collected for it, and the values of the variables used under it (not of the field's
   own arguments: its resolver applies those to the rows it hands over);

@@ -11,9 +11,9 @@ from strawberry_django.fields.types import OperationInfo
 from media_graph import models
 from media_graph.services import direct_uploads as services
 from schema.albums.types import Album
-from schema.common import find_visible, payload_mutation, refetch
-from schema.context import Info, Scope
-from schema.errors import NotFound
+from schema.core.common import find_visible, payload_mutation, refetch
+from schema.core.context import Info, Scope
+from schema.core.errors import NotFound
 from schema.media.types import Photo, PhotoPayload
 
 

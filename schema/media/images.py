@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from media_graph import variants
-from media_graph.imaging.variants import height_for, rung_for, rungs
+from media_graph.imaging.ladder import height_for, rung_for, rungs
 from media_graph.models import Photo
-from schema.errors import BadUserInput
+from schema.core.errors import BadUserInput
 
 MAX_REQUESTED_WIDTH = 10_000
 

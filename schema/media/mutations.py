@@ -3,7 +3,7 @@ import strawberry
 from media_graph import models
 from media_graph.services import photos as services
 from schema.albums.types import Album
-from schema.common import (
+from schema.core.common import (
     DeletedNode,
     DeletePayload,
     NodeInput,
@@ -11,10 +11,10 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import Info, Scope
+from schema.core.context import Info, Scope
+from schema.core.nodes import global_id
 from schema.media.inputs import SchedulePhotoInput, UpdatePhotoInput, UploadPhotoInput
 from schema.media.types import Photo, PhotoPayload
-from schema.nodes import global_id
 
 # The services name the original where the client sent `file`.
 UPLOAD_FIELDS = {"original": "file"}

@@ -7,8 +7,10 @@ import strawberry_django
 from media_graph import models
 from media_graph.querysets import PhotoQuerySet
 from media_graph.tags import normalize_tag
-from schema.context import Info
-from schema.errors import BadUserInput
+from schema.core.connections import Connection
+from schema.core.context import Info
+from schema.core.errors import BadUserInput
+from schema.core.nodes import rows_with_id
 from schema.media.inputs import (
     MAX_FILTER_TAGS,
     MAX_SEARCH_CHARS,
@@ -18,8 +20,6 @@ from schema.media.inputs import (
     PhotoOrder,
 )
 from schema.media.types import Photo, Tag
-from schema.nodes import rows_with_id
-from schema.pagination import Connection
 from users.models import User
 
 

@@ -11,11 +11,11 @@ from strawberry_django.fields.types import OperationInfo
 from media_graph import models, playback
 from media_graph import storage as media_storage
 from media_graph.querysets import viewer_has_favorited, viewer_has_liked
-from schema.common import VisibleNode
-from schema.context import Info
+from schema.core.common import VisibleNode
+from schema.core.connections import Connection, nested_connection
+from schema.core.context import Info
 from schema.engine.joins import joined
 from schema.media import images
-from schema.pagination import Connection, nested_connection
 
 if TYPE_CHECKING:
     from schema.social.types import Comment

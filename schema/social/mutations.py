@@ -2,7 +2,7 @@ import strawberry
 
 from media_graph import models
 from media_graph.services import comments, favorites, likes
-from schema.common import (
+from schema.core.common import (
     DeletedNode,
     DeletePayload,
     NodeInput,
@@ -10,9 +10,9 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import Info, Scope
+from schema.core.context import Info, Scope
+from schema.core.nodes import global_id
 from schema.media.types import Photo, PhotoPayload
-from schema.nodes import global_id
 from schema.social.inputs import AddCommentInput, PhotoRefInput, UserRefInput
 from schema.social.types import Comment, CommentPayload
 from schema.users.types import User, UserPayload, find_user

@@ -21,10 +21,10 @@ from strawberry import relay
 from media_graph import models
 from media_graph.services import notifications
 from project.errors import field_error
-from schema.common import VisibleNode, payload_mutation, refetch
-from schema.context import Info, Scope
-from schema.nodes import parse_global_id
-from schema.pagination import Connection
+from schema.core.common import VisibleNode, payload_mutation, refetch
+from schema.core.connections import Connection
+from schema.core.context import Info, Scope
+from schema.core.nodes import parse_global_id
 from schema.users.types import User, UserPayload
 
 if TYPE_CHECKING:

@@ -4,10 +4,10 @@ import strawberry
 import strawberry_django
 
 from media_graph import models
-from schema.context import Info
+from schema.core.connections import Connection
+from schema.core.context import Info
 from schema.engine.optimizer import optimized
 from schema.media.types import Photo
-from schema.pagination import Connection
 
 
 @strawberry.type

@@ -7,7 +7,7 @@ from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 
 from media_graph import models
-from schema.common import VisibleNode
+from schema.core.common import VisibleNode
 from schema.engine.joins import joined
 
 if TYPE_CHECKING:

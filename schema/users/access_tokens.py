@@ -2,7 +2,7 @@
 
 Only a password login (a JWT) may make or revoke one: a leaked token cannot mint
 others. How a token authenticates is users/credentials.py; what its scopes allow is
-`Context.viewer_or_payload_error` (schema/context.py), the one place they are checked.
+`Context.viewer_or_payload_error` (schema/core/context.py), the one place they are checked.
 """
 
 from collections.abc import Iterable
@@ -14,7 +14,7 @@ import strawberry_django
 from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 
-from schema.common import (
+from schema.core.common import (
     DeletedNode,
     DeletePayload,
     NodeInput,
@@ -23,8 +23,8 @@ from schema.common import (
     payload_mutation,
     refetch,
 )
-from schema.context import PASSWORD_LOGIN, Info
-from schema.pagination import Connection
+from schema.core.connections import Connection
+from schema.core.context import PASSWORD_LOGIN, Info
 from users import models
 from users.services import access_tokens
 

@@ -4,9 +4,9 @@ import strawberry
 from strawberry_django.fields.types import OperationInfo
 
 from media_graph.services.accounts import user_delete_own
-from schema.common import DeletedNode, DeletePayload, payload_mutation, refetch
-from schema.context import PASSWORD_LOGIN, Info
-from schema.nodes import global_id
+from schema.core.common import DeletedNode, DeletePayload, payload_mutation, refetch
+from schema.core.context import PASSWORD_LOGIN, Info
+from schema.core.nodes import global_id
 from schema.users.inputs import DeleteAccountInput, RegisterInput, UpdateProfileInput
 from schema.users.types import User
 from users.services import accounts

@@ -12,8 +12,8 @@ from typing import Annotated
 import strawberry
 from strawberry_django.fields.types import OperationInfo
 
-from schema.common import payload_mutation
-from schema.context import PASSWORD_LOGIN, Info
+from schema.core.common import payload_mutation
+from schema.core.context import PASSWORD_LOGIN, Info
 from users.services import passwords
 
 

@@ -1,7 +1,7 @@
 import strawberry
 import strawberry_django
 
-from schema.context import Info
+from schema.core.context import Info
 from schema.users.types import User
 from users import models
 

@@ -8,10 +8,10 @@ from strawberry_django.fields.types import OperationInfo
 
 from media_graph.models import Notification
 from media_graph.querysets import unread_notifications_count
-from schema.common import VisibleNode
-from schema.context import Info
-from schema.errors import NotFound
-from schema.pagination import Connection, nested_connection
+from schema.core.common import VisibleNode
+from schema.core.connections import Connection, nested_connection
+from schema.core.context import Info
+from schema.core.errors import NotFound
 from users import models
 from users.querysets import follows_viewer, viewer_is_following
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
 
-from media_graph.uploads import OversizedUpload, SizeLimitedUploadHandler
+from media_graph.upload_handler import OversizedUpload, SizeLimitedUploadHandler
 
 
 def parse(body_file: bytes, settings, limit: int):

@@ -56,7 +56,7 @@ def test_no_request_above_logs_a_traceback(live):
 
 
 def test_an_operation_name_cannot_forge_a_log_line(live):
-    forged = "Real\n2026-01-01 00:00:00,000 ERROR schema.errors FORGED line\r\x1b[2J"
+    forged = "Real\n2026-01-01 00:00:00,000 ERROR schema.core.errors FORGED line\r\x1b[2J"
     body = json.dumps({"query": "query Real { __typename }", "operationName": forged})
     send(live, "POST", body.encode(), {"Content-Type": "application/json"})
     lines = live.log.read_text().splitlines()

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from project.codes import ErrorCode, PayloadCode
-from schema.errors import UnknownErrorCode, operation_info
+from schema.core.errors import UnknownErrorCode, operation_info
 from tests.schema.test_contract import CONTRACT
 
 needs_contract = pytest.mark.skipif(not CONTRACT.exists(), reason="contract not beside")

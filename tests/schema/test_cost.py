@@ -4,7 +4,7 @@ import pytest
 from graphql import parse
 
 from schema import schema
-from schema.cost import operation_cost
+from schema.server.cost import operation_cost
 
 NESTED = """
 { photos(first: 100) { edges { node { id

@@ -6,9 +6,9 @@ import pytest
 from django.db import models
 
 from media_graph.models import Comment, Photo, Tag
-from schema import cursors
+from schema.core import cursors
+from schema.core.errors import BadUserInput
 from schema.engine.keyset import order_of
-from schema.errors import BadUserInput
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from graphql import GraphQLObjectType, build_schema, get_named_type
 
 from schema import schema
-from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 SDL = build_schema(schema.as_str())
 

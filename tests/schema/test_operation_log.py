@@ -5,11 +5,11 @@ import re
 
 
 def lines(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "schema.operations"]
+    return [r.getMessage() for r in caplog.records if r.name == "schema.server.operations"]
 
 
 def test_each_operation_logs_one_line(gql, alice, caplog):
-    with caplog.at_level(logging.INFO, logger="schema.operations"):
+    with caplog.at_level(logging.INFO, logger="schema.server.operations"):
         gql.execute('query WhoIs { user(username: "alice") { username } }')
     [line] = lines(caplog)
     match = re.fullmatch(
@@ -19,7 +19,7 @@ def test_each_operation_logs_one_line(gql, alice, caplog):
 
 
 def test_errors_are_counted(gql, caplog):
-    with caplog.at_level(logging.INFO, logger="schema.operations"):
+    with caplog.at_level(logging.INFO, logger="schema.server.operations"):
         gql.execute("query Broken { me { nope } }")
         gql.execute('mutation { tokenAuth(username: "x", password: "y") { token } }')
     first, second = lines(caplog)

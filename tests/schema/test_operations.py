@@ -5,10 +5,11 @@ import asyncio
 import pytest
 from strawberry.extensions import QueryDepthLimiter
 
-from schema import Query, operations, schema
-from schema.documents import Checked, DocumentCache
+from schema import Query, schema
 from schema.engine.execution import LeanSchema
-from schema.operations import DOCUMENTS
+from schema.server import operations
+from schema.server.documents import Checked, DocumentCache
+from schema.server.operations import DOCUMENTS
 
 
 def test_a_repeated_document_is_parsed_and_validated_once(gql):
@@ -47,7 +48,7 @@ def test_the_document_cache_is_bounded_in_bytes():
 
 
 def test_distinct_large_documents_do_not_grow_the_cache_past_its_bound(gql, settings):
-    from schema.operations import DOCUMENTS
+    from schema.server.operations import DOCUMENTS
 
     entries_before, _ = DOCUMENTS.size
     for n in range(40):

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.cache import caches
 
-from schema.persisted import CACHE
+from schema.server.persisted import CACHE
 from tests.client import ENDPOINT
 
 QUERY = "query Me { me { username } }"

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from media_graph.models import Photo
 from schema.engine.plans import SIGNED_IN
-from schema.operations import DOCUMENTS, OPTIMIZER
+from schema.server.operations import DOCUMENTS, OPTIMIZER
 from tests.factories import gid
 from tests.schema.viewers import EVERYTHING, EXPECTED, build_world, seen
 from users.models import User

@@ -9,7 +9,7 @@ from strawberry import relay
 from strawberry.types.base import StrawberryObjectDefinition
 
 from schema import schema
-from schema.common import VisibleNode
+from schema.core.common import VisibleNode
 
 
 def node_types() -> list[type]:

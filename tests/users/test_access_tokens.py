@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from schema.nodes import global_id
+from schema.core.nodes import global_id
 from tests.client import codes
 from tests.query_counts import counts
 from users.models import AccessToken

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.likes import photo_like
-from schema.nodes import global_id
+from schema.core.nodes import global_id
 from tests.accounts import PASSWORD
 from tests.client import codes
 from tests.factories import make_album, make_photo

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from media_graph.imaging import variants as pixels
+from media_graph.imaging import ladder as pixels
 from media_graph.models import ImageVariant, Photo
 from media_graph.storage import url_windows
 from tests.images import icc_swapping_red_and_blue, make_jpeg

@@ -1,7 +1,7 @@
 """likePhoto + unlikePhoto stay within 14 SQL statements for the pair.
 
 Issue 6's budget was 8; every mutation's answer is now read again through the optimizer
-(schema.common.refetch) instead of being patched in memory by the services, which costs
+(schema.core.common.refetch) instead of being patched in memory by the services, which costs
 each mutation one primary-key SELECT; each holds the liker's account against its
 deletion (users/locks.py), one more; and each writes (or withdraws) the photo owner's
 notification in its transaction, one statement more (issue 16).

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from strawberry.django.context import StrawberryDjangoContext
 
-from schema.errors import AuthenticationRequired, Unauthenticated
+from schema.core.errors import AuthenticationRequired, Unauthenticated
 from users import throttle
 from users.credentials import Credential, authenticate_header
 from users.models import AccessToken, User

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from schema.core.errors import BadUserInput
 from schema.engine.keyset import Order
-from schema.errors import BadUserInput
 
-SALT = "schema.cursors"
+SALT = "schema.core.cursors"
 SIGNATURE_BYTES = 12  # 96 bits: forging one takes 2**95 tries on average
 # The longest cursor this API gives out is far below this; longer input is not read.
 MAX_CURSOR_LENGTH = 512

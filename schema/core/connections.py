@@ -10,10 +10,10 @@ from strawberry import relay
 from strawberry.types.nodes import SelectedField
 from strawberry_django.relay import DjangoListConnection
 
-from schema import cursors
+from schema.core import cursors
+from schema.core.errors import BadUserInput
 from schema.engine.keyset import Order, key_of, order_in, order_of, page_rows, rank_of, total_of
-from schema.engine.pagination import PagePerParentField, is_prefetched_page
-from schema.errors import BadUserInput
+from schema.engine.prefetch_pages import PagePerParentField, is_prefetched_page
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

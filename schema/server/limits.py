@@ -32,7 +32,7 @@ from graphql import (
 )
 
 from project.codes import ErrorCode
-from schema.errors import BadUserInput, ClientError
+from schema.core.errors import BadUserInput, ClientError
 
 
 class DocumentRefused(ClientError):
@@ -104,7 +104,7 @@ def _string_problem(text: str, max_chars: int) -> str | None:
 
 
 def _strings(value: Any) -> Iterator[str]:
-    # The JSON body's nesting is bounded by the transport (schema.transport), and an
+    # The JSON body's nesting is bounded by the transport (schema.server.transport), and an
     # explicit stack keeps this walk off the interpreter's own.
     stack = [value]
     while stack:

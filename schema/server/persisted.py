@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from project.codes import ErrorCode
-from schema.errors import BadUserInput, ClientError
+from schema.core.errors import BadUserInput, ClientError
 
 CACHE = "persisted_queries"
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 
 from schema.engine.execution import validate_document
-from schema.limits import Limits, document_errors
+from schema.server.limits import Limits, document_errors
 
 # Measured with tracemalloc (graphql-core 3.2): about 650 bytes per token, plus the
 # text itself kept in the tokens and the source.
@@ -27,7 +27,7 @@ class Checked:
     document: DocumentNode
     errors: list[GraphQLError]  # limit or validation errors: [] when it may run
     weight: int
-    # What each operation may cost, by the page sizes its variables set (schema.operations).
+    # What each operation may cost, by the page sizes its variables set (schema.server.operations).
     costs: dict = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -3,7 +3,7 @@
 Services raise Django's ValidationError(code=...), PermissionDenied and
 ObjectDoesNotExist; `DomainErrors` turns those into `OperationInfo` with the
 contract's codes. Anything else that escapes a resolver is a top-level error whose
-`extensions.code` comes from `code_errors` (schema/error_codes.py).
+`extensions.code` comes from `code_errors` (schema/server/error_codes.py).
 """
 
 from collections.abc import Iterator
@@ -21,8 +21,8 @@ from strawberry_django.fields.types import OperationInfo, OperationMessage
 
 from project.codes import DJANGO_VALIDATOR_CODES, ErrorCode, PayloadCode
 from project.errors import DuplicatePhoto
+from schema.core.nodes import global_id
 from schema.engine.execution import camel_case
-from schema.nodes import global_id
 
 _PAYLOAD_CODES = frozenset(code.value for code in PayloadCode)
 

@@ -36,7 +36,7 @@ def rows_with_id(model, value: str, type_name: str):
 
     Not yet visible-only: the field applies the type's `get_queryset` (visibility) and
     the optimizer, then takes the first row, so a single object comes with its relations
-    and annotations like a list's rows do. Mutations use `schema.common.find_visible`.
+    and annotations like a list's rows do. Mutations use `schema.core.common.find_visible`.
     """
     pk = parse_global_id(value, type_name)
     return model.objects.filter(pk=pk) if pk is not None else model.objects.none()

@@ -1,8 +1,8 @@
 import strawberry
 from strawberry import relay
 
-from schema.context import Info
-from schema.nodes import parse_any_global_id
+from schema.core.context import Info
+from schema.core.nodes import parse_any_global_id
 
 
 @strawberry.type

@@ -35,7 +35,7 @@ from graphql import (
 )
 
 from media_graph.tags import MAX_TAGS_PER_CAPTION
-from schema.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # The longest a plain list field can be; lists not named here count as a default page.
 LIST_LENGTHS = {("Photo", "tags"): MAX_TAGS_PER_CAPTION}

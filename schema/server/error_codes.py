@@ -4,7 +4,7 @@ Strawberry hands every error list of an operation to `Schema.process_errors`, wh
 stage failed, so this is the one place that classifies them:
 - no document: the query did not parse (GRAPHQL_PARSE_FAILED);
 - a document but no result yet: validation refused it (GRAPHQL_VALIDATION_FAILED);
-- errors raised on purpose (schema.errors.ClientError) carry their own code;
+- errors raised on purpose (schema.core.errors.ClientError) carry their own code;
 - graphql-core's own errors while executing (variables that do not coerce) are the
   client's (BAD_USER_INPUT);
 - anything else escaped a resolver: a bug, logged once with its traceback and, outside
@@ -21,7 +21,7 @@ from strawberry.types import ExecutionContext
 
 from project.codes import ErrorCode
 
-logger = logging.getLogger("schema.errors")
+logger = logging.getLogger("schema.core.errors")
 
 INTERNAL = ErrorCode.INTERNAL_SERVER_ERROR
 MASKED_MESSAGE = "Internal server error."

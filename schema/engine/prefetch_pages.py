@@ -1,6 +1,6 @@
 """One keyset page per parent, cut inside the optimizer's prefetch.
 
-The page rules (sizes, cursors) live in schema/pagination.py; the keys and windows in
+The page rules (sizes, cursors) live in schema/core/connections.py; the keys and windows in
 keyset.py; this module only knows how strawberry-django prefetches a relation's rows.
 """
 

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from strawberry.django.views import GraphQLView as StrawberryView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from schema import transport
-from schema.context import Context, authenticate, build_context
+from schema.core.context import Context, authenticate, build_context
+from schema.server import transport
 
 
 class GraphQLView(StrawberryView):

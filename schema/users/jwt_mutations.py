@@ -5,8 +5,8 @@ import math
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.context import Info
-from schema.errors import RateLimited, Unauthenticated
+from schema.core.context import Info
+from schema.core.errors import RateLimited, Unauthenticated
 from users import tokens
 from users.services import accounts as services
 

@@ -17,11 +17,11 @@ import strawberry
 from django.db import models
 from strawberry_django.fields.types import OperationInfo
 
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.errors import DomainErrors, NotFound
+from schema.core.nodes import parse_global_id
 from schema.engine.execution import PrimaryKeyId
 from schema.engine.optimizer import optimized
-from schema.errors import DomainErrors, NotFound
-from schema.nodes import parse_global_id
 
 M = TypeVar("M", bound=models.Model)
 

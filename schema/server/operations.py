@@ -1,8 +1,8 @@
 """What every operation needs besides its resolvers, run by the schema around each one.
 
-Cached parsing and validation (schema/documents.py), every limit on what a request may
-ask for (size, tokens, depth, aliases, directives, repeats, strings: schema/limits.py;
-cost: schema/cost.py), introspection off outside DEBUG, the optimizer, and one log
+Cached parsing and validation (schema/server/documents.py), every limit on what a request may
+ask for (size, tokens, depth, aliases, directives, repeats, strings: schema/server/limits.py;
+cost: schema/server/cost.py), introspection off outside DEBUG, the optimizer, and one log
 line. `schema.engine.execution.LeanSchema` calls `check` and `run` directly rather
 than as a Strawberry extension: the extension runner's four phases, each a context
 manager per extension, cost `{ me { id } }` more than executing it (bench/RESULTS.md,
@@ -24,14 +24,14 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext, ExecutionResult
 
-from schema import persisted
-from schema.cost import operation_cost
-from schema.documents import Checked, DocumentCache, checked
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
-from schema.limits import DocumentRefused, IntrospectionOff, Limits, variable_errors
+from schema.server import persisted
+from schema.server.cost import operation_cost
+from schema.server.documents import Checked, DocumentCache, checked
+from schema.server.limits import DocumentRefused, IntrospectionOff, Limits, variable_errors
 
-operation_log = logging.getLogger("schema.operations")
+operation_log = logging.getLogger("schema.server.operations")
 
 # Whole rows, not .only(): a field selected twice under aliases with different
 # arguments (thumbnail(size: SMALL) beside thumbnail) lost its column hint and each row

@@ -17,7 +17,7 @@ Each rate's limit is a setting, read at each take (tests change them).
 import hashlib
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
@@ -132,9 +132,22 @@ def _span(seconds: float) -> str:
 
 
 @contextmanager
-def spend(rate: Rate, actor: int | str) -> Iterator[Charge]:
-    """Take one unit for the block; it is given back if the block raises."""
-    charge = take(rate, actor)
+def spend(
+    rate: Rate, actor: int | str, *, repeat: Callable[[], bool] | None = None
+) -> Iterator[Charge | None]:
+    """Take one unit for the block; it is given back if the block raises.
+
+    Past the limit, `repeat()` (asked then only: it costs a query) says whether the
+    write would change nothing; then the block gets None instead of a refusal, so an
+    idempotent repeat answers as before, at the limit too.
+    """
+    try:
+        charge = take(rate, actor)
+    except RateLimited:
+        if repeat is not None and repeat():
+            yield None
+            return
+        raise
     try:
         yield charge
     except BaseException:

@@ -1,5 +1,6 @@
 """A redis-server of a test's own, on a free port: to fill up or stop as the test needs."""
 
+import os
 import shutil
 import subprocess
 import time
@@ -27,6 +28,8 @@ class RedisServer:
     def start(self) -> "RedisServer":
         binary = shutil.which("redis-server")
         if binary is None:
+            if os.environ.get("CI"):  # .ci/run installs it: a skip there would hide that
+                pytest.fail("no redis-server on this machine", pytrace=False)
             pytest.skip("no redis-server on this machine")
         self.process = subprocess.Popen(
             [

@@ -125,6 +125,13 @@ def test_a_document_that_fails_a_check_is_not_registered(gql):
     assert (status, codes(body)) == (200, ["PERSISTED_QUERY_NOT_FOUND"])
 
 
+def test_a_document_over_the_cost_limit_is_not_registered(gql):
+    costly = "query Big { photos(first: 100) { edges { node { likes(first: 100) { edges { node { id } } } } } } }"  # noqa: E501
+    _, body = post(gql, {"query": costly, "extensions": persisted(sha(costly))})
+    assert codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert registered(sha(costly)) is None
+
+
 def test_a_request_with_neither_document_nor_hash_is_a_bad_request(gql):
     status, body = post(gql, {"variables": {}})
     assert status == 400

@@ -6,6 +6,13 @@ edge), or runs inline without a broker. The task reads everything again when it 
 a notification withdrawn in the meantime (an unfollow, a deleted comment) or a recipient
 who turned `email_notifications` off since gets no email.
 
+At most one email per actor, recipient, kind and subject (what it is about: the photo
+commented on; nothing for a follow) in NOTIFICATION_EMAIL_DEDUPE_SECONDS: a key claimed
+in the counting store (project/rates.py `first_in`) before the send, so an unfollow and a
+new follow, or a second comment on the same photo, within the hour send nothing new.
+Keyed on ids, not on the subject line, which the actor's display name would change. A
+store that cannot say sends nothing: the notification itself is still there.
+
 One email per notification: the task claims the row (sets `emailed_at` where it is
 still empty) before it sends, so a redelivered or duplicated task finds it claimed and
 stops. A send that fails releases the claim and retries with backoff; a worker killed
@@ -25,6 +32,7 @@ from django.utils import timezone
 from media_graph.models import Notification
 from media_graph.services.notifications import wants_email
 from media_graph.tasks import retry_countdown
+from project import rates
 from project.celery import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -75,6 +83,15 @@ def _release(notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id).update(emailed_at=None)
 
 
+def dedupe_key(notification: Notification) -> str:
+    """What makes two emails the same one: actor, recipient, kind and subject."""
+    subject = notification.photo_id or notification.album_id or ""
+    return (
+        f"notification-email:{notification.actor_id}:{notification.recipient_id}:"
+        f"{notification.kind}:{subject}"
+    )
+
+
 def send_notification_email(notification_id: int) -> bool:
     """Send the notification's email if it is still wanted; answers whether one went."""
     notification = _claim(notification_id)
@@ -82,9 +99,13 @@ def send_notification_email(notification_id: int) -> bool:
         return False
     if not (notification.actor.is_active and wants_email(notification.recipient_id)):
         return False  # claimed all the same: nothing to send later either
+    key = dedupe_key(notification)
+    if not rates.first_in(key, settings.NOTIFICATION_EMAIL_DEDUPE_SECONDS):
+        return False  # the same email went within the hour (or the store cannot say)
     try:
         message_for(notification).send()
     except Exception:
+        rates.forget(key)
         _release(notification_id)
         raise
     return True

@@ -171,7 +171,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # --- storage: S3 when a bucket is named, the local filesystem otherwise ---------------
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 # Signed media URLs stay the same for windows this long and work for one more window
-# after theirs ends (media_graph/url_windows.py): S3's and local media's alike.
+# after theirs ends (media_graph/storage/url_windows.py): S3's and local media's alike.
 MEDIA_URL_MAX_AGE = env_int("AWS_QUERYSTRING_EXPIRE", 3600)
 if not 1 <= MEDIA_URL_MAX_AGE <= 3 * 24 * 3600:
     # Twice the window must fit in the 7 days a SigV4 signature may last.
@@ -276,18 +276,34 @@ THUMBNAIL_CACHE_DIMENSIONS = False
 THUMBNAIL_PROGRESSIVE = False
 
 # --- caches (login throttling; persisted queries) -------------------------------------
+# Two Redis uses with different memory policies. REDIS_URL: what must never be evicted
+# (login throttles, rate buckets, email dedupe: the `throttles` alias, project/stores.py;
+# and the task queue): run it with `maxmemory-policy noeviction`. REDIS_CACHE_URL: what
+# may be (the `default` cache, persisted queries): `allkeys-lru` with a maxmemory. Unset,
+# it is REDIS_URL (one instance: persisted queries stay bounded by their own caps).
 REDIS_URL = env_str("REDIS_URL")
-# Persisted queries (schema/server/persisted.py): kept this long, and at most this many per
-# process without Redis (with Redis, each expires; Redis's maxmemory bounds the lot).
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or REDIS_URL
+# Persisted queries (schema/server/persisted.py): kept this long, in at most _MAX entries of
+# at most _MAX_BYTES / _MAX bytes each, registered at most _PER_MINUTE times a minute
+# per client (a signed-in user, else an address).
 GRAPHQL_PERSISTED_QUERY_SECONDS = env_int("GRAPHQL_PERSISTED_QUERY_SECONDS", 24 * 3600)
 GRAPHQL_PERSISTED_QUERIES_MAX = env_int("GRAPHQL_PERSISTED_QUERIES_MAX", 1000)
+GRAPHQL_PERSISTED_QUERIES_MAX_BYTES = env_int(
+    "GRAPHQL_PERSISTED_QUERIES_MAX_BYTES", 32 * 1024 * 1024
+)
+GRAPHQL_PERSISTED_QUERY_REGISTRATIONS_PER_MINUTE = env_int(
+    "GRAPHQL_PERSISTED_QUERY_REGISTRATIONS_PER_MINUTE", 30
+)
+# Without Redis the counting store is this process's memory, refusing (not evicting)
+# past this many keys.
+THROTTLE_STORE_MAX_ENTRIES = env_int("THROTTLE_STORE_MAX_ENTRIES", 100_000)
 
 
-def _cache(prefix: str, max_entries: int = 300) -> dict:
-    if REDIS_URL:
+def _cache(prefix: str, max_entries: int = 300, *, url: str = REDIS_CACHE_URL) -> dict:
+    if url:
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "KEY_PREFIX": prefix,
         }
     return {
@@ -299,8 +315,24 @@ def _cache(prefix: str, max_entries: int = 300) -> dict:
 
 CACHES = {
     "default": _cache(""),
-    "persisted_queries": _cache("apq", GRAPHQL_PERSISTED_QUERIES_MAX),
+    "persisted_queries": _cache("apq", GRAPHQL_PERSISTED_QUERIES_MAX + 1),
+    "throttles": _cache("throttle", url=REDIS_URL)
+    if REDIS_URL
+    else {
+        "BACKEND": "project.stores.NonEvictingLocMemCache",
+        "LOCATION": "throttles",
+        "OPTIONS": {"MAX_ENTRIES": THROTTLE_STORE_MAX_ENTRIES},
+    },
 }
+# Per-actor write rates (project/rates.py): past one, the write answers `rate_limited`.
+RATE_FOLLOWS_PER_HOUR = env_int("RATE_FOLLOWS_PER_HOUR", 100)
+RATE_LIKES_PER_HOUR = env_int("RATE_LIKES_PER_HOUR", 500)
+RATE_COMMENTS_PER_HOUR = env_int("RATE_COMMENTS_PER_HOUR", 100)
+RATE_ALBUM_MEMBERS_PER_HOUR = env_int("RATE_ALBUM_MEMBERS_PER_HOUR", 100)
+RATE_REPORTS_PER_HOUR = env_int("RATE_REPORTS_PER_HOUR", 20)
+RATE_ACCESS_TOKENS_PER_HOUR = env_int("RATE_ACCESS_TOKENS_PER_HOUR", 20)
+# At most one notification email per actor, recipient, kind and subject in this time.
+NOTIFICATION_EMAIL_DEDUPE_SECONDS = env_int("NOTIFICATION_EMAIL_DEDUPE_SECONDS", 3600)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 30)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)

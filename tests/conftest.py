@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from tests.accounts import PASSWORD, TOKEN_AUTH
 from tests.client import GraphQLClient
@@ -20,10 +20,12 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Login throttling counts in the cache; every test starts from zero.
+    # Login throttles and rates count in the `throttles` store; every test starts from zero.
     cache.clear()
+    caches["throttles"].clear()
     yield
     cache.clear()
+    caches["throttles"].clear()
 
 
 @pytest.fixture

@@ -11,6 +11,12 @@ The count lives until LOGIN_FAILURE_WINDOW_SECONDS pass without a failure.
 Per address: LOGIN_FAILURE_IP_LIMIT failures in the window block the address for the
 rest of it. The address is the client's, as `client_address` finds it behind
 TRUSTED_PROXY_COUNT reverse proxies.
+
+The counts live in the counting store (project/stores.py), which nothing evicts, and
+fail closed: an attempt is counted as a failure before its password is checked (a
+success takes it back), so a store that cannot write refuses the attempt
+(CannotCount, answered RATE_LIMITED) before any password is compared. Otherwise a full
+or absent store would let guesses through uncounted, and tell right from wrong.
 """
 
 import hashlib
@@ -18,8 +24,11 @@ import ipaddress
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from project.stores import CannotCount, counting
+
+__all__ = ["CannotCount", "client_address", "login_failed", "login_succeeded", "login_wait"]
 
 # How long one attempt past the limit holds its turn (see `_claim_turn`).
 TURN_SECONDS = 60
@@ -73,11 +82,11 @@ def _last_failure_key(username: str) -> str:
     return _key("user", username, prefix="login-backoff")
 
 
-def _count(key: str) -> int:
+def _count(cache, key: str) -> int:
     return cache.get(key, 0)
 
 
-def _bump(key: str) -> None:
+def _bump(cache, key: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     if not cache.add(key, 1, timeout=window):
         try:
@@ -96,7 +105,7 @@ def backoff_seconds(failures: int) -> float:
     return min(settings.LOGIN_BACKOFF_BASE_SECONDS * 2 ** min(past_limit, 64), ceiling)
 
 
-def _claim_turn(username: str, last_failure: float) -> bool:
+def _claim_turn(cache, username: str, last_failure: float) -> bool:
     """Past the limit, only one attempt per delay checks a password, however many race.
 
     The turn is named by the last failure's time, which every failure changes, and taken
@@ -113,35 +122,45 @@ def login_wait(*, username: str, address: str) -> float | None:
     The wait is exact for the username's backoff and an upper bound for a blocked
     address (its count expires at most a window after its first failure).
 
-    Past the per-username limit, a None answer also takes the one turn the delay allows,
-    so the caller must report the attempt's outcome (`login_failed`/`login_succeeded`).
+    A None answer counts the attempt as the username's failure in advance (and, past
+    the per-username limit, takes the one turn the delay allows), so the caller must
+    report the attempt's outcome (`login_failed`/`login_succeeded`). CannotCount when
+    the store cannot count: the caller refuses the attempt.
     """
-    if _count(_key("addr", address)) >= settings.LOGIN_FAILURE_IP_LIMIT:
-        return float(settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    failures = _count(_key("user", username))
-    if failures < settings.LOGIN_FAILURE_LIMIT:
-        return None
-    # Missing (evicted, or counted before backoff existed): the delay is over.
-    last_failure = cache.get(_last_failure_key(username), 0.0)
-    wait = last_failure + backoff_seconds(failures) - now()
-    if wait > 0:
-        return wait
-    if not _claim_turn(username, last_failure):
-        # Another attempt has this turn; if it fails, the next delay runs from then.
-        return backoff_seconds(failures + 1)
+    with counting() as cache:
+        if _count(cache, _key("addr", address)) >= settings.LOGIN_FAILURE_IP_LIMIT:
+            return float(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        user_key = _key("user", username)
+        failures = _count(cache, user_key)
+        if failures >= settings.LOGIN_FAILURE_LIMIT:
+            # Missing (evicted, or counted before backoff existed): the delay is over.
+            last_failure = cache.get(_last_failure_key(username), 0.0)
+            wait = last_failure + backoff_seconds(failures) - now()
+            if wait > 0:
+                return wait
+            if not _claim_turn(cache, username, last_failure):
+                # Another attempt has this turn; if it fails, the next delay runs from then.
+                return backoff_seconds(failures + 1)
+        # Counted as a failure now, before the password is checked: a store that
+        # refuses this write refuses the attempt, one that fails later has counted it,
+        # and racing attempts wait as if this one had failed.
+        _bump(cache, user_key)
+        cache.set(_last_failure_key(username), now(), timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     return None
 
 
 def login_failed(*, username: str, address: str) -> None:
+    """The attempt `login_wait` let through failed (its username's count is taken)."""
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    user_key = _key("user", username)
-    _bump(user_key)
-    # The username's count lives until a window passes without failures, so waiting out
-    # the window from the first failure does not reset the backoff of a steady guesser.
-    cache.touch(user_key, window)
-    cache.set(_last_failure_key(username), now(), timeout=window)
-    _bump(_key("addr", address))
+    with counting() as cache:
+        # The username's count lives until a window passes without failures, so waiting
+        # out the window from the first failure does not reset the backoff of a steady
+        # guesser.
+        cache.touch(_key("user", username), window)
+        cache.set(_last_failure_key(username), now(), timeout=window)
+        _bump(cache, _key("addr", address))
 
 
 def login_succeeded(*, username: str) -> None:
-    cache.delete_many([_key("user", username), _last_failure_key(username)])
+    with counting() as cache:
+        cache.delete_many([_key("user", username), _last_failure_key(username)])

@@ -6,6 +6,9 @@ from media_graph.querysets import AlbumQuerySet
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 2200
+# Members of one album besides its owner (the contract's third wave): `Album.members`
+# is a plain list, and its cost counts this many.
+MAX_ALBUM_MEMBERS = 100
 
 
 class Album(models.Model):

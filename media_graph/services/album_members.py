@@ -1,11 +1,17 @@
 """Shared albums: the owner adds members as EDITOR or VIEWER, changes their role and
-removes them; a member may leave. Only the owner manages members."""
+removes them; a member may leave. Only the owner manages members.
+
+An album holds at most MAX_ALBUM_MEMBERS members besides its owner; each new member is
+rated per owner (project/rates.py ALBUM_MEMBERS), after the cap: past the cap the answer
+is `invalid` on username whatever the rate. A role change is neither."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from media_graph.models import Album, AlbumMember
+from media_graph.models.albums import MAX_ALBUM_MEMBERS
 from media_graph.services import notifications
+from project import rates
 from project.errors import field_error
 from users.locks import hold_users
 from users.models import User
@@ -21,11 +27,19 @@ def album_member_add(*, album: Album, actor: User, user: User, role: str) -> Alb
         raise field_error("username", "You own this album already.")
     with transaction.atomic():
         hold_users(actor.pk, user.pk)  # neither account is being deleted (users/locks.py)
-        # update_or_create under the unique constraint: two adds at once make one row.
-        member, created = AlbumMember.objects.update_or_create(
-            album=album, user=user, defaults={"role": role}
-        )
-        if created:  # a new share is news; a changed role is not
+        # The album's row, so that two adds at once cannot both pass the cap.
+        Album.objects.select_for_update().get(pk=album.pk)  # deleted meanwhile: not_found
+        member = AlbumMember.objects.filter(album=album, user=user).first()
+        if member is not None:  # a changed role: no new member, no news
+            member.role = role
+            member.save(update_fields=["role"])
+            return member
+        if AlbumMember.objects.filter(album=album).count() >= MAX_ALBUM_MEMBERS:
+            raise field_error(
+                "username", f"An album is shared with at most {MAX_ALBUM_MEMBERS} people."
+            )
+        with rates.spend(rates.ALBUM_MEMBERS, actor.pk):
+            member = AlbumMember.objects.create(album=album, user=user, role=role)
             notifications.notify_album_shared(album=album, actor=actor, recipient=user)
     return member
 

@@ -1,4 +1,6 @@
-"""Comments: the photo's owner is notified in the same transaction (services/notifications.py)."""
+"""Comments: the photo's owner is notified in the same transaction (services/notifications.py).
+
+Each comment is rated per author (project/rates.py COMMENTS), after it is found valid."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -6,6 +8,7 @@ from django.db.models import F
 
 from media_graph.models import Comment, Photo
 from media_graph.services import notifications
+from project import rates
 from project.codes import PayloadCode
 from users.locks import hold_users
 from users.models import User
@@ -18,6 +21,12 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
         )
     comment = Comment(photo=photo, author=author, text=text.strip())
     comment.full_clean(exclude=["photo", "author"])
+    with rates.spend(rates.COMMENTS, author.pk):
+        _comment_save(comment, photo, author)
+    return comment
+
+
+def _comment_save(comment: Comment, photo: Photo, author: User) -> None:
     try:
         with transaction.atomic():
             # The author and the photo's owner, before any row: the owner's notification
@@ -31,7 +40,6 @@ def comment_add(*, photo: Photo, author: User, text: str) -> Comment:
         if Photo.objects.filter(pk=photo.pk).exists():
             raise
         raise Photo.DoesNotExist("This photo no longer exists.") from None
-    return comment
 
 
 def comment_delete(*, comment: Comment, actor: User) -> int:

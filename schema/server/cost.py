@@ -34,11 +34,15 @@ from graphql import (
     is_list_type,
 )
 
+from media_graph.models.albums import MAX_ALBUM_MEMBERS
 from media_graph.tags import MAX_TAGS_PER_CAPTION
 from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # The longest a plain list field can be; lists not named here count as a default page.
-LIST_LENGTHS = {("Photo", "tags"): MAX_TAGS_PER_CAPTION}
+LIST_LENGTHS = {
+    ("Photo", "tags"): MAX_TAGS_PER_CAPTION,
+    ("Album", "members"): MAX_ALBUM_MEMBERS,
+}
 PAGE_ARGUMENTS = ("first", "last")
 
 

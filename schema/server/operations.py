@@ -126,7 +126,9 @@ def check(context: ExecutionContext) -> list[GraphQLError]:
     if cost > guards.max_cost:
         return [_too_costly(cost, guards.max_cost)]
     if digest is not None:  # it passed every check above
-        persisted.register(query, digest)
+        persisted.register(
+            query, digest, client=persisted.client_of(getattr(context.context, "request", None))
+        )
     return []
 
 

@@ -39,7 +39,16 @@ def test_compose_config_is_valid():
 
 def test_compose_wires_the_production_settings():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
-    assert set(services) == {"db", "minio", "minio-init", "redis", "mailpit", "app", "worker"}
+    assert set(services) == {
+        "db",
+        "minio",
+        "minio-init",
+        "redis",
+        "redis-cache",
+        "mailpit",
+        "app",
+        "worker",
+    }
     app = services["app"]
     env = app["environment"]
     assert env["DATABASE_URL"].startswith("postgres://photos:photos@db:5432/")
@@ -95,3 +104,23 @@ def test_compose_sends_notification_email_to_mailpit():
     assert mailpit["image"].startswith("axllent/mailpit:v")
     assert "8025:8025" in mailpit["ports"]  # where the README says to read the mail
     assert "mailpit" in app["depends_on"]
+
+
+def _redis_options(service: dict) -> dict[str, str]:
+    words = service["command"].split()
+    return {word[2:]: words[i + 1] for i, word in enumerate(words) if word.startswith("--")}
+
+
+def test_compose_gives_each_redis_use_its_memory_limit_and_eviction_policy():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    env = services["app"]["environment"]
+    # Queue, login throttles and rate counts: bounded, and never evicted.
+    durable = _redis_options(services["redis"])
+    assert durable["maxmemory-policy"] == "noeviction" and durable["maxmemory"]
+    assert env["REDIS_URL"].startswith("redis://redis:6379/")
+    assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+    # The cache and persisted queries: bounded, least recently used first.
+    cache = _redis_options(services["redis-cache"])
+    assert cache["maxmemory-policy"] == "allkeys-lru" and cache["maxmemory"]
+    assert env["REDIS_CACHE_URL"].startswith("redis://redis-cache:6379/")
+    assert services["app"]["depends_on"]["redis-cache"]["condition"] == "service_healthy"

@@ -151,6 +151,39 @@ def test_inline_a_refusing_server_is_logged_not_raised(
     assert Notification.objects.get(recipient=bob).emailed_at is None
 
 
+@pytest.mark.django_db(transaction=True)  # each follow commits, and mails, as it runs
+@pytest.mark.usefixtures("counters_stay_right")
+def test_fifteen_requests_of_follow_and_unfollow_aliases_send_one_email(
+    smtp, client_of, alice, bob
+):
+    """The flood: 15 requests of 7 followUser and 7 unfollowUser aliases each."""
+    pairs = " ".join(
+        f'f{n}: followUser(input: {{username: "bob"}}) {{ __typename }} '
+        f'u{n}: unfollowUser(input: {{username: "bob"}}) {{ __typename }}'
+        for n in range(7)
+    )
+    for _ in range(15):
+        run(client_of(alice), f"mutation {{ {pairs} }}")
+    assert addressed(smtp) == [(["bob@example.com"], "Alice started following you")]
+
+
+@inline
+def test_one_comment_email_per_photo_an_hour_whatever_the_actors_name(
+    smtp, client_of, after_commit, alice, bob
+):
+    first, second = (gid("Photo", make_photo(bob, name).pk) for name in ("one", "two"))
+    after_commit(client_of(alice), COMMENT, p=first, t="a")
+    alice.display_name = "Someone Else"  # a new subject line is not a new subject
+    alice.save(update_fields=["display_name"])
+    after_commit(client_of(alice), COMMENT, p=first, t="b")
+    after_commit(client_of(alice), COMMENT, p=second, t="c")
+    assert [subject for _, subject in addressed(smtp)] == [
+        "Alice commented on your photo",
+        "Someone Else commented on your photo",
+    ]
+    assert "c" in smtp.messages()[1].body.split("photo:")[1]
+
+
 # --- through a real broker (Redis) and a real Celery worker ---------------------------
 
 queued = pytest.mark.django_db(transaction=True)

@@ -20,12 +20,13 @@ def redis_answers() -> bool:
 @pytest.mark.skipif(not redis_answers(), reason="no Redis at 127.0.0.1:6379")
 def test_failures_count_in_redis(gql, alice, settings, clock):
     settings.CACHES = {
-        "default": {
+        **settings.CACHES,
+        "throttles": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
-        }
+        },
     }
-    cache = caches["default"]
+    cache = caches["throttles"]
     cache.clear()
     try:
         assert "Redis" in type(cache).__name__

@@ -1,4 +1,6 @@
-"""Access tokens: made by their owner from a password login, revoked by deleting them."""
+"""Access tokens: made by their owner from a password login, revoked by deleting them.
+
+Creations are rated per user (project/rates.py ACCESS_TOKENS)."""
 
 from datetime import timedelta
 
@@ -6,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from project import rates
 from project.codes import PayloadCode
 from users import access_tokens
 from users.models import AccessToken, User
@@ -40,7 +43,7 @@ def access_token_create(
     expires_at = None
     if expires_in_days is not None:
         expires_at = timezone.now() + timedelta(days=expires_in_days)
-    with transaction.atomic():
+    with rates.spend(rates.ACCESS_TOKENS, user.pk), transaction.atomic():
         # Locks the owner's row: two concurrent creations cannot both pass the count.
         User.objects.select_for_update().filter(pk=user.pk).first()
         if AccessToken.objects.filter(user=user).count() >= MAX_TOKENS_PER_USER:

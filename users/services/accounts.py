@@ -11,6 +11,9 @@ from project.services import model_update
 from users import throttle
 from users.models import User
 
+# What a refused attempt is told to wait when the throttle's store cannot count.
+CANNOT_COUNT_RETRY_SECONDS = 60
+
 
 class InvalidCredentials(Exception):
     pass
@@ -95,15 +98,21 @@ def _stripped(text: str | None) -> str | None:
 
 
 def user_authenticate(*, username: str, password: str, address: str) -> User:
-    """Check credentials under the login throttle; raises, never answers None."""
-    wait = throttle.login_wait(username=username, address=address)
-    if wait is not None:
-        raise TooManyAttempts(retry_after=wait)
-    user = authenticate(username=username, password=password)
-    if user is None:
-        throttle.login_failed(username=username, address=address)
-        raise InvalidCredentials
-    throttle.login_succeeded(username=username)
+    """Check credentials under the login throttle; raises, never answers None.
+
+    A throttle that cannot count refuses (TooManyAttempts), right password or not.
+    """
+    try:
+        wait = throttle.login_wait(username=username, address=address)
+        if wait is not None:
+            raise TooManyAttempts(retry_after=wait)
+        user = authenticate(username=username, password=password)
+        if user is None:
+            throttle.login_failed(username=username, address=address)
+            raise InvalidCredentials
+        throttle.login_succeeded(username=username)
+    except throttle.CannotCount:
+        raise TooManyAttempts(retry_after=CANNOT_COUNT_RETRY_SECONDS) from None
     return user
 
 

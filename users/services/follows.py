@@ -1,13 +1,16 @@
 """Follow and unfollow: idempotent, race-safe, counters moved only on a real change.
 
-A real change is announced (users/signals.py) inside the transaction, so what a
-receiver writes (the followee's notification) commits or rolls back with the edge.
+A follow is rated per follower (project/rates.py FOLLOWS); a repeat that changes nothing
+costs nothing, and an unfollow is free. A real change is announced (users/signals.py)
+inside the transaction, so what a receiver writes (the followee's notification) commits
+or rolls back with the edge.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from project import rates
 from project.codes import PayloadCode
 from users import signals
 from users.locks import hold_users
@@ -31,17 +34,22 @@ def user_follow(*, follower: User, followee: User) -> bool:
         raise ValidationError(
             {"followee": ValidationError("You cannot follow yourself.", code=PayloadCode.INVALID)}
         )
-    try:
-        with transaction.atomic():
-            # Neither account is being deleted (users/locks.py).
-            hold_users(follower.pk, followee.pk)
-            # The unique constraint decides between concurrent follows: one inserts,
-            # the others fail here and change nothing.
-            Follow.objects.create(follower=follower, followee=followee)
-            _move_counters(follower=follower, followee=followee, delta=+1)
-            signals.follow_created.send(Follow, follower=follower, followee=followee)
-    except IntegrityError:
-        return False
+    following = Follow.objects.filter(follower=follower, followee=followee).exists
+    with rates.spend(rates.FOLLOWS, follower.pk, repeat=following) as charge:
+        if charge is None:
+            return False  # a repeat at the limit: nothing to write
+        try:
+            with transaction.atomic():
+                # Neither account is being deleted (users/locks.py).
+                hold_users(follower.pk, followee.pk)
+                # The unique constraint decides between concurrent follows: one inserts,
+                # the others fail here and change nothing.
+                Follow.objects.create(follower=follower, followee=followee)
+                _move_counters(follower=follower, followee=followee, delta=+1)
+                signals.follow_created.send(Follow, follower=follower, followee=followee)
+        except IntegrityError:
+            charge.refund()
+            return False
     return True
 
 

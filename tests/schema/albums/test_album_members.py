@@ -248,7 +248,11 @@ def test_anonymous_is_unauthenticated(gql, album):
     assert codes(remove(gql, album, "bob")) == [(None, "unauthenticated")]
 
 
-def test_members_and_roles_cost_the_same_queries_at_any_page_size(gql, login, alice, make_user):
+def test_members_and_roles_cost_the_same_queries_at_any_page_size(
+    gql, login, alice, make_user, settings
+):
+    # 50 albums of up to 100 members each are costed past the default limit.
+    settings.GRAPHQL_MAX_COST = 10_000
     people = [make_user(f"member{i}") for i in range(3)]
     for i in range(60):
         album = make_album(alice, f"album {i}", visibility="PUBLIC")
@@ -291,3 +295,16 @@ def test_a_share_notifies_the_new_member_once_and_undoing_it_withdraws_it(
     login(bob)
     assert listed(gql) == []
     assert recount(fix=False) == []
+
+
+def test_the_cost_counts_members_as_a_list_of_the_member_cap(gql, alice):
+    """100 members of 50 photos each: refused before it runs, as a page of 20 would not be."""
+    album = gid("Album", make_album(alice).pk)
+    query = """query($id: ID!) { album(id: $id) { members { user {
+      photos(first: 50) { edges { node { id } } } } } } }"""
+    response = gql.execute(query, {"id": album})
+    (error,) = response.errors
+    assert (
+        error["extensions"]["cost"] == 2 + 100 * (1 + 1 + 50 * 2) > error["extensions"]["maxCost"]
+    )
+    assert response.body.get("data") is None

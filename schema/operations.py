@@ -25,7 +25,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from schema import persisted
-from schema.cost import operation_cost
+from schema.cost import coerced_variables, operation_cost
 from schema.documents import Checked, DocumentCache, checked
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
@@ -131,17 +131,17 @@ def check(context: ExecutionContext) -> list[GraphQLError]:
 
 
 def _cost(entry: Checked, context: ExecutionContext) -> int:
-    # Only integer variables can change a cost (they are the page sizes).
-    variables = context.variables or {}
+    # Only integer variables can change a cost (they are the page sizes): keyed on their
+    # values as execution reads them (coerced, defaults included), not as sent.
+    schema = graphql_schema(context.schema)
+    variables = coerced_variables(schema, entry.document, context.operation_name, context.variables)
     sizes = tuple(
         sorted((k, v) for k, v in variables.items() if type(v) is int)  # not bool
     )
     key = (context.operation_name, sizes)
     cost = entry.costs.get(key)
     if cost is None:
-        cost = operation_cost(
-            graphql_schema(context.schema), entry.document, context.operation_name, variables
-        )
+        cost = operation_cost(schema, entry.document, context.operation_name, variables)
         if len(entry.costs) >= MAX_COSTS_PER_DOCUMENT:
             entry.costs.clear()
         entry.costs[key] = cost

@@ -56,6 +56,18 @@ class GraphQLView(StrawberryView):
             return transport.error_response(request, 415, message)
         return transport.error_response(request, exc.status_code, exc.reason)
 
+    def should_render_graphql_ide(self, request) -> bool:
+        """A browser's page load: GET asking for text/html, with no `query` and no
+        `extensions`. Strawberry's own check also took `*/*` (curl's default, fetch()
+        without headers), so a persisted query sent by hash alone got the page, or 404.
+        """
+        return (
+            request.method == "GET"
+            and "query" not in request.query_params
+            and "extensions" not in request.query_params
+            and "text/html" in request.headers.get("accept", "")
+        )
+
     def parse_json(self, data: str | bytes) -> Any:
         return transport.load_json(data)
 

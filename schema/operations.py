@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.test.signals import setting_changed
 from graphql import GraphQLError, get_operation_ast, specified_rules
 from strawberry.exceptions import MissingQueryError
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from schema import persisted
@@ -29,7 +29,13 @@ from schema.cost import coerced_variables, operation_cost
 from schema.documents import Checked, DocumentCache, checked
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
-from schema.limits import DocumentRefused, IntrospectionOff, Limits, variable_errors
+from schema.limits import (
+    DocumentRefused,
+    IntrospectionOff,
+    Limits,
+    depth_limit,
+    variable_errors,
+)
 
 operation_log = logging.getLogger("schema.operations")
 
@@ -63,7 +69,7 @@ def _guards() -> _Guards:
     # built per request would never hit the document cache.
     rules = (
         *specified_rules,
-        *QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH).validation_rules,
+        depth_limit(settings.GRAPHQL_MAX_DEPTH),
         *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
     )
     return _Guards(

@@ -79,11 +79,17 @@ class Context(StrawberryDjangoContext):
     def _why_anonymous(self) -> str:
         if self.request.user.is_authenticated:
             return "Not authenticated: this access token does not have the READ scope."
-        error = self.token_error
-        return f"Not authenticated: {error}." if error else "You must be signed in."
+        return why_anonymous(self.token_error)
 
 
 ANONYMOUS = AnonymousUser()
+
+
+def why_anonymous(token_error: str | None) -> str:
+    """What an UNAUTHENTICATED answer says: why the request's token did not authenticate
+    (invalid, expired), so a script is not told to sign in when its token is the problem."""
+    return f"Not authenticated: {token_error}." if token_error else "You must be signed in."
+
 
 # What resolvers take as `info`: its `context` is a Context.
 Info = strawberry.Info[Context, None]

@@ -10,7 +10,7 @@ from strawberry.django.views import GraphQLView as StrawberryView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from schema import transport
-from schema.context import Context, authenticate, build_context
+from schema.context import Context, authenticate, build_context, why_anonymous
 
 
 class GraphQLView(StrawberryView):
@@ -23,11 +23,12 @@ class GraphQLView(StrawberryView):
         super().__init__(**kwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        viewer = authenticate(request).user
-        if request.content_type == "multipart/form-data" and not viewer.is_authenticated:
+        credential = authenticate(request)
+        if request.content_type == "multipart/form-data" and not credential.user.is_authenticated:
             # Refused before Django reads the body: an anonymous client's file parts
             # would otherwise stream to temporary files first (uploads need a viewer).
-            return transport.error_response(request, 401, "Sign in to upload files.")
+            # Said as any operation says it: a bad or expired token is named as such.
+            return transport.error_response(request, 401, why_anonymous(credential.error))
         try:
             return self.run(request=request)
         except HTTPException as exc:

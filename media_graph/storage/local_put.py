@@ -22,7 +22,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-SALT = "media_graph.local_uploads"  # kept as first signed: signatures in flight stay valid
+SALT = "media_graph.local_uploads"  # the salt signatures were first made with
 _CHUNK = 1024 * 1024
 
 

@@ -9,6 +9,10 @@
 - `refetch`: a mutation's answer, read again through the optimizer for the fields the
   client selected, like any query's rows: no field needs a second code path for objects
   that did not come through it.
+
+A mutation finds its rows, and reads its own object again, as `Context.actor` (a token
+with PUBLISH finds its owner's drafts); everything else in its answer reads as the
+viewer, whatever the mutation did.
 """
 
 from typing import Annotated, TypeVar
@@ -17,7 +21,7 @@ import strawberry
 from django.db import models
 from strawberry_django.fields.types import OperationInfo
 
-from schema.core.context import Info
+from schema.core.context import OWNER_READS, Info
 from schema.core.errors import DomainErrors, NotFound
 from schema.core.nodes import parse_global_id
 from schema.engine.execution import PrimaryKeyId
@@ -58,16 +62,25 @@ def find_visible(
     pk = parse_global_id(value, node_type.__name__)
     found = None
     if pk is not None:
-        found = node_type.get_queryset(model.objects.all(), info).filter(pk=pk).first()
+        found = model.objects.visible_to(info.context.actor).filter(pk=pk).first()
     if found is None:
         raise NotFound(f"No {node_type.__name__.lower()} with this ID.", field=field)
     return found
 
 
-def refetch(node_type: type[VisibleNode], instance: M, info: Info) -> M:
-    """`instance` read again as the client's selection needs it (relations, annotations)."""
-    rows = node_type.get_queryset(type(instance).objects.filter(pk=instance.pk), info)
-    return optimized(rows, info).get()
+def refetch(node_type: type[VisibleNode], instance: M, info: Info, *, as_owner=False) -> M:
+    """`instance` read again as the client's selection needs it (relations, annotations).
+
+    The row is found as the mutation found it (`Context.actor`). `as_owner`: its
+    owner-only fields read as its owner's, as far as the request's scopes allow
+    (`Context.reads_as_owner`), on this object alone: what it leads to reads as the
+    viewer.
+    """
+    rows = type(instance).objects.visible_to(info.context.actor).filter(pk=instance.pk)
+    found = optimized(rows, info).get()
+    if as_owner:
+        setattr(found, OWNER_READS, True)
+    return found
 
 
 @strawberry.input

@@ -16,30 +16,70 @@ from users.models import AccessToken, User
 Scope = AccessToken.Scope
 # What a mutation needs when no access token may do it (minting tokens, the account).
 PASSWORD_LOGIN = None
+# Set on a mutation's own object by `schema.core.common.refetch(..., as_owner=True)`.
+OWNER_READS = "read_as_owner"
 
 
 @dataclass
 class Context(StrawberryDjangoContext):
+    """Read-only once built: who reads is the same for the whole operation.
+
+    A mutation's answer once switched the viewer to the token's owner for the rest of
+    the operation, so a token without READ read drafts, EXIF, originals and the email
+    of everything reachable from the answer. Now only the mutation's own object reads
+    as its owner, and only where it says so (`schema.core.common.refetch`, `as_owner`).
+    """
+
     # Why the request's token did not authenticate, when it sent one that did not.
     token_error: str | None = None
     # An access token's scopes; None for a password login (JWT), which may do anything.
     scopes: frozenset[str] | None = None
-    # The account this request registered: its answer may show what only the owner sees.
-    registered_user_id: int | None = None
-    # Set once a mutation's scope was granted: its answer is read as the owner's.
-    acting: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_built", True)
+
+    def __setattr__(self, name: str, value) -> None:
+        if getattr(self, "_built", False):
+            raise AttributeError(f"The context is read-only once built (tried to set {name}).")
+        super().__setattr__(name, value)
 
     @property
     def viewer(self) -> User | AnonymousUser:
-        """Who reads: the signed-in User, or AnonymousUser.
+        """Who reads, everywhere in the answer: the signed-in User, or AnonymousUser.
 
-        An access token without READ reads as a stranger does (no drafts, no exif),
-        except in the answer of a mutation its scopes allowed.
+        An access token without READ reads as a stranger does (no drafts, no exif, no
+        email), mutation answers included.
         """
         user = self.request.user
-        if self.scopes is None or Scope.READ in self.scopes or self.acting:
+        if self.scopes is None or Scope.READ in self.scopes:
             return user
         return ANONYMOUS
+
+    @property
+    def actor(self) -> User | AnonymousUser:
+        """Whose rows a mutation finds (and reads again for its answer's own object).
+
+        The viewer; for an access token with PUBLISH, its owner: PUBLISH manages the
+        owner's photos and albums, drafts and private albums included. Mutations check
+        their scope (`viewer_or_payload_error`) before they look anything up.
+        """
+        user = self.request.user
+        if self.scopes is not None and Scope.PUBLISH in self.scopes:
+            return user
+        return self.viewer
+
+    def reads_as_owner(self, obj, owner_pk: int | None, scope: Scope = Scope.READ) -> bool:
+        """Whether an owner-only field of `obj` (owned by `owner_pk`) is readable.
+
+        By its owner reading (a password login, or a token with READ); or on a mutation's
+        own object read as its owner (`refetch(..., as_owner=True)`, that object alone)
+        when the request's scopes hold `scope`.
+        """
+        if owner_pk is not None and self.viewer.pk == owner_pk:
+            return True
+        if not getattr(obj, OWNER_READS, False):
+            return False
+        return self.scopes is None or scope in self.scopes
 
     @property
     def client_address(self) -> str:
@@ -63,7 +103,6 @@ class Context(StrawberryDjangoContext):
                 if scope is PASSWORD_LOGIN
                 else f"This access token does not have the {scope} scope."
             )
-        self.acting = True
         return user
 
     def viewer_or_graphql_error(self) -> User:
@@ -79,11 +118,17 @@ class Context(StrawberryDjangoContext):
     def _why_anonymous(self) -> str:
         if self.request.user.is_authenticated:
             return "Not authenticated: this access token does not have the READ scope."
-        error = self.token_error
-        return f"Not authenticated: {error}." if error else "You must be signed in."
+        return why_anonymous(self.token_error)
 
 
 ANONYMOUS = AnonymousUser()
+
+
+def why_anonymous(token_error: str | None) -> str:
+    """What an UNAUTHENTICATED answer says: why the request's token did not authenticate
+    (invalid, expired), so a script is not told to sign in when its token is the problem."""
+    return f"Not authenticated: {token_error}." if token_error else "You must be signed in."
+
 
 # What resolvers take as `info`: its `context` is a Context.
 Info = strawberry.Info[Context, None]

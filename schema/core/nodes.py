@@ -5,6 +5,9 @@ from strawberry import relay
 # Primary keys are bigints: a larger number names nothing (and PostgreSQL would refuse
 # to compare it with the column).
 MAX_PK = 2**63 - 1
+# Its digits: a longer string names nothing either, and is never handed to int(), which
+# refuses strings of more than 4,300 digits with a ValueError.
+MAX_PK_DIGITS = len(str(MAX_PK))
 
 
 def parse_any_global_id(value: str) -> tuple[str, int] | None:
@@ -14,7 +17,9 @@ def parse_any_global_id(value: str) -> tuple[str, int] | None:
     except Exception:  # any malformed ID is simply not an ID of ours
         return None
     node_id = gid.node_id
-    if not (node_id.isascii() and node_id.isdigit()) or not 0 < int(node_id) <= MAX_PK:
+    if not (node_id.isascii() and node_id.isdigit()) or len(node_id) > MAX_PK_DIGITS:
+        return None
+    if not 0 < int(node_id) <= MAX_PK:
         return None
     return gid.type_name, int(node_id)
 

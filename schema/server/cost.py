@@ -10,8 +10,10 @@ So `photos(first: 100) { edges { node { likes(first: 100) { ... } } } }` costs a
 and tokens.
 
 Fragments are costed once each (a fragment spread many times costs a lookup), so the
-walk is linear in the document. Variables are read as sent; a value that does not
-coerce leaves the default in place, and execution refuses it anyway.
+walk is linear in the document. Variables are read as execution will read them:
+coerced (`100.0` sent for an Int is 100) with their defaults in place (`$n: Int = 100`
+sent without `n` is 100), else a cost would count pages the operation then exceeds.
+Variables that do not coerce count as absent: execution refuses them anyway.
 """
 
 from typing import Any
@@ -33,6 +35,7 @@ from graphql import (
     is_composite_type,
     is_list_type,
 )
+from graphql.execution.values import get_variable_values
 
 from media_graph.models.albums import MAX_ALBUM_MEMBERS
 from media_graph.tags import MAX_TAGS_PER_CAPTION
@@ -52,14 +55,36 @@ def operation_cost(
     operation_name: str | None,
     variables: dict[str, Any] | None,
 ) -> int:
-    """The most objects the operation's answer can hold (0 if there is no such operation)."""
+    """The most objects the operation's answer can hold (0 if there is no such operation).
+
+    `variables` as the request sent them: they are coerced here.
+    """
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return 0
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    return _Costing(schema, document, variables or {}).selections(operation.selection_set, root)
+    coerced = coerced_variables(schema, document, operation_name, variables)
+    return _Costing(schema, document, coerced).selections(operation.selection_set, root)
+
+
+def coerced_variables(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Any,
+) -> dict[str, Any]:
+    """The operation's variables as execution will see them, defaults included.
+
+    {} when they do not coerce: execution refuses them before anything runs.
+    """
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or not operation.variable_definitions:
+        return {}
+    sent = variables if isinstance(variables, dict) else {}
+    coerced = get_variable_values(schema, operation.variable_definitions, sent, max_errors=1)
+    return coerced if isinstance(coerced, dict) else {}
 
 
 class _Costing:

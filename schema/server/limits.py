@@ -28,8 +28,10 @@ from graphql import (
     Node,
     SelectionSetNode,
     StringValueNode,
+    ValidationContext,
     ValidationRule,
 )
+from strawberry.extensions import QueryDepthLimiter
 
 from project.codes import ErrorCode
 from schema.core.errors import BadUserInput, ClientError
@@ -170,3 +172,36 @@ class IntrospectionOff(ValidationRule):
                 )
             )
         return self.SKIP if node.name.value in ("__schema", "__type") else None
+
+
+def depth_limit(max_depth: int) -> type[ValidationRule]:
+    """Strawberry's depth limit, answering one error per operation too deep.
+
+    Its rule reports every field it finds past the limit, so a document with two fields
+    there (a field and the `__typename` Apollo adds beside it) answered the same error
+    twice.
+    """
+    (limiter,) = QueryDepthLimiter(max_depth=max_depth).validation_rules
+
+    class DepthLimit(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            limiter(_OnceEach(context))  # it does its whole walk when made
+
+    return DepthLimit
+
+
+class _OnceEach:
+    """A validation context that passes each distinct error message on once."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        self._context = context
+        self._reported: set[str] = set()
+
+    def report_error(self, error: GraphQLError) -> None:
+        if error.message not in self._reported:
+            self._reported.add(error.message)
+            self._context.report_error(error)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)

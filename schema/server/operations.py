@@ -21,15 +21,21 @@ from django.dispatch import receiver
 from django.test.signals import setting_changed
 from graphql import GraphQLError, get_operation_ast, specified_rules
 from strawberry.exceptions import MissingQueryError
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
 from schema.server import persisted
-from schema.server.cost import operation_cost
+from schema.server.cost import coerced_variables, operation_cost
 from schema.server.documents import Checked, DocumentCache, checked
-from schema.server.limits import DocumentRefused, IntrospectionOff, Limits, variable_errors
+from schema.server.limits import (
+    DocumentRefused,
+    IntrospectionOff,
+    Limits,
+    depth_limit,
+    variable_errors,
+)
 
 operation_log = logging.getLogger("schema.server.operations")
 
@@ -63,7 +69,7 @@ def _guards() -> _Guards:
     # built per request would never hit the document cache.
     rules = (
         *specified_rules,
-        *QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH).validation_rules,
+        depth_limit(settings.GRAPHQL_MAX_DEPTH),
         *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
     )
     return _Guards(
@@ -133,17 +139,17 @@ def check(context: ExecutionContext) -> list[GraphQLError]:
 
 
 def _cost(entry: Checked, context: ExecutionContext) -> int:
-    # Only integer variables can change a cost (they are the page sizes).
-    variables = context.variables or {}
+    # Only integer variables can change a cost (they are the page sizes): keyed on their
+    # values as execution reads them (coerced, defaults included), not as sent.
+    schema = graphql_schema(context.schema)
+    variables = coerced_variables(schema, entry.document, context.operation_name, context.variables)
     sizes = tuple(
         sorted((k, v) for k, v in variables.items() if type(v) is int)  # not bool
     )
     key = (context.operation_name, sizes)
     cost = entry.costs.get(key)
     if cost is None:
-        cost = operation_cost(
-            graphql_schema(context.schema), entry.document, context.operation_name, variables
-        )
+        cost = operation_cost(schema, entry.document, context.operation_name, variables)
         if len(entry.costs) >= MAX_COSTS_PER_DOCUMENT:
             entry.costs.clear()
         entry.costs[key] = cost

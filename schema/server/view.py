@@ -9,7 +9,7 @@ from django.shortcuts import render
 from strawberry.django.views import GraphQLView as StrawberryView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
-from schema.core.context import Context, authenticate, build_context
+from schema.core.context import Context, authenticate, build_context, why_anonymous
 from schema.server import transport
 
 
@@ -23,11 +23,12 @@ class GraphQLView(StrawberryView):
         super().__init__(**kwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        viewer = authenticate(request).user
-        if request.content_type == "multipart/form-data" and not viewer.is_authenticated:
+        credential = authenticate(request)
+        if request.content_type == "multipart/form-data" and not credential.user.is_authenticated:
             # Refused before Django reads the body: an anonymous client's file parts
             # would otherwise stream to temporary files first (uploads need a viewer).
-            return transport.error_response(request, 401, "Sign in to upload files.")
+            # Said as any operation says it: a bad or expired token is named as such.
+            return transport.error_response(request, 401, why_anonymous(credential.error))
         try:
             return self.run(request=request)
         except HTTPException as exc:
@@ -55,6 +56,18 @@ class GraphQLView(StrawberryView):
             message = "Send application/json, or multipart/form-data for uploads."
             return transport.error_response(request, 415, message)
         return transport.error_response(request, exc.status_code, exc.reason)
+
+    def should_render_graphql_ide(self, request) -> bool:
+        """A browser's page load: GET asking for text/html, with no `query` and no
+        `extensions`. Strawberry's own check also took `*/*` (curl's default, fetch()
+        without headers), so a persisted query sent by hash alone got the page, or 404.
+        """
+        return (
+            request.method == "GET"
+            and "query" not in request.query_params
+            and "extensions" not in request.query_params
+            and "text/html" in request.headers.get("accept", "")
+        )
 
     def parse_json(self, data: str | bytes) -> Any:
         return transport.load_json(data)

@@ -110,4 +110,5 @@ class Mutation:
             raise field_error("ids", "Give `ids` or `all: true`.")
         pks = None if input.all else _notification_pks(input.ids)
         notifications.notifications_mark_read(user=viewer, ids=pks)
-        return refetch(User, viewer, info)
+        # Its unread count reads (SOCIAL's own state); nothing else owner-only does.
+        return refetch(User, viewer, info, as_owner=True)

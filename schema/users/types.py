@@ -10,7 +10,7 @@ from media_graph.models import Notification
 from media_graph.querysets import unread_notifications_count
 from schema.core.common import VisibleNode
 from schema.core.connections import Connection, nested_connection
-from schema.core.context import Info
+from schema.core.context import Info, Scope
 from schema.core.errors import NotFound
 from users import models
 from users.querysets import follows_viewer, viewer_is_following
@@ -38,7 +38,7 @@ class User(VisibleNode, relay.Node):
         description="The viewer's own address (and in `register`'s answer); null for others.",
     )
     def email(self, info: Info) -> str | None:
-        return self.email if _is_own(self, info) else None
+        return self.email if info.context.reads_as_owner(self, self.pk) else None
 
     @strawberry_django.field(
         annotate={
@@ -47,9 +47,12 @@ class User(VisibleNode, relay.Node):
         description="The viewer's own only; null for everyone else.",
     )
     def unread_notifications_count(self, info: Info) -> int | None:
-        if not _is_own(self, info):
+        # SOCIAL marks them read: markNotificationsRead answers how many are left.
+        if not info.context.reads_as_owner(self, self.pk, Scope.SOCIAL):
             return None
-        count = getattr(self, "unread_for_viewer", None)
+        count = (
+            getattr(self, "unread_for_viewer", None) if self.pk == info.context.viewer.pk else None
+        )
         if count is None:  # `me` answers with the request's own User, not annotated
             count = Notification.objects.visible_to(self).filter(read=False).count()
         return count
@@ -59,7 +62,7 @@ class User(VisibleNode, relay.Node):
         description="Email for new followers and comments. The viewer's own only; null for others.",
     )
     def email_notifications(self, info: Info) -> bool | None:
-        return self.email_notifications if _is_own(self, info) else None
+        return self.email_notifications if info.context.reads_as_owner(self, self.pk) else None
 
     photos: Connection[Annotated["Photo", strawberry.lazy("schema.media.types")]] = (
         nested_connection(
@@ -103,11 +106,6 @@ class User(VisibleNode, relay.Node):
     )
     def follows_viewer(self, info: Info) -> bool:
         return self.pk != info.context.viewer.pk and self.follows_the_viewer
-
-
-def _is_own(user: models.User, info: Info) -> bool:
-    """The row is the viewer (or the account `register` just made, in its answer)."""
-    return user.pk in (info.context.viewer.pk, info.context.registered_user_id)
 
 
 UserPayload = Annotated[User | OperationInfo, strawberry.union("UserPayload")]

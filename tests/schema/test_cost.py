@@ -116,3 +116,34 @@ def test_the_named_operation_is_the_one_costed():
     assert cost(query, operation="A") == 1
     assert cost(query, operation="B") == 19
     assert cost(query, operation="C") == 0  # unknown: Strawberry refuses it anyway
+
+
+BY_VARIABLE = """query($n: Int = 100) { photos(first: $n) { edges { node {
+  likes(first: $n) { edges { node { photos(first: 4) { edges { node { id } } } } } } } } } }"""
+BY_LITERAL = BY_VARIABLE.replace("query($n: Int = 100)", "query").replace("$n", "100")
+
+
+@pytest.mark.parametrize(
+    "query, variables",
+    [
+        (BY_VARIABLE, None),  # the default, 100, is what would run
+        (BY_VARIABLE, {}),
+        (BY_VARIABLE, {"n": 100}),
+        (BY_VARIABLE, {"n": 100.0}),  # coerces to 100
+        (BY_LITERAL, None),
+    ],
+    ids=["default", "empty-variables", "int", "float", "literal"],
+)
+def test_page_sizes_are_costed_as_execution_reads_them(
+    gql, query, variables, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = gql.execute(query, variables)
+    assert response.error_codes == ["GRAPHQL_VALIDATION_FAILED"], response.body
+    assert response.errors[0]["extensions"]["cost"] == cost(BY_LITERAL)
+
+
+def test_a_cost_is_not_reused_for_other_coerced_values(gql):
+    query = BY_VARIABLE.replace("photos(first: 4) { edges { node { id } } }", "id")
+    assert gql.execute(query, {"n": 5.0}).data == {"photos": {"edges": []}}  # costed at 5
+    assert gql.execute(query).error_codes == ["GRAPHQL_VALIDATION_FAILED"]  # then at 100

@@ -40,6 +40,20 @@ def test_too_deep_a_query_is_refused(gql):
     assert "'Deep' exceeds maximum operation depth of 10" in response.errors[0]["message"]
 
 
+def test_too_deep_is_one_error_however_many_fields_are_past_the_limit(gql):
+    # Apollo Client adds __typename to every selection set: two fields past the limit.
+    nested = "username __typename"
+    for _ in range(4):
+        nested = f"followers {{ edges {{ node {{ {nested} }} __typename }} __typename }}"
+    response = gql.execute(f"query Deep {{ me {{ {nested} __typename }} }}")
+    assert response.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert response.errors[0]["message"] == "'Deep' exceeds maximum operation depth of 10"
+    # One per operation too deep: a second one is a second violation.
+    two = f"query Deep {{ me {{ {nested} }} }} query Deeper {{ me {{ {nested} }} }}"
+    response = gql.execute(two, operation_name="Deep")
+    assert [error["message"][:8] for error in response.errors] == ["'Deep' e", "'Deeper'"]
+
+
 def test_a_query_at_the_depth_limit_runs(gql, alice, login):
     login(alice)
     nested = "username"

@@ -203,6 +203,44 @@ def test_a_bad_token_is_anonymous_for_multipart_too(gql, media, recorded_file_pa
     assert recorded_file_parts == []
 
 
+def _bad_token(kind: str, user) -> str:
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from tests.users.test_tokens import forged
+    from users.services.access_tokens import access_token_create
+
+    if kind == "expired-jwt":
+        return forged(settings.SECRET_KEY, exp=int(timezone.now().timestamp()) - 10)
+    if kind == "expired-access-token":
+        token, row = access_token_create(
+            user=user, name="ci", scopes=["PUBLISH"], expires_in_days=1
+        )
+        row.expires_at = timezone.now() - timedelta(minutes=1)
+        row.save(update_fields=["expires_at"])
+        return token
+    return {"garbage": "not.a.jwt", "unknown-access-token": "pgat_" + "x" * 43}[kind]
+
+
+@pytest.mark.parametrize(
+    "kind", ["expired-jwt", "expired-access-token", "garbage", "unknown-access-token"]
+)
+def test_a_bad_token_is_told_why_for_multipart_as_for_any_operation(
+    gql, alice, media, recorded_file_parts, kind
+):
+    gql.token = _bad_token(kind, alice)
+    refused = anonymous_upload(gql)
+    assert refused.status == 401 and recorded_file_parts == []
+    assert refused.body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    other = gql.execute("{ accessTokens { totalCount } }")
+    assert other.error_codes == ["UNAUTHENTICATED"]
+    assert refused.body["errors"][0]["message"] == other.errors[0]["message"]
+    if kind.startswith("expired"):
+        assert "expired" in refused.body["errors"][0]["message"]
+
+
 def test_signed_in_multipart_reads_its_file_parts(gql, alice, login, media, recorded_file_parts):
     login(alice)
     assert upload(gql)["__typename"] == "Photo"

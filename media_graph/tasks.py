@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 
 from media_graph import storage
 from media_graph.services.processing import photo_make_thumbnails, photo_processing_failed
+from media_graph.variants import variants_make_ahead
 from project.celery import enqueue_after_commit
 from project.codes import PayloadCode
 
@@ -43,7 +44,7 @@ def retry_countdown(retries: int) -> float:
 @shared_task(bind=True, name="media.make_thumbnails")
 def make_thumbnails(self, photo_id: int) -> str | None:
     try:
-        return photo_make_thumbnails(photo_id=photo_id)
+        status = photo_make_thumbnails(photo_id=photo_id)
     except Exception as exc:
         retries = self.request.retries
         if _transient(exc) and retries < settings.TASK_MAX_RETRIES:
@@ -53,6 +54,11 @@ def make_thumbnails(self, photo_id: int) -> str | None:
             ) from None
         _failed(photo_id)
         return "FAILED"
+    if status == "READY":
+        # The widths clients ask for most, so their first fetches rarely render in a web
+        # process (best effort: what is missing is made on first fetch).
+        variants_make_ahead(photo_id=photo_id)
+    return status
 
 
 def _failed(photo_id: int) -> None:

@@ -13,6 +13,7 @@ without a broker the same work runs inline, once.
 
 import logging
 import random
+from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -96,6 +97,24 @@ def publish_due_photos() -> int:
     from media_graph.services.photos import photos_publish_due
 
     return photos_publish_due()
+
+
+@shared_task(name="media.purge_uploads", acks_late=False)
+def purge_uploads() -> int:
+    """Celery beat's, hourly: what `manage.py purge_uploads` deletes by hand, so staged
+    uploads nobody finalized never pile up (a PUT after finalize to S3's presigned URL,
+    which cannot be revoked, lands there too). Only past the longest a target may still
+    be finalized, and at least a day, as the command's default."""
+    from media_graph.services.direct_uploads import photo_uploads_purge
+
+    return len(photo_uploads_purge(older_than=uploads_purge_age()))
+
+
+def uploads_purge_age() -> timedelta:
+    from media_graph.services.direct_uploads import FINALIZE_GRACE
+
+    finalizable = timedelta(seconds=settings.DIRECT_UPLOAD_EXPIRES_SECONDS) + FINALIZE_GRACE
+    return max(timedelta(hours=24), finalizable)
 
 
 def queue_thumbnails(photo_id: int, *, source=None, decoded=None) -> None:

@@ -356,6 +356,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configur
 # from cron does the same.
 CELERY_BEAT_SCHEDULE = {
     "publish-due-photos": {"task": "media.publish_due_photos", "schedule": 30.0},
+    # Staged direct uploads nobody finalized (media_graph.tasks.purge_uploads), hourly.
+    "purge-uploads": {"task": "media.purge_uploads", "schedule": 3600.0},
 }
 # Storage errors are retried with exponential backoff and full jitter (seconds): a
 # thumbnail set gives up as FAILED after TASK_MAX_RETRIES, a delete keeps trying for

@@ -134,7 +134,7 @@ def test_the_publish_scheduled_command_and_recount_publish_due_photos(alice, dra
 
 
 def test_beat_runs_the_task_every_30_seconds(settings):
-    [entry] = settings.CELERY_BEAT_SCHEDULE.values()
+    entry = settings.CELERY_BEAT_SCHEDULE["publish-due-photos"]
     assert entry["task"] in app.tasks
     assert entry["schedule"] == 30.0
 

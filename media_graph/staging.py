@@ -5,7 +5,7 @@ A staged object lives under `uploads/<uuid>` until its finalize moves it to
 covers Content-Length, Content-Type and x-amz-checksum-sha256, so the storage refuses
 any other length or type (AWS and MinIO also refuse bytes that do not hash to the
 checksum; rclone's `serve s3` stores the header without checking it). With local
-storage the URL is the app's own signed, expiring endpoint (storage.local_uploads),
+storage the URL is the app's own signed, expiring endpoint (storage.local_put),
 which checks all three itself. Either way finalize reads the bytes once and checks them
 again: the storage is never the only line of defence.
 

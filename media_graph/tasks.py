@@ -13,6 +13,7 @@ without a broker the same work runs inline, once.
 
 import logging
 import random
+from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 
 from media_graph import storage
 from media_graph.services.processing import photo_make_thumbnails, photo_processing_failed
+from media_graph.variants import variants_make_ahead
 from project.celery import enqueue_after_commit
 from project.codes import PayloadCode
 
@@ -46,7 +48,7 @@ def retry_countdown(retries: int) -> float:
 @shared_task(bind=True, name="media.make_thumbnails")
 def make_thumbnails(self, photo_id: int) -> str | None:
     try:
-        return photo_make_thumbnails(photo_id=photo_id)
+        status = photo_make_thumbnails(photo_id=photo_id)
     except Exception as exc:
         retries = self.request.retries
         if _transient(exc) and retries < settings.TASK_MAX_RETRIES:
@@ -56,6 +58,11 @@ def make_thumbnails(self, photo_id: int) -> str | None:
             ) from None
         _failed(photo_id)
         return "FAILED"
+    if status == "READY":
+        # The widths clients ask for most, so their first fetches rarely render in a web
+        # process (best effort: what is missing is made on first fetch).
+        variants_make_ahead(photo_id=photo_id)
+    return status
 
 
 def _failed(photo_id: int) -> None:
@@ -93,6 +100,24 @@ def publish_due_photos() -> int:
     from media_graph.services.photos import photos_publish_due
 
     return photos_publish_due()
+
+
+@shared_task(name="media.purge_uploads", acks_late=False)
+def purge_uploads() -> int:
+    """Celery beat's, hourly: what `manage.py purge_uploads` deletes by hand, so staged
+    uploads nobody finalized never pile up (a PUT after finalize to S3's presigned URL,
+    which cannot be revoked, lands there too). Only past the longest a target may still
+    be finalized, and at least a day, as the command's default."""
+    from media_graph.services.direct_uploads import photo_uploads_purge
+
+    return len(photo_uploads_purge(older_than=uploads_purge_age()))
+
+
+def uploads_purge_age() -> timedelta:
+    from media_graph.services.direct_uploads import FINALIZE_GRACE
+
+    finalizable = timedelta(seconds=settings.DIRECT_UPLOAD_EXPIRES_SECONDS) + FINALIZE_GRACE
+    return max(timedelta(hours=24), finalizable)
 
 
 def queue_thumbnails(photo_id: int, *, source=None, decoded=None) -> None:

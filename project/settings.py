@@ -251,6 +251,11 @@ FILE_UPLOAD_HANDLERS = ["media_graph.upload_handler.SizeLimitedUploadHandler"]
 # Files in one multipart request (one per uploadPhoto; aliases could ask for more).
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR") or None
+# Variant renders one process runs at once (media_graph/render_slots.py); past it a
+# first fetch answers 503 with Retry-After.
+MAX_CONCURRENT_RENDERS = env_int("MAX_CONCURRENT_RENDERS", 2)
+if MAX_CONCURRENT_RENDERS < 1:
+    raise ImproperlyConfigured("MAX_CONCURRENT_RENDERS must be 1 or more")
 # Direct uploads (createPhotoUpload): how long a presigned target accepts the bytes.
 DIRECT_UPLOAD_EXPIRES_SECONDS = env_int("DIRECT_UPLOAD_EXPIRES_SECONDS", 15 * 60)
 if not 1 <= DIRECT_UPLOAD_EXPIRES_SECONDS <= 7 * 24 * 3600:  # S3's presigning limit
@@ -383,6 +388,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configur
 # from cron does the same.
 CELERY_BEAT_SCHEDULE = {
     "publish-due-photos": {"task": "media.publish_due_photos", "schedule": 30.0},
+    # Staged direct uploads nobody finalized (media_graph.tasks.purge_uploads), hourly.
+    "purge-uploads": {"task": "media.purge_uploads", "schedule": 3600.0},
 }
 # Storage errors are retried with exponential backoff and full jitter (seconds): a
 # thumbnail set gives up as FAILED after TASK_MAX_RETRIES, a delete keeps trying for

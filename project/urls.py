@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from media_graph.storage import local_put as local_uploads
+from media_graph.storage import local_put
 from media_graph.storage.local_serving import serve_signed
 from media_graph.variants import PREFIX as VARIANTS
 from media_graph.views import variant_redirect
@@ -16,7 +16,7 @@ urlpatterns = [
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
     path("healthz", healthz, name="healthz"),
     # Direct uploads' target with local storage (signed, expiring); 404 with S3.
-    re_path(r"^uploads/(?P<name>[0-9a-f]{32})$", local_uploads.receive, name="local-upload"),
+    re_path(r"^uploads/(?P<name>[0-9a-f]{32})$", local_put.receive, name="local-upload"),
     # Image variants: a signed app URL that redirects to the stored object (made once).
     path(
         f"{VARIANTS}<int:photo_id>/v<int:version>/<int:width>.<str:ext>",

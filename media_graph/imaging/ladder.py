@@ -29,13 +29,18 @@ EXTENSIONS = {"JPEG": "jpg", "WEBP": "webp", "AVIF": "avif"}
 
 
 def rungs(original_width: int) -> list[int]:
-    """The ladder widths an original of this width has: never wider than itself (an
-    original narrower than the first rung has one variant, at its own width)."""
-    return [w for w in LADDER if w <= original_width] or [original_width]
+    """The ladder widths an original of this width has: never wider than itself, and its
+    own width on top whenever it is below the next rung (2000 px: ... 1920, 2000; 300 px:
+    160, 300), so the sharpest variant of an original is the original's own width.
+    An original wider than the last rung stops there."""
+    if original_width > LADDER[-1]:
+        return list(LADDER)
+    return [w for w in LADDER if w < original_width] + [original_width]
 
 
 def rung_for(requested: int, original_width: int) -> int:
-    """The smallest rung at or above `requested`, else the widest this original has."""
+    """The smallest rung at or above `requested`, else the widest this original has
+    (its own width, unless it is wider than the ladder)."""
     available = rungs(original_width)
     return next((w for w in available if w >= requested), available[-1])
 

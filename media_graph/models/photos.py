@@ -47,8 +47,8 @@ class Photo(models.Model):
         PUBLISHED = "PUBLISHED"
         # Published at `published_at`, still in the future: only the owner sees it until
         # then. From that moment every query treats it as published (querysets compare
-        # with the database's clock); a periodic task then makes the status say so and
-        # moves the counters (tasks.publish_due_photos).
+        # with the database's clock); the status and the counters follow before the
+        # next read of a counter (schema/scheduled.py) or periodic run, whichever first.
         SCHEDULED = "SCHEDULED"
 
     class ProcessingStatus(models.TextChoices):
@@ -139,6 +139,13 @@ class Photo(models.Model):
         indexes = [
             models.Index(fields=["-published_at", "-id"], name="photo_published"),
             models.Index(fields=["owner", "-created_at"], name="photo_owner_recent"),
+            # Which scheduled photos are due: asked before every read of photosCount
+            # (schema/scheduled.py), so it must not scan the published ones.
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(status="SCHEDULED"),
+                name="photo_scheduled",
+            ),
             # The repair command's question: which photos still lack their variants?
             models.Index(
                 fields=["processing_status"],

@@ -5,7 +5,7 @@ name even contains its original's key, and originals keep their EXIF (GPS includ
 Here every URL carries a signature of its path and its expiry (storage.signing), and
 the app's media view (storage.local_serving) serves nothing without a valid, unexpired
 one, like S3's presigned URLs. Direct uploads PUT to the app itself
-(storage.local_uploads), signed the same way S3 signs a PUT.
+(storage.local_put), signed the same way S3 signs a PUT.
 """
 
 import logging
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage
 
-from media_graph.storage import local_put as local_uploads
+from media_graph.storage import local_put
 from media_graph.storage.base import MediaStorage, Target
 from media_graph.storage.signing import signed_query
 
@@ -70,7 +70,7 @@ class SignedFileSystemStorage(FileSystemStorage, MediaStorage):
     def presign_put(
         self, name: str, *, size: int, content_type: str, sha256: str, expires_in: int
     ) -> Target:
-        url = local_uploads.signed_url(
+        url = local_put.signed_url(
             name, size=size, content_type=content_type, sha256=sha256, expires_in=expires_in
         )
         return Target(url=url, method="PUT", headers={"Content-Type": content_type})

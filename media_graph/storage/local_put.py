@@ -22,6 +22,8 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from media_graph.models import StagedUpload
+
 SALT = "media_graph.local_uploads"  # the salt signatures were first made with
 _CHUNK = 1024 * 1024
 
@@ -57,7 +59,20 @@ def receive(request, name: str):
         return _refuse(403, f"Content-Type must be {claims['t']}.")
     if request.META.get("CONTENT_LENGTH") != str(claims["n"]):
         return _refuse(403, f"Content-Length must be {claims['n']}.")
+    if not _still_staged(claims["k"]):
+        return _refuse(403, _CLOSED)
     return _store(request, claims)
+
+
+_CLOSED = "This upload was finalized (or given up): its target takes no more bytes."
+
+
+def _still_staged(key: str) -> bool:
+    """Whether the staged upload's row is still there. Finalize deletes it (whatever its
+    outcome), so a PUT after finalize would leave a file that no row refers to; unlike
+    S3's presigned URL (which cannot be revoked: the purge deletes what lands there),
+    this target can refuse it."""
+    return StagedUpload.objects.filter(key=key).exists()
 
 
 def _store(request, claims: dict) -> HttpResponse:
@@ -78,5 +93,8 @@ def _store(request, claims: dict) -> HttpResponse:
     if size != claims["n"] or digest.hexdigest() != claims["s"]:
         os.unlink(partial.name)
         return _refuse(400, "The bytes are not the ones declared (length or sha256).")
+    if not _still_staged(claims["k"]):  # finalized while the bytes streamed
+        os.unlink(partial.name)
+        return _refuse(403, _CLOSED)
     os.replace(partial.name, final)
     return HttpResponse(status=200)

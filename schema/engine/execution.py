@@ -23,6 +23,8 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
+from schema.scheduled import publish_due_before_counting
+
 PRIVATE_NAMES = (
     "strawberry.schema.schema:'self._schema = GraphQLSchema('",
     "strawberry.schema.schema.validate_document",
@@ -108,6 +110,8 @@ class LeanSchema(strawberry.Schema):
             raise InvalidOperationTypeError(operation_type)  # a mutation over GET
         if errors:
             return self._refused(context, errors)
+        # Counters first, when this operation reads them (schema/scheduled.py).
+        publish_due_before_counting(self._schema, context.query, context.graphql_document)
         result = execute(
             self._schema,
             context.graphql_document,

@@ -17,17 +17,19 @@ class Variant:
     height: int
 
 
-def variant(photo: Photo, requested: int, fmt: str) -> Variant | None:
+def variant(photo: Photo, requested: int, fmt: str, *, own: bool) -> Variant | None:
+    """`own`: the viewer is the owner, whose URLs work while the photo exists (others'
+    only while it is public: media_graph.variants)."""
     if not 1 <= requested <= MAX_REQUESTED_WIDTH:
         raise BadUserInput(f"width must be 1 to {MAX_REQUESTED_WIDTH}, not {requested}.")
     if photo.processing_status != Photo.ProcessingStatus.READY:
         return None
     width = rung_for(requested, photo.width)
     height = height_for(width, (photo.width, photo.height))
-    return Variant(variants.url(photo.pk, width, fmt), width, height)
+    return Variant(variants.url(photo.pk, width, fmt, own=own), width, height)
 
 
-def src_set(photo: Photo, fmt: str) -> list[tuple[str, int]] | None:
+def src_set(photo: Photo, fmt: str, *, own: bool) -> list[tuple[str, int]] | None:
     if photo.processing_status != Photo.ProcessingStatus.READY:
         return None
-    return [(variants.url(photo.pk, width, fmt), width) for width in rungs(photo.width)]
+    return [(variants.url(photo.pk, width, fmt, own=own), width) for width in rungs(photo.width)]

@@ -192,7 +192,7 @@ class Photo(VisibleNode, relay.Node):
         return _image(info, made["name"], made["width"], made["height"])
 
     @strawberry_django.field(
-        only=["original", "width", "height", "processing_status"],
+        only=["original", "width", "height", "processing_status", "owner_id"],
         description=(
             "The variant at the smallest ladder width (160, 320, 480, 640, 960, 1280, 1920, "
             "2560) at or above `width` (1 to 10000), never wider than the original; null "
@@ -203,7 +203,7 @@ class Photo(VisibleNode, relay.Node):
         self, info: Info, width: int, format: ImageFormat | None = ImageFormat.WEBP
     ) -> Image | None:
         format = format or ImageFormat.WEBP  # an explicit null means the default
-        variant = images.variant(self, width, format.value)
+        variant = images.variant(self, width, format.value, own=_is_owner(info, self))
         return variant and Image(
             url=info.context.request.build_absolute_uri(variant.url),
             width=variant.width,
@@ -212,14 +212,15 @@ class Photo(VisibleNode, relay.Node):
         )
 
     @strawberry_django.field(
-        only=["original", "width", "height", "processing_status"],
+        only=["original", "width", "height", "processing_status", "owner_id"],
         description=(
             '"URL 320w, URL 640w, ..." over the ladder up to the original\'s width, for '
             "<img srcset>; null while PENDING."
         ),
     )
     def src_set(self, info: Info, format: ImageFormat | None = ImageFormat.WEBP) -> str | None:
-        entries = images.src_set(self, (format or ImageFormat.WEBP).value)
+        own = _is_owner(info, self)
+        entries = images.src_set(self, (format or ImageFormat.WEBP).value, own=own)
         absolute = info.context.request.build_absolute_uri
         return entries and ", ".join(f"{absolute(url)} {width}w" for url, width in entries)
 

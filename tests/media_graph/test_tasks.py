@@ -15,12 +15,13 @@ from botocore.config import Config
 from celery.signals import task_prerun, task_retry
 from django.core.management import call_command
 
-from media_graph.models import Photo
+from media_graph import variants
+from media_graph.models import ImageVariant, Photo
 from tests.images import make_jpeg
 from tests.ports import free_port
 from tests.queue import broker, flush, redis_url_or_skip, wait_for, worker
 from tests.schema.media.photos import PHOTO, mutate_node, upload
-from tests.storage import use_s3
+from tests.storage import fetch, use_s3
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,7 +86,8 @@ def test_an_upload_answers_pending_and_the_worker_makes_it_ready(
     ready = wait_until(gql, photo["id"], "READY")
     assert (ready["medium"]["width"], ready["medium"]["height"]) == (640, 427)
     assert len(s3.list_keys("thumbnails/")) == 3
-    assert "succeeded" in caplog.text  # the worker's own line for the task
+    # The worker's own line for the task (which goes on past READY: variants ahead).
+    wait_for(lambda: "succeeded" in caplog.text, what="the task's line")
     # The worker stored the placeholders too, on the row: showing them costs nothing.
     row = Photo.objects.get()
     assert len(row.blurhash) == 28 and len(row.dominant_color) == 7
@@ -236,3 +238,27 @@ def test_delete_answers_at_once_and_its_task_retries_until_storage_answers(
     finally:
         s3.start()
     assert retried and set(retried) == {"media.delete_objects"}
+
+
+def test_the_worker_makes_the_widths_asked_for_most_right_after_the_set(
+    gql, alice, login, s3, running_worker, monkeypatch
+):
+    login(alice)
+    photo = upload(gql, make_jpeg(1600, 1200), publish=True)
+    wait_until(gql, photo["id"], "READY")
+    wait_for(lambda: ImageVariant.objects.count() == 3, what="the variants made ahead")
+    made = dict(ImageVariant.objects.values_list("width", "name"))
+    assert sorted(made) == [320, 640, 1280]
+    assert set(ImageVariant.objects.values_list("format", flat=True)) == {"WEBP"}
+    assert sorted(s3.list_keys("variants/")) == sorted(made.values())
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("a first fetch rendered in the web process")
+
+    monkeypatch.setattr(variants.pixels, "render", no_render)
+    gql.token = None
+    url = gql.execute(
+        "query($id: ID!) { photo(id: $id) { image(width: 600) { url } } }", {"id": photo["id"]}
+    ).data["photo"]["image"]["url"]
+    status, headers, _ = fetch(url)
+    assert status == 302 and made[640] in headers["location"]

@@ -6,6 +6,7 @@ so every request arrives while the first is still rendering: on PostgreSQL they 
 on the variant's advisory lock, then find the row the first one wrote.
 """
 
+import contextlib
 import threading
 import time
 
@@ -59,3 +60,47 @@ def test_a_burst_of_first_fetches_renders_once(media, alice, login, gql, monkeyp
     assert len(set(answers)) == 1 and answers[0][0] == 302
     assert ImageVariant.objects.count() == 1
     assert media.list_keys("variants/") == [ImageVariant.objects.get().name]
+
+
+def test_two_processes_rendering_one_variant_keep_one_row_and_one_object(
+    media, alice, login, gql, monkeypatch
+):
+    """Two processes each render (their in-process single flight knows nothing of the
+    other's): both store an object, the insert keeps one row, the loser deletes its own."""
+    login(alice)
+    photo = upload(gql, publish=True)
+    url = gql.execute(
+        "query($id: ID!) { photo(id: $id) { image(width: 320) { url } } }", {"id": photo["id"]}
+    ).data["photo"]["image"]["url"]
+
+    @contextlib.contextmanager
+    def alone(key):  # as in a process of its own
+        yield True
+
+    both_rendering = threading.Barrier(2)
+    render = variants.pixels.render
+
+    def together(*args, **kwargs):
+        both_rendering.wait(10)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(variants, "single_flight", alone)
+    monkeypatch.setattr(variants.pixels, "render", together)
+    answers = [None, None]
+
+    def fetch_one(i: int) -> None:
+        try:
+            status, headers, _ = fetch(url)
+            answers[i] = (status, headers.get("location", "").split("?")[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch_one, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    [row] = ImageVariant.objects.all()
+    assert answers[0] == answers[1] and answers[0][0] == 302
+    assert media.list_keys("variants/") == [row.name]

@@ -1,6 +1,7 @@
 """Direct uploads that go wrong: wrong bytes, late bytes, storage down, leftovers, races."""
 
 import hashlib
+import os
 import threading
 import time
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from media_graph.models import Photo, StagedUpload
 from media_graph.services.direct_uploads import photo_upload_finalize
+from project.celery import app
 from tests.client import codes
 from tests.images import make_jpeg
 from tests.schema.media.direct import create, finalize, send
@@ -253,3 +255,22 @@ def test_bytes_that_do_not_decode_make_a_failed_photo_not_an_answer(gql, alice, 
     seen = gql.execute(query, {"id": photo["id"]}).data["photo"]
     assert seen == {"processingStatus": "FAILED", "thumbnail": None}
     assert codes(upload(gql, body)) == [("file", "invalid_image")]
+
+
+def test_beat_purges_staged_uploads_hourly(gql, alice, login, media, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-uploads"]
+    assert entry["schedule"] == 3600.0
+    task = app.tasks[entry["task"]]
+    login(alice)
+    content = make_jpeg(400, 300)
+    target = create(gql, content)
+    assert send(gql, target, content) == 200
+    assert task.apply().get() == 0  # a day young: kept
+    assert len(media.list_keys("uploads/")) == 1
+    day_ago = timezone.now() - timedelta(hours=25)
+    StagedUpload.objects.update(created_at=day_ago)
+    if media.kind == "filesystem":
+        [key] = media.list_keys("uploads/")
+        os.utime(default_storage.path(key), (day_ago.timestamp(), day_ago.timestamp()))
+        assert task.apply().get() == 1
+        assert media.list_keys("uploads/") == [] and StagedUpload.objects.count() == 0

@@ -4,6 +4,7 @@ import hashlib
 import io
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 
 from media_graph.models import Photo, StagedUpload
@@ -236,3 +237,23 @@ def test_a_file_larger_than_any_request_body_limit_streams_through(gql, alice, l
     assert len(content) > 3 * 1024 * 1024
     photo = upload_directly(gql, content)
     assert photo["__typename"] == "Photo" and photo["sizeBytes"] == len(content)
+
+
+def test_a_put_after_finalize_is_refused_or_purged(gql, alice, login, media):
+    """The local target refuses it (403, nothing written); S3's presigned URL cannot be
+    revoked, so what lands there is a stray under uploads/ that the purge deletes."""
+    login(alice)
+    content = make_jpeg(400, 300)
+    target = create(gql, content)
+    assert send(gql, target, content) == 200
+    assert finalize(gql, target["uploadId"])["__typename"] == "Photo"
+    status = send(gql, target, content)
+    if media.kind == "filesystem":
+        assert status == 403
+        assert media.list_keys("uploads/") == []
+    else:
+        assert status == 200
+        assert len(media.list_keys("uploads/")) == 1
+        call_command("purge_uploads", "--hours", "0", stdout=io.StringIO())
+        assert media.list_keys("uploads/") == []
+    assert Photo.objects.count() == 1 and StagedUpload.objects.count() == 0

@@ -82,10 +82,11 @@ def test_a_variant_is_made_on_first_fetch_then_served_from_storage(gql, photo, f
 def test_the_ladder_never_goes_wider_than_the_original(gql, photo):
     photo_id = photo["id"]
     widths = {w: query(gql, photo_id, w).data["photo"]["image"]["width"] for w in (1, 161, 5000)}
-    assert widths == {1: 160, 161: 320, 5000: 480}  # 600 wide as shown: 480 is the top rung
+    # 600 wide as shown, below the 640 rung: its own width is the top one.
+    assert widths == {1: 160, 161: 320, 5000: 600}
     src_set = query(gql, photo_id, 1).data["photo"]["srcSet"]
     entries = [entry.rsplit(" ", 1) for entry in src_set.split(", ")]
-    assert [w for _, w in entries] == ["160w", "320w", "480w"]
+    assert [w for _, w in entries] == ["160w", "320w", "480w", "600w"]
     assert all(url.startswith("http://testserver/images/") for url, _ in entries)
     assert query(gql, photo_id, 1, None).data["photo"]["image"]["format"] == "WEBP"
 
@@ -136,7 +137,7 @@ def test_a_stranger_never_gets_a_drafts_urls(media, alice, bob, login, gql):
 def test_a_bad_or_expired_signature_is_403_without_a_query_or_storage(gql, photo, media):
     url = query(gql, photo["id"], 640).data["photo"]["image"]["url"]
     path = urlsplit(url)
-    tampered = f"{path.path.replace('/480.', '/481.')}?{path.query}"
+    tampered = f"{path.path.replace('/600.', '/601.')}?{path.query}"
     with CaptureQueriesContext(connection) as queries:
         assert fetch(tampered)[0] == 403
         assert fetch(path.path)[0] == 403
@@ -175,17 +176,34 @@ def test_deleting_a_photo_deletes_its_variants(gql, photo, media):
 def test_a_variant_key_is_never_reused():
     from media_graph import variants
 
-    one = variants.key("originals/abc.jpg", 640, "WEBP")
-    assert one == "variants/abc/v1/640.webp"
+    one = variants.key("originals/abc.jpg", 640, "WEBP", "r1")
+    assert one == "variants/abc/v1/640-r1.webp"
     assert (
         len(
             {
                 one,
-                variants.key("originals/abc.jpg", 640, "AVIF"),
-                variants.key("originals/abc.jpg", 640, "WEBP", version=2),
-                variants.key("originals/abd.jpg", 640, "WEBP"),
+                variants.key("originals/abc.jpg", 640, "WEBP", "r2"),  # another render's
+                variants.key("originals/abc.jpg", 640, "AVIF", "r1"),
+                variants.key("originals/abc.jpg", 640, "WEBP", "r1", version=2),
+                variants.key("originals/abd.jpg", 640, "WEBP", "r1"),
             }
         )
-        == 4
+        == 5
     )
     assert pixels.rungs(100) == [100] and pixels.rungs(2600)[-1] == 2560
+
+
+def test_the_original_width_tops_the_ladder_when_it_falls_between_rungs(media, alice, login, gql):
+    login(alice)
+    wide = upload(gql, make_jpeg(2000, 1000))["id"]
+    image = query(gql, wide, 2560).data["photo"]["image"]
+    assert (image["width"], image["height"]) == (2000, 1000)
+    src_set = query(gql, wide, 1).data["photo"]["srcSet"]
+    assert [entry.rsplit(" ", 1)[1] for entry in src_set.split(", ")][-2:] == ["1920w", "2000w"]
+    assert Image.open(io.BytesIO(get_variant(image["url"])[2])).size == (2000, 1000)
+
+    narrow = upload(gql, make_jpeg(300, 200))["id"]
+    src_set = query(gql, narrow, 1).data["photo"]["srcSet"]
+    assert [entry.rsplit(" ", 1)[1] for entry in src_set.split(", ")] == ["160w", "300w"]
+    assert query(gql, narrow, 320).data["photo"]["image"]["width"] == 300
+    assert pixels.rungs(1920)[-1] == 1920 and pixels.rungs(160) == [160]

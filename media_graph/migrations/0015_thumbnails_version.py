@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_graph', '0013_video'),
+        ('media_graph', '0014_photo_scheduled_index'),
     ]
 
     operations = [

@@ -48,7 +48,7 @@ class Photo(models.Model):
         # Published at `published_at`, still in the future: only the owner sees it until
         # then. From that moment every query treats it as published (querysets compare
         # with the database's clock); the status and the counters follow before the
-        # next read of a counter (schema/scheduled.py) or periodic run, whichever first.
+        # next read of a counter (schema/server/scheduled.py) or periodic run, whichever first.
         SCHEDULED = "SCHEDULED"
 
     class ProcessingStatus(models.TextChoices):
@@ -140,7 +140,7 @@ class Photo(models.Model):
             models.Index(fields=["-published_at", "-id"], name="photo_published"),
             models.Index(fields=["owner", "-created_at"], name="photo_owner_recent"),
             # Which scheduled photos are due: asked before every read of photosCount
-            # (schema/scheduled.py), so it must not scan the published ones.
+            # (schema/server/scheduled.py), so it must not scan the published ones.
             models.Index(
                 fields=["published_at"],
                 condition=models.Q(status="SCHEDULED"),

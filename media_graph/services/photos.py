@@ -211,7 +211,7 @@ def photo_schedule(*, photo: Photo, actor: User, publish_at) -> Photo:
 def photos_publish_due() -> int:
     """Count every SCHEDULED photo whose time has come as PUBLISHED; answers how many.
 
-    Run before an operation reads the counters (schema/scheduled.py), every 30 s by
+    Run before an operation reads the counters (schema/server/scheduled.py), every 30 s by
     Celery beat (project/celery.py), and by `recount` before it counts.
     Each photo in its own transaction, under its row lock, so an unpublish or delete at
     the same moment wins or loses whole.

@@ -23,7 +23,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
-from schema.scheduled import publish_due_before_counting
+from schema.server.scheduled import publish_due_before_counting
 
 PRIVATE_NAMES = (
     "strawberry.schema.schema:'self._schema = GraphQLSchema('",
@@ -110,7 +110,7 @@ class LeanSchema(strawberry.Schema):
             raise InvalidOperationTypeError(operation_type)  # a mutation over GET
         if errors:
             return self._refused(context, errors)
-        # Counters first, when this operation reads them (schema/scheduled.py).
+        # Counters first, when this operation reads them (schema/server/scheduled.py).
         publish_due_before_counting(self._schema, context.query, context.graphql_document)
         result = execute(
             self._schema,

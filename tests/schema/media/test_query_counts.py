@@ -195,7 +195,7 @@ def test_tags(gql, viewer):
     count_5, count_50 = counts(gql, document, check)
     # (the viewer's token: 1 when signed in)
     # 1. the scheduled photos whose time has come (none here; published first when
-    #    there are, so the counts and their order agree: schema/scheduled.py)
+    #    there are, so the counts and their order agree: schema/server/scheduled.py)
     # 2. the page of tags (visible_to is a condition of the same query)
     assert count_5 == count_50 == viewer + 2
 

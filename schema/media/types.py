@@ -168,15 +168,15 @@ class Photo(VisibleNode, relay.Node):
     @strawberry_django.field(
         annotate={"viewer_liked": lambda info: viewer_has_liked(info.context.viewer)}
     )
-    def viewer_has_liked(self) -> bool:
-        return self.viewer_liked
+    def viewer_has_liked(self, info: Info) -> bool:
+        return _viewer_flag(self, info, "viewer_liked", viewer_has_liked)
 
     @strawberry_django.field(
         annotate={"viewer_favorited": lambda info: viewer_has_favorited(info.context.viewer)},
         description="False for anonymous viewers. Favorites are private: nobody else sees them.",
     )
-    def viewer_has_favorited(self) -> bool:
-        return self.viewer_favorited
+    def viewer_has_favorited(self, info: Info) -> bool:
+        return _viewer_flag(self, info, "viewer_favorited", viewer_has_favorited)
 
     @strawberry_django.field(only=["exif", "owner_id"], description="Owner only.")
     def exif(self, info: Info) -> JSON | None:
@@ -246,3 +246,13 @@ class Photo(VisibleNode, relay.Node):
 
 
 PhotoPayload = Annotated[Photo | OperationInfo, strawberry.union("PhotoPayload")]
+
+
+def _viewer_flag(photo, info: Info, name: str, expression) -> bool:
+    """The viewer's flag on `photo`: the optimizer's annotation, or, for a photo that a
+    resolver loaded itself (an album's `cover`), one query for this photo."""
+    if not hasattr(photo, name):
+        rows = models.Photo.objects.filter(pk=photo.pk)
+        flag = rows.annotate(flag=expression(info.context.viewer)).values_list("flag", flat=True)
+        setattr(photo, name, bool(flag.first()))
+    return getattr(photo, name)

@@ -282,3 +282,25 @@ def test_photos_of_listed_albums_follow_the_viewer(world, viewer):
         }
     else:
         assert seen == {"Drafts only": (0, []), "Trip": (2, photo_gids(world.p1, world.p2))}
+
+
+@pytest.mark.parametrize("explicit", [True, False], ids=["explicit", "first-visible"])
+def test_the_cover_answers_the_viewers_own_flags(make_user, client_of, explicit):
+    from media_graph.services.favorites import photo_favorite
+    from media_graph.services.likes import photo_like
+
+    alice, bob = make_user("alice"), make_user("bob")
+    liked, plain = photo_row(alice, "liked"), photo_row(alice, "plain")
+    photo_like(photo=liked, user=bob)
+    photo_favorite(photo=liked, user=bob)
+    album = make_album(
+        alice, visibility="PUBLIC", photos=[liked, plain], cover=liked if explicit else None
+    )
+    query = "query($id: ID!) { album(id: $id) { cover { id viewerHasLiked viewerHasFavorited } } }"
+    for viewer, flag in ((bob, True), (alice, False)):
+        cover = client_of(viewer).execute(query, {"id": gid("Album", album.pk)}).data["album"]
+        assert cover["cover"] == {
+            "id": gid("Photo", liked.pk),
+            "viewerHasLiked": flag,
+            "viewerHasFavorited": flag,
+        }

@@ -49,6 +49,10 @@ COMMENTS = Rate("comments", "RATE_COMMENTS_PER_HOUR", HOUR, "commented too often
 ALBUM_MEMBERS = Rate(
     "album-members", "RATE_ALBUM_MEMBERS_PER_HOUR", HOUR, "shared albums with too many people"
 )
+# Per address asked for (not per account: the answer must not tell the two apart).
+PASSWORD_RESETS = Rate(
+    "password-resets", "PASSWORD_RESET_EMAILS_PER_HOUR", HOUR, "asked for too many reset links"
+)
 REPORTS = Rate("reports", "RATE_REPORTS_PER_HOUR", HOUR, "sent too many reports")
 ACCESS_TOKENS = Rate(
     "access-tokens", "RATE_ACCESS_TOKENS_PER_HOUR", HOUR, "created too many access tokens"

@@ -11,26 +11,21 @@ client's that asks for the new password and calls `resetPassword`.
 
 At most PASSWORD_RESET_EMAILS_PER_HOUR requests per email address are mailed in an
 hour, counted whether or not the address is anyone's (so the count says nothing
-either). The count lives in the default cache; a cache that cannot count mails nothing.
+either). The count is project.rates' PASSWORD_RESETS, in the store nothing evicts; a
+store that cannot count mails nothing.
 """
 
-import hashlib
-import logging
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.cache import cache
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from users.models import User
 
-logger = logging.getLogger(__name__)
-
 TOKEN_MAX_LENGTH = 200  # a real one is about 50 characters
-LIMIT_WINDOW_SECONDS = 60 * 60
 
 
 class ResetTokens(PasswordResetTokenGenerator):
@@ -77,20 +72,3 @@ def link_for(token: str) -> str:
     parts = urlsplit(settings.PASSWORD_RESET_URL)
     query = urlencode([*parse_qsl(parts.query), ("token", token)])
     return urlunsplit(parts._replace(query=query))
-
-
-def may_mail(email: str) -> bool:
-    """Count a reset request for `email`; whether it is within the hourly limit."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    key = f"password-reset:{digest}"
-    try:
-        if cache.add(key, 1, timeout=LIMIT_WINDOW_SECONDS):
-            return True
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            return cache.add(key, 1, timeout=LIMIT_WINDOW_SECONDS)
-    except Exception as exc:  # the cache is down: fail closed, the answer is the same
-        logger.warning("password reset limit could not count: %s; nothing mailed", exc)
-        return False
-    return count <= settings.PASSWORD_RESET_EMAILS_PER_HOUR

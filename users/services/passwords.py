@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from project import rates
 from project.codes import PayloadCode
 from project.errors import field_error
 from users import password_reset, tasks
@@ -65,8 +66,11 @@ def user_request_password_reset(*, email: str) -> None:
         validate_email(email)
     except ValidationError:
         raise field_error("email", "Enter an email address.") from None
-    if password_reset.may_mail(email):
-        tasks.queue_password_reset(email)
+    try:
+        rates.take(rates.PASSWORD_RESETS, email.lower())
+    except rates.RateLimited:
+        return  # past the limit (or nothing can count): mail nothing, answer the same
+    tasks.queue_password_reset(email)
 
 
 def user_reset_password(*, token: str, new_password: str) -> User:

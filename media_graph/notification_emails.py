@@ -1,4 +1,5 @@
-"""Email for a new follower or a new comment: one message, sent after commit by a task.
+"""Email for a new follower or a new comment: one message, sent after commit by a task
+(tasks.email.send_email; this module composes and sends it, plain Python).
 
 `queue_notification_email` is called by the notification services inside the edge's
 transaction; the task goes to the broker once that commits (never for a rolled-back
@@ -21,30 +22,33 @@ notification itself is the record, and a second copy of a message is worse than 
 """
 
 import logging
-import smtplib
-import socket
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from media_graph.models import Notification
-from media_graph.services.notifications import wants_email
-from media_graph.tasks import retry_countdown
 from project import rates
 from project.celery import enqueue_after_commit
+from project.email import MAIL_ERRORS
+from users.models import User
 
 logger = logging.getLogger(__name__)
-
-# What a mail server that is down, slow or refusing for now raises.
-TRANSIENT_ERRORS = (smtplib.SMTPException, socket.timeout, OSError)
 
 
 def _one_line(text: str) -> str:
     # A display name is the user's to write: no line break may reach a header (Django
     # would refuse the message, and a newline there is how headers are injected).
     return " ".join(text.split())
+
+
+def wants_email(user_id: int) -> bool:
+    """The user is active, has an address and has not turned notification email off."""
+    return (
+        User.objects.filter(pk=user_id, is_active=True, email_notifications=True)
+        .exclude(email="")
+        .exists()
+    )
 
 
 def message_for(notification: Notification) -> EmailMessage:
@@ -111,29 +115,12 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
-@shared_task(bind=True, name="notifications.send_email")
-def send_email(self, notification_id: int) -> bool:
-    try:
-        return send_notification_email(notification_id)
-    except TRANSIENT_ERRORS as exc:
-        retries = self.request.retries
-        if retries < settings.TASK_MAX_RETRIES:
-            logger.warning(
-                "email for notification %s: %s; retry %s", notification_id, exc, retries + 1
-            )
-            raise self.retry(
-                exc=exc, countdown=retry_countdown(retries), max_retries=settings.TASK_MAX_RETRIES
-            ) from None
-        logger.error("gave up on the email for notification %s: %s", notification_id, exc)
-        return False
-
-
 def _send_inline(notification_id: int) -> None:
     # One try without a worker. The change has committed: whatever happens to its email,
     # the request still answers it.
     try:
         send_notification_email(notification_id)
-    except TRANSIENT_ERRORS as exc:
+    except MAIL_ERRORS as exc:
         logger.error("could not send the email for notification %s: %s", notification_id, exc)
     except Exception:
         logger.exception("the email for notification %s failed", notification_id)
@@ -142,5 +129,5 @@ def _send_inline(notification_id: int) -> None:
 def queue_notification_email(notification_id: int) -> None:
     """After commit: a task mails this notification (inline: one try, failure logged)."""
     enqueue_after_commit(
-        send_email, [notification_id], inline=lambda: _send_inline(notification_id)
+        "notifications.send_email", [notification_id], inline=lambda: _send_inline(notification_id)
     )

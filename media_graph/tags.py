@@ -1,9 +1,11 @@
-"""#tags in captions: Unicode letters, digits and underscore; stored lower-case, unique."""
+"""#tags in captions: Unicode letters, digits and underscore; stored lower-case, unique.
+
+Plain Python (the models import it, not the other way round)."""
 
 import re
 
-from media_graph.models import TAG_MAX_LENGTH
-
+# Characters of one tag (the Tag model's name column); a longer #word is no tag.
+TAG_MAX_LENGTH = 64
 # Instagram's rule too: a caption with more is refused, so a photo's tags stay a short
 # list (what `photo { tags { photos } }` can fan out to is bounded: schema/server/cost.py).
 MAX_TAGS_PER_CAPTION = 30

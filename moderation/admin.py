@@ -11,13 +11,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from media_graph.models import Album, Comment, Photo
-from media_graph.services.accounts import user_delete
+from media_graph.services.account_deletion import user_delete
 from media_graph.services.albums import album_delete
 from media_graph.services.comments import comment_delete
 from media_graph.services.photos import photo_delete, photo_unpublish
 from users.models import User
 from users.services.accounts import user_set_active
-from users.sessions import sessions_end
 
 COUNTERS = ("followers_count", "following_count", "photos_count")
 
@@ -80,7 +79,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     def sign_out_everywhere(self, request, queryset) -> None:
         for user in queryset:
-            sessions_end(user=user, access_tokens=True)
+            user.end_sessions(access_tokens=True)
         self.message_user(
             request, f"{queryset.count()} account(s) signed out everywhere.", messages.SUCCESS
         )

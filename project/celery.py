@@ -20,16 +20,17 @@ logger = logging.getLogger(__name__)
 
 app = Celery("project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 
 
 def broker_configured() -> bool:
     return bool(settings.CELERY_BROKER_URL)
 
 
-def enqueue_after_commit(task, args: list, *, inline: Callable[[], object]) -> None:
-    """After the commit: send `task` with `args` to the broker, or call `inline()`.
+def enqueue_after_commit(task: str, args: list, *, inline: Callable[[], object]) -> None:
+    """After the commit: send the task named `task` with `args` to the broker, or call
+    `inline()` (the service the task would call).
 
+    By name, so services never import the tasks package (tasks -> services, one way).
     A broker that is down does not fail the write that already committed: the send is
     logged and given up, and the repair command finds the work that was left undone.
     """
@@ -39,11 +40,11 @@ def enqueue_after_commit(task, args: list, *, inline: Callable[[], object]) -> N
             inline()
             return
         try:
-            task.apply_async(args=args)
+            app.send_task(task, args=args)
         except Exception as exc:  # kombu wraps every transport error; none may escape
             logger.error(
                 "could not queue %s%s: %s; `manage.py make_thumbnails --fix` catches up",
-                task.name,
+                task,
                 tuple(args),
                 exc,
             )

@@ -10,11 +10,16 @@ Without it, `EMAIL_HOST` (with `EMAIL_PORT`, `EMAIL_HOST_USER`, `EMAIL_HOST_PASS
 the console and production sends to an SMTP server on localhost:25 (Django's default).
 """
 
+import smtplib
+import socket
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from project.env import env_bool, env_int, env_str
+
+# What a mail server that is down, slow or refusing for now raises: worth another try.
+MAIL_ERRORS = (smtplib.SMTPException, socket.timeout, OSError)
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE = "django.core.mail.backends.console.EmailBackend"

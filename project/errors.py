@@ -18,8 +18,12 @@ def field_error(field: str, message: str, code: str = PayloadCode.INVALID) -> Va
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def storage_unavailable() -> ValidationError:
-    return ValidationError(
+class StorageUnavailable(ValidationError):
+    """The storage did not answer in time: `storage_unavailable`, worth another try."""
+
+
+def storage_unavailable() -> StorageUnavailable:
+    return StorageUnavailable(
         "The photo storage is not answering; nothing was saved. Try again shortly.",
         code=PayloadCode.STORAGE_UNAVAILABLE,
     )

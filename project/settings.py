@@ -351,15 +351,15 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
-# --- tasks: media work off the request path (media_graph/tasks.py, project/celery.py) ---
+# --- tasks: work off the request path (tasks/, project/celery.py) ----------------------
 # With a broker, thumbnails and deletes go to Celery workers (`make worker`). Without
 # one they run inline after commit, so `make run` needs nothing else running.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Task modules besides each app's tasks.py, imported when a worker starts.
-CELERY_IMPORTS = ["media_graph.notification_emails"]
+# Every task lives in the tasks package, imported when a worker starts.
+CELERY_IMPORTS = ["tasks"]
 CELERY_TASK_IGNORE_RESULT = True  # tasks write their outcome to the row; no result backend
 # A task is acknowledged when it ends, and a worker that dies mid-task hands it back:
 # every task is idempotent, so running one twice does no harm, and losing one would.
@@ -388,7 +388,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configur
 # from cron does the same.
 CELERY_BEAT_SCHEDULE = {
     "publish-due-photos": {"task": "media.publish_due_photos", "schedule": 30.0},
-    # Staged direct uploads nobody finalized (media_graph.tasks.purge_uploads), hourly.
+    # Staged direct uploads nobody finalized (tasks.maintenance.purge_uploads), hourly.
     "purge-uploads": {"task": "media.purge_uploads", "schedule": 3600.0},
 }
 # Storage errors are retried with exponential backoff and full jitter (seconds): a

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from users.querysets import AccessTokenQuerySet, UserManager
 
@@ -60,7 +61,7 @@ class User(AbstractUser):
         # `manage.py changepassword`), every session of the account ends with it.
         password_set = self._password is not None and not self._state.adding
         if not self._state.adding and kwargs.get("update_fields") is None:
-            # Only sessions_end writes the stamp, with an UPDATE that adds one: a save of
+            # Only end_sessions writes the stamp, with an UPDATE that adds one: a save of
             # an instance read before a sign-out must not write the old value back.
             kwargs["update_fields"] = [
                 field.name
@@ -70,11 +71,33 @@ class User(AbstractUser):
         if not password_set:
             super().save(**kwargs)
             return
-        from users.sessions import sessions_end  # it imports this module
-
         with transaction.atomic():
             super().save(**kwargs)
-            sessions_end(user=self)
+            self.end_sessions()
+
+    def end_sessions(self, *, access_tokens: bool = False) -> None:
+        """Every JWT and refresh token of this account issued so far stops working; with
+        `access_tokens`, every access token too. `session_epoch` is the new one after.
+
+        A session is a login: the JWTs and the family of refresh tokens that `tokenAuth`
+        started. Every JWT carries the account's `session_epoch` when it was signed and
+        is checked against the current one on each request (users/tokens.py), so moving
+        the epoch on ends every JWT at once without a list of them; the refresh tokens
+        are revoked in the same transaction (what the library's `RefreshToken.revoke`
+        does to one, in one UPDATE), so none can be traded for a JWT of the new epoch.
+        Access tokens are not sessions of a login: a password change leaves them.
+
+        The UPDATE locks the account's row first: a refresh-token rotation locks it too
+        (tokens.rotate_refresh_token), so a rotation either finished before (and its new
+        token is revoked here) or runs after and finds its token revoked.
+        """
+        with transaction.atomic():
+            account = User.objects.filter(pk=self.pk)
+            account.update(session_epoch=models.F("session_epoch") + 1)
+            self.session_epoch = account.values_list("session_epoch", flat=True).get()
+            self.refresh_tokens.filter(revoked__isnull=True).update(revoked=timezone.now())
+            if access_tokens:
+                self.access_tokens.all().delete()
 
 
 class Follow(models.Model):

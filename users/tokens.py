@@ -11,7 +11,7 @@ thief and the legitimate client, whichever comes second ends both sessions.
 
 Every JWT carries `ses`, the account's session epoch when it was signed, and is refused
 once the epoch moved on: a password set again or "sign out everywhere" ends every JWT
-issued before (users/sessions.py), and revokes every refresh token with it.
+issued before (User.end_sessions), and revokes every refresh token with it.
 """
 
 import uuid
@@ -141,7 +141,7 @@ def rotate_refresh_token(raw: str) -> IssuedTokens:
         if old is None:
             _revoke_families_of_reused(raw)
         else:
-            # The account's row is locked first, as sessions_end locks it: a rotation
+            # The account's row is locked first, as User.end_sessions locks it: a rotation
             # racing a password change either ends before it (and the change revokes
             # the new token) or waits, then finds `old` revoked below. The new JWT is
             # signed with the epoch read under that lock.
@@ -192,16 +192,6 @@ def revoke_refresh_token(raw: str) -> int:
             _revoke_family(refresh, when)
             return timegm(when.utctimetuple())
     raise TokenError("Invalid refresh token")
-
-
-def revoke_refresh_tokens_of(user) -> int:
-    """Revoke every live refresh token of the user (every login): what the library's
-    `RefreshToken.revoke` does to one, in one UPDATE. Answers how many."""
-    return (
-        get_refresh_token_model()
-        .objects.filter(user=user, revoked__isnull=True)
-        .update(revoked=timezone.now())
-    )
 
 
 def delete_refresh_tokens(user) -> None:

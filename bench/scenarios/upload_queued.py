@@ -111,9 +111,9 @@ def _task_samples(ctx) -> dict[str, list[float]]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.scenarios import thumbnails, upload
-    from media_graph import tasks
     from media_graph.services.photos import photo_upload
     from media_graph.services.processing import photo_requeue
+    from tasks import media as tasks
 
     data = thumbnails.make_source()
     photo = photo_upload(

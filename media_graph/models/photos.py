@@ -8,16 +8,14 @@ from django.db import models
 from django.utils import timezone
 
 from media_graph.querysets import PhotoQuerySet, TagQuerySet
+from media_graph.tags import MAX_TAGS_PER_CAPTION, TAG_MAX_LENGTH, parse_tags
 from project.codes import PayloadCode
 
 CAPTION_MAX_LENGTH = 2200
 ALT_TEXT_MAX_LENGTH = 1000
-TAG_MAX_LENGTH = 64
 
 
 def validate_caption_tags(caption: str) -> None:
-    from media_graph.tags import MAX_TAGS_PER_CAPTION, parse_tags
-
     if len(parse_tags(caption)) > MAX_TAGS_PER_CAPTION:
         raise ValidationError(
             f"A caption may carry at most {MAX_TAGS_PER_CAPTION} #tags.", code=PayloadCode.INVALID

@@ -207,3 +207,10 @@ def photo_uploads_purge(*, older_than: timedelta, dry_run: bool = False) -> list
     if not dry_run:
         StagedUpload.objects.filter(created_at__lt=cutoff).delete()
     return names
+
+
+def uploads_purge_age() -> timedelta:
+    """How old a staged upload must be for beat's purge: past the longest a target may
+    still be finalized, and at least a day, as the command's default."""
+    finalizable = timedelta(seconds=settings.DIRECT_UPLOAD_EXPIRES_SECONDS) + FINALIZE_GRACE
+    return max(timedelta(hours=24), finalizable)

@@ -3,10 +3,8 @@
 Who calls what:
 - likes and comments (media_graph/services/likes.py, comments.py) call `notify_liked`,
   `notify_commented` and their `withdraw_*` inside their own `transaction.atomic()`;
-- follows live in users/, which never imports media_graph: the follow services send
-  `users.signals.follow_created` / `follow_removed` inside their transaction, and
-  `connect_follow_signals` (run by MediaGraphConfig.ready) hooks the receivers below
-  to them, so the notification still commits or rolls back with the edge;
+- follows (media_graph/services/follows.py) call `notify_followed` and
+  `withdraw_followed` inside theirs;
 - album shares: the shared-albums services call `notify_album_shared` and
   `withdraw_album_shared` inside theirs.
 Each `notify_*` must run inside the caller's transaction (it is written for that, and
@@ -21,9 +19,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from media_graph import notification_emails
 from media_graph.models import Album, Comment, Notification, Photo
 from project.errors import field_error
-from users import signals
 from users.models import User
 
 Kind = Notification.Kind
@@ -40,21 +38,9 @@ def _notify(*, recipient_id: int, actor: User, kind: str, **about) -> Notificati
     notification = Notification.objects.create(
         recipient_id=recipient_id, actor=actor, kind=kind, **about
     )
-    if kind in EMAILED_KINDS and wants_email(recipient_id):
-        # Imported here: that module reads `wants_email` from this one.
-        from media_graph.notification_emails import queue_notification_email
-
-        queue_notification_email(notification.pk)
+    if kind in EMAILED_KINDS and notification_emails.wants_email(recipient_id):
+        notification_emails.queue_notification_email(notification.pk)
     return notification
-
-
-def wants_email(user_id: int) -> bool:
-    """The user is active, has an address and has not turned notification email off."""
-    return (
-        User.objects.filter(pk=user_id, is_active=True, email_notifications=True)
-        .exclude(email="")
-        .exists()
-    )
 
 
 def _withdraw(*, recipient_id: int, kind: str, **about) -> int:
@@ -125,16 +111,3 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
         check_mark_read_count(len(ids))
         unread = unread.filter(pk__in=ids)
     return unread.update(read=True)
-
-
-def _on_follow_created(sender, *, follower: User, followee: User, **kwargs) -> None:
-    notify_followed(follower=follower, followee=followee)
-
-
-def _on_follow_removed(sender, *, follower: User, followee: User, **kwargs) -> None:
-    withdraw_followed(follower=follower, followee=followee)
-
-
-def connect_follow_signals() -> None:
-    signals.follow_created.connect(_on_follow_created, dispatch_uid="notify_followed")
-    signals.follow_removed.connect(_on_follow_removed, dispatch_uid="withdraw_followed")

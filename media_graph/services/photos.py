@@ -8,10 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from media_graph import storage, tasks
+from media_graph import storage
 from media_graph.imaging.video import VideoInfo
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
+from media_graph.services.processing import queue_delete, queue_thumbnails
 from media_graph.services.tags import photo_set_tags
 from media_graph.services.upload_checks import CheckedFile, upload_check_file
 from project.errors import DuplicatePhoto, field_error
@@ -121,7 +122,7 @@ def photo_create(
                 album_add_photos(album=album, actor=photo.owner, photo_ids=[photo.pk])
             # After the commit: a worker makes the set (inline without a broker, from
             # the file that is still open and decoded).
-            tasks.queue_thumbnails(photo.pk, source=source, decoded=checked.info.decoded)
+            queue_thumbnails(photo.pk, source=source, decoded=checked.info.decoded)
     except IntegrityError:
         storage.delete([original])
         existing = Photo.objects.filter(owner=photo.owner, sha256=photo.sha256).first()
@@ -248,5 +249,5 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
             _count_published(locked, -1)
         locked.tags.clear()
         locked.delete()
-        tasks.queue_delete(names)
+        queue_delete(names)
     return pk

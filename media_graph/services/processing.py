@@ -14,6 +14,7 @@ from django.db.models import F
 from media_graph import playback, posters, storage, thumbnails
 from media_graph.imaging import placeholders
 from media_graph.models import Photo
+from project.celery import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -138,3 +139,26 @@ def photo_requeue(*, photo_id: int) -> bool:
         )
         transaction.on_commit(lambda: storage.delete(names))
     return True
+
+
+def queue_thumbnails(photo_id: int, *, source=None, decoded=None) -> None:
+    """After commit: a task makes the photo's set (inline: now, from the open upload)."""
+
+    def inline() -> None:
+        try:
+            photo_make_thumbnails(photo_id=photo_id, source=source, decoded=decoded)
+        except Exception:
+            logger.exception(
+                "thumbnails for photo %s failed; `manage.py make_thumbnails --fix` retries",
+                photo_id,
+            )
+            photo_processing_failed(photo_id=photo_id)
+
+    enqueue_after_commit("media.make_thumbnails", [photo_id], inline=inline)
+
+
+def queue_delete(names: list[str]) -> None:
+    """After commit: a task removes these objects (inline: one try, failures logged)."""
+    names = [name for name in names if name]
+    if names:
+        enqueue_after_commit("media.delete_objects", [names], inline=lambda: storage.delete(names))

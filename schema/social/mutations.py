@@ -1,7 +1,7 @@
 import strawberry
 
 from media_graph import models
-from media_graph.services import comments, favorites, likes
+from media_graph.services import comments, favorites, follows, likes
 from schema.core.common import (
     DeletedNode,
     DeletePayload,
@@ -16,7 +16,6 @@ from schema.media.types import Photo, PhotoPayload
 from schema.social.inputs import AddCommentInput, PhotoRefInput, UserRefInput
 from schema.social.types import Comment, CommentPayload
 from schema.users.types import User, UserPayload, find_user
-from users.services import follows
 
 # The follow services name the followee where the client sent a username.
 FOLLOW_FIELDS = {"followee": "username"}

@@ -3,7 +3,7 @@ from typing import Annotated
 import strawberry
 from strawberry_django.fields.types import OperationInfo
 
-from media_graph.services.accounts import user_delete_own
+from media_graph.services.account_deletion import user_delete_own
 from schema.core.common import DeletedNode, DeletePayload, payload_mutation, refetch
 from schema.core.context import PASSWORD_LOGIN, Info
 from schema.core.nodes import global_id

@@ -16,17 +16,17 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from media_graph.counters import recount
 from media_graph.models import Album, Comment, Like, Photo
-from media_graph.services import accounts
-from media_graph.services.accounts import user_delete
+from media_graph.services import account_deletion
+from media_graph.services.account_deletion import user_delete
 from media_graph.services.albums import album_add_photos, album_create, album_update
 from media_graph.services.comments import comment_add, comment_delete
+from media_graph.services.follows import user_follow, user_unfollow
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_delete, photo_publish, photo_unpublish, photo_update
 from project.codes import PayloadCode
 from tests.factories import make_album, make_photo
 from tests.media_graph.test_concurrency import CONCURRENT_WRITERS, make_users, run_together
 from users.models import Follow, User
-from users.services.follows import user_follow, user_unfollow
 
 pytestmark = CONCURRENT_WRITERS
 
@@ -81,7 +81,9 @@ def test_writes_racing_a_deletion_land_before_it_or_fail_cleanly(monkeypatch, ro
             locked.set()
             time.sleep(0.3)
 
-        monkeypatch.setattr(accounts, "ACCOUNT_PARTS", [pause, *accounts.ACCOUNT_PARTS])
+        monkeypatch.setattr(
+            account_deletion, "ACCOUNT_PARTS", [pause, *account_deletion.ACCOUNT_PARTS]
+        )
     (doomed,) = make_users(f"doomed{round_}_", 1)
     others = make_users(f"other{round_}_", 2)
     fans = make_users(f"fan{round_}_", FANS)

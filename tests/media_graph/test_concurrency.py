@@ -15,10 +15,10 @@ from django.db.models import F
 from media_graph.counters import recount
 from media_graph.models import Favorite, Like, Notification, Photo
 from media_graph.services.favorites import photo_favorite, photo_unfavorite
+from media_graph.services.follows import user_follow, user_unfollow
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_publish
 from users.models import Follow, User
-from users.services.follows import user_follow, user_unfollow
 
 # The marks of every module whose threads write at once (the others import them).
 CONCURRENT_WRITERS = [

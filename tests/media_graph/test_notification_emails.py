@@ -104,7 +104,7 @@ def test_no_email_once_the_recipient_turned_it_off(smtp, client_of, after_commit
 def test_one_email_per_notification_and_none_once_it_is_withdrawn(
     smtp, django_capture_on_commit_callbacks, alice, bob, make_user
 ):
-    from users.services.follows import user_follow, user_unfollow
+    from media_graph.services.follows import user_follow, user_unfollow
 
     with django_capture_on_commit_callbacks(execute=False):
         user_follow(follower=alice, followee=bob)

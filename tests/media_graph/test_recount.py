@@ -8,10 +8,10 @@ from django.core.management import call_command
 from media_graph.counters import Drift, recount
 from media_graph.models import Like, Photo, Tag
 from media_graph.services.comments import comment_add
+from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
 from tests.factories import make_photo
 from users.models import User
-from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 

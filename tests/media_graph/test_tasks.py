@@ -164,7 +164,7 @@ def test_a_set_whose_photo_is_deleted_while_it_is_made_removes_what_it_stored(
 ):
     from django.core.files.storage import default_storage
 
-    from media_graph.tasks import make_thumbnails
+    from tasks.media import make_thumbnails
 
     login(alice)
     photo = upload(gql, make_jpeg(700, 500))

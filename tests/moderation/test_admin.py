@@ -11,6 +11,7 @@ from django.test import Client
 
 from media_graph.models import Album, Comment, Photo, Tag
 from media_graph.services.comments import comment_add
+from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
 from tests.accounts import PASSWORD
 from tests.client import GraphQLClient
@@ -19,7 +20,6 @@ from tests.images import make_jpeg
 from tests.schema.media.photos import upload
 from tests.users.tokens import ME
 from users.models import User
-from users.services.follows import user_follow
 
 ADMIN_PASSWORD = "moderate-with-care-2026"
 

@@ -17,10 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from media_graph.services.albums import album_add_photos, album_create
 from media_graph.services.comments import comment_add
 from media_graph.services.favorites import photo_favorite
+from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
 from tests.factories import gid, make_album, make_photo
 from users.services.access_tokens import access_token_create
-from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 

@@ -15,13 +15,12 @@ from django.utils import timezone
 from graphql import GraphQLNonNull, GraphQLObjectType, GraphQLUnionType
 
 from media_graph.models import Notification
-from media_graph.services import album_members, comments, favorites
+from media_graph.services import album_members, comments, favorites, follows
 from schema import schema
 from tests.client import multipart_operation
 from tests.factories import gid, make_album, make_photo, photo_row
 from tests.images import make_jpeg
 from tests.schema.test_global_ids import value_for
-from users.services import follows
 from users.services.access_tokens import access_token_create
 
 GRAPHQL = schema._schema

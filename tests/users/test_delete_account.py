@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
 from media_graph.services.comments import comment_add
+from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
 from schema.core.nodes import global_id
 from tests.accounts import PASSWORD
@@ -16,7 +17,6 @@ from tests.images import make_jpeg
 from tests.schema.media.photos import upload
 from tests.users.tokens import ME, REFRESH
 from users.models import AccessToken, Follow, User
-from users.services.follows import user_follow
 
 DELETE = """
 mutation Delete($input: DeleteAccountInput!) {

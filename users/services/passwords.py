@@ -1,7 +1,7 @@
 """Passwords and sessions: change, reset by email, and sign out everywhere.
 
 Setting a password ends every session of the account (User.save calls
-users.sessions.sessions_end): every JWT issued before stops working, the caller's own
+User.end_sessions): every JWT issued before stops working, the caller's own
 too, and every refresh token is revoked, so the client signs in again with the new
 password. Access tokens stay; `user_sign_out_everywhere` ends them as well.
 """
@@ -14,10 +14,9 @@ from django.db import transaction
 from project import rates
 from project.codes import PayloadCode
 from project.errors import field_error
-from users import password_reset, tasks
+from users import password_reset, password_reset_mail
 from users.models import User
 from users.services.accounts import user_confirm_password
-from users.sessions import sessions_end
 
 PASSWORD_MAX_LENGTH = 1024
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit on a path, as Django's EmailField
@@ -70,7 +69,7 @@ def user_request_password_reset(*, email: str) -> None:
         rates.take(rates.PASSWORD_RESETS, email.lower())
     except rates.RateLimited:
         return  # past the limit (or nothing can count): mail nothing, answer the same
-    tasks.queue_password_reset(email)
+    password_reset_mail.queue_password_reset(email)
 
 
 def user_reset_password(*, token: str, new_password: str) -> User:
@@ -93,4 +92,4 @@ def user_reset_password(*, token: str, new_password: str) -> User:
 def user_sign_out_everywhere(*, user: User, password: str, address: str) -> None:
     """With the viewer's password: every JWT, refresh token and access token ends."""
     user_confirm_password(user=user, password=password, address=address)
-    sessions_end(user=user, access_tokens=True)
+    user.end_sessions(access_tokens=True)

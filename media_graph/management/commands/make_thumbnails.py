@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from media_graph import storage, tasks
+from media_graph import storage
 from media_graph.repair import find_drift
-from media_graph.services.processing import photo_requeue
+from media_graph.services.processing import photo_requeue, queue_thumbnails
 
 # Orphans are deleted in batches of this many keys (one DeleteObjects call each).
 _DELETE_BATCH = 1000
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             if not fix:
                 continue
             if finding.kind == "photo" and photo_requeue(photo_id=finding.photo_id):
-                tasks.queue_thumbnails(finding.photo_id)
+                queue_thumbnails(finding.photo_id)
             elif finding.kind == "orphan":
                 orphans.append(finding.name)
                 if len(orphans) >= _DELETE_BATCH:

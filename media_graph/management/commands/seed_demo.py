@@ -28,11 +28,11 @@ from media_graph.demo.images import render
 from media_graph.models import Photo
 from media_graph.services.albums import album_create, album_update
 from media_graph.services.comments import comment_add
+from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
 from media_graph.services.photos import photo_publish, photo_upload
 from users.models import User
 from users.services.accounts import user_register, user_update_profile
-from users.services.follows import user_follow
 
 
 class Command(BaseCommand):

@@ -9,10 +9,10 @@ the viewer sees.
 import pytest
 
 from media_graph.models import Album, Photo
+from media_graph.services.follows import user_follow
 from tests.client import GraphQLClient
 from tests.factories import gid, make_album, photo_row
 from tests.schema.albums.albums import album_photo_ids, photo_gids
-from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 

@@ -253,7 +253,7 @@ def test_clips_may_be_larger_than_images(gql, alice, login, media, settings):
 
 
 def test_deleting_the_account_removes_every_object_of_its_videos(gql, alice, login, media):
-    from media_graph.services.accounts import user_delete
+    from media_graph.services.account_deletion import user_delete
 
     login(alice)
     photo = upload_video(gql, clip())

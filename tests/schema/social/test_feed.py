@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 
 from media_graph.models import Photo
+from media_graph.services.follows import user_follow
 from tests.client import captions
 from tests.factories import T0, b64, gid, photo_row
-from users.services.follows import user_follow
 
 pytestmark = pytest.mark.django_db
 

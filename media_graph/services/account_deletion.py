@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 
-from media_graph import tasks
 from media_graph.models import (
     AlbumMember,
     AlbumPhoto,
@@ -28,6 +27,7 @@ from media_graph.models import (
     StagedUpload,
     Tag,
 )
+from media_graph.services.processing import queue_delete
 from users import tokens
 from users.models import AccessToken, Follow, User
 from users.services.accounts import user_confirm_password
@@ -124,7 +124,7 @@ def _photos(user: User) -> None:
     AlbumPhoto.objects.filter(photo__in=photos).delete()
     photos.delete()
     for start in range(0, len(names), DELETE_TASK_KEYS):
-        tasks.queue_delete(names[start : start + DELETE_TASK_KEYS])
+        queue_delete(names[start : start + DELETE_TASK_KEYS])
 
 
 def _albums(user: User) -> None:
@@ -149,7 +149,7 @@ def _staged_uploads(user: User) -> None:
     keys = list(uploads.values_list("key", flat=True))
     uploads.delete()
     for start in range(0, len(keys), DELETE_TASK_KEYS):
-        tasks.queue_delete(keys[start : start + DELETE_TASK_KEYS])
+        queue_delete(keys[start : start + DELETE_TASK_KEYS])
 
 
 def _tokens(user: User) -> None:

@@ -1,4 +1,5 @@
-"""The password reset mail: queued by `requestPasswordReset`, sent by a task after commit.
+"""The password reset mail: queued by `requestPasswordReset`, sent after commit by a task
+(tasks.email.send_password_reset); this module composes and sends it.
 
 The task is queued with the email address as typed, whether or not it is anyone's:
 the request does the same work either way, and the task finds the account (an active
@@ -8,11 +9,7 @@ known address answers later than an unknown one; with a worker they do not diffe
 """
 
 import logging
-import random
-import smtplib
-import socket
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
 
@@ -21,8 +18,6 @@ from users import password_reset
 from users.models import User
 
 logger = logging.getLogger(__name__)
-
-TRANSIENT_ERRORS = (smtplib.SMTPException, socket.timeout, OSError)
 
 
 def _account_for(email: str) -> User | None:
@@ -58,21 +53,6 @@ def send_password_reset_email(email: str) -> bool:
     return True
 
 
-@shared_task(bind=True, name="accounts.send_password_reset")
-def send_password_reset(self, email: str) -> bool:
-    try:
-        return send_password_reset_email(email)
-    except TRANSIENT_ERRORS as exc:
-        retries = self.request.retries
-        if retries < settings.TASK_MAX_RETRIES:
-            ceiling = min(settings.TASK_RETRY_BACKOFF * 2**retries, settings.TASK_RETRY_BACKOFF_MAX)
-            raise self.retry(
-                exc=exc, countdown=random.uniform(0, ceiling), max_retries=settings.TASK_MAX_RETRIES
-            ) from None
-        logger.error("gave up on a password reset email: %s", exc)
-        return False
-
-
 def _send_inline(email: str) -> None:
     # One try without a worker; the request answers `ok` whatever happens here.
     try:
@@ -83,4 +63,6 @@ def _send_inline(email: str) -> None:
 
 def queue_password_reset(email: str) -> None:
     """After commit: a task mails the reset link (inline without a broker)."""
-    enqueue_after_commit(send_password_reset, [email], inline=lambda: _send_inline(email))
+    enqueue_after_commit(
+        "accounts.send_password_reset", [email], inline=lambda: _send_inline(email)
+    )

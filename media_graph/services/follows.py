@@ -1,18 +1,19 @@
 """Follow and unfollow: idempotent, race-safe, counters moved only on a real change.
 
 A follow is rated per follower (project/rates.py FOLLOWS); a repeat that changes nothing
-costs nothing, and an unfollow is free. A real change is announced (users/signals.py)
-inside the transaction, so what a receiver writes (the followee's notification) commits
-or rolls back with the edge.
+costs nothing, and an unfollow is free. A real change notifies the followee (or withdraws
+the unread notification) inside the same transaction, so it commits or rolls back with
+the edge. The Follow model stays in users/; its writes live here, in the domain that
+notifies.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from media_graph.services import notifications
 from project import rates
 from project.codes import PayloadCode
-from users import signals
 from users.locks import hold_users
 from users.models import Follow, User
 
@@ -46,7 +47,7 @@ def user_follow(*, follower: User, followee: User) -> bool:
                 # the others fail here and change nothing.
                 Follow.objects.create(follower=follower, followee=followee)
                 _move_counters(follower=follower, followee=followee, delta=+1)
-                signals.follow_created.send(Follow, follower=follower, followee=followee)
+                notifications.notify_followed(follower=follower, followee=followee)
         except IntegrityError:
             charge.refund()
             return False
@@ -59,5 +60,5 @@ def user_unfollow(*, follower: User, followee: User) -> bool:
         deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
         if deleted:
             _move_counters(follower=follower, followee=followee, delta=-1)
-            signals.follow_removed.send(Follow, follower=follower, followee=followee)
+            notifications.withdraw_followed(follower=follower, followee=followee)
     return bool(deleted)

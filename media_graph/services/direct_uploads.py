@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from media_graph import staging
 from media_graph.imaging import video
-from media_graph.models import Album, Photo, StagedUpload, original_key
-from media_graph.services.photos import photo_check_album, photo_create, photo_new
+from media_graph.models import Album, Photo, StagedUpload
+from media_graph.services.photos import photo_add, photo_check_album
 from media_graph.services.upload_checks import (
     check_not_duplicate,
     check_size,
@@ -167,7 +167,8 @@ def photo_upload_finalize(
     publish: bool = False,
     album: Album | None = None,
 ) -> Photo:
-    """Check the staged bytes as an upload's, move them to originals/, write the photo."""
+    """Check the staged bytes as an upload's; `photo_add` then moves them to originals/
+    (no bytes through the app) and writes the photo."""
     photo_check_album(album=album, owner=owner)
     upload = _claim(owner, upload_id)
     try:
@@ -179,15 +180,15 @@ def photo_upload_finalize(
             checked = upload_check_file(
                 owner=owner, file=staged.file, size=staged.size, sha256=staged.sha256, decode=False
             )
-            photo = photo_new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
-            name = staging.promote(upload.key, original_key(checked.info.extension))
-            return photo_create(
-                photo=photo,
-                original=name,
+            return photo_add(
+                owner=owner,
+                checked=checked,
+                store=lambda name: staging.promote(upload.key, name),
+                source=staged.file,
+                caption=caption,
+                alt_text=alt_text,
                 publish=publish,
                 album=album,
-                source=staged.file,
-                checked=checked,
             )
     except ValidationError as error:
         # A storage that is not answering would spend a second deadline on the delete;

@@ -1,6 +1,7 @@
 """Photo writes: upload, edit, publish, unpublish, delete (the media work is queued)."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -48,67 +49,51 @@ def photo_upload(
     publish: bool = False,
     album: Album | None = None,
 ) -> Photo:
-    """Validate, store the original, then write the row; thumbnails follow the commit.
-
-    Checks run in the contract's order and before anything is written. If the row
-    cannot be written, the stored original is deleted again: no orphans.
-    """
+    """A file sent through the app: checked in the contract's order, then `photo_add`
+    stores it (one PUT) and writes the row."""
     photo_check_album(album=album, owner=owner)
     # An upload cut short (over the limit while it streamed) says how much came.
     checked = upload_check_file(owner=owner, file=file, size=file.size)
-    photo = photo_new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
-
-    # On an outage this raises storage_unavailable within one deadline, before any row
-    # is written. A PUT that timed out may still land: storage.save logs its key at
+    # On an outage the save raises storage_unavailable within one deadline, before any
+    # row is written. A PUT that timed out may still land: storage.save logs its key at
     # WARNING for an operator (and a later sweep of unreferenced objects). Deleting it
     # here would spend a second deadline on a storage that is not answering.
-    name = storage.save(original_key(checked.info.extension), file)
-    return photo_create(
-        photo=photo, original=name, publish=publish, album=album, source=file, checked=checked
-    )
-
-
-def photo_check_album(*, album: Album | None, owner: User) -> None:
-    if album is not None and album.owner_id != owner.pk:
-        raise PermissionDenied("Photos go only into your own albums.")
-
-
-def photo_new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> Photo:
-    """The row for a checked file, validated (caption, alt text) before anything is stored."""
-    info = checked.info
-    is_video = isinstance(info, VideoInfo)
-    photo = Photo(
+    return photo_add(
         owner=owner,
-        kind=Photo.Kind.VIDEO if is_video else Photo.Kind.PHOTO,
-        duration_seconds=info.duration_seconds if is_video else None,
+        checked=checked,
+        store=lambda name: storage.save(name, file),
+        source=file,
         caption=caption,
         alt_text=alt_text,
-        content_type=info.content_type,
-        size_bytes=checked.size,
-        sha256=checked.sha256,
-        width=info.width,
-        height=info.height,
-        exif=info.exif,
-        taken_at=info.taken_at,
+        publish=publish,
+        album=album,
     )
-    photo.full_clean(exclude=["original", "owner", "tags"], validate_constraints=False)
-    return photo
 
 
-def photo_create(
+def photo_add(
     *,
-    photo: Photo,
-    original: str,
+    owner: User,
+    checked: CheckedFile,
+    store: Callable[[str], object],
+    source,
+    caption: str,
+    alt_text: str,
     publish: bool,
     album: Album | None,
-    source,
-    checked: CheckedFile,
 ) -> Photo:
-    """Write the row for an original stored under `original`; queue its thumbnails.
+    """Check, store, write: the one way a photo comes to be, whichever path its bytes took.
 
-    Both upload paths end here. If the row cannot be written (a duplicate that raced
-    this one, anything else), the stored original is deleted again: no orphans.
+    `checked` is the file as the upload checks saw it; `store(name)` puts its bytes under
+    the server-chosen original key (a PUT of the stream, or a staged object promoted).
+    The row is validated (caption, alt text, album) before anything is stored; if it
+    cannot be written then (a duplicate that raced this one, anything else), the stored
+    original is deleted again: no orphans. Thumbnails follow the commit, made from
+    `source` while it is still open (inline mode).
     """
+    photo_check_album(album=album, owner=owner)
+    photo = _new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
+    original = original_key(checked.info.extension)
+    store(original)
     photo.original.name = original
     try:
         with transaction.atomic():
@@ -132,6 +117,34 @@ def photo_create(
     except BaseException:
         storage.delete([original])
         raise
+    return photo
+
+
+def photo_check_album(*, album: Album | None, owner: User) -> None:
+    """Before anything else: a path that must take its upload first (finalize) asks here."""
+    if album is not None and album.owner_id != owner.pk:
+        raise PermissionDenied("Photos go only into your own albums.")
+
+
+def _new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> Photo:
+    """The row for a checked file, validated (caption, alt text) before anything is stored."""
+    info = checked.info
+    is_video = isinstance(info, VideoInfo)
+    photo = Photo(
+        owner=owner,
+        kind=Photo.Kind.VIDEO if is_video else Photo.Kind.PHOTO,
+        duration_seconds=info.duration_seconds if is_video else None,
+        caption=caption,
+        alt_text=alt_text,
+        content_type=info.content_type,
+        size_bytes=checked.size,
+        sha256=checked.sha256,
+        width=info.width,
+        height=info.height,
+        exif=info.exif,
+        taken_at=info.taken_at,
+    )
+    photo.full_clean(exclude=["original", "owner", "tags"], validate_constraints=False)
     return photo
 
 

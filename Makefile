@@ -49,7 +49,7 @@ worker: migrate
 	    exit 2; fi
 	$(BIN)/celery -A project worker --beat --schedule var/celerybeat-schedule --loglevel INFO
 
-# The Node client suite's packages (tests/test_node_clients.py), when npm is installed;
+# The Node client suite's packages (tests/e2e/test_node_clients.py), when npm is installed;
 # without them (no npm, or no registry) that one test skips and says why.
 tests/clients/node_modules/.installed: tests/clients/package-lock.json
 	npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error \

@@ -63,7 +63,7 @@ def store_shared_files() -> None:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from tests.images import picture
+    from tests.support.images import picture
 
     for shared in range(ds.SHARED_SETS):
         base = picture(*ds.ORIGINAL_SIZE)

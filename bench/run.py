@@ -46,7 +46,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 class Context:
     quick: bool
     media: str
-    s3: Any = None  # tests.s3server.RcloneS3Server when one was started
+    s3: Any = None  # tests.support.s3server.RcloneS3Server when one was started
     app: Any = None
     viewer: Any = None
     token: str = ""
@@ -56,7 +56,7 @@ class Context:
 
 
 def _start_s3(root: Path):
-    from tests.s3server import RcloneS3Server
+    from tests.support.s3server import RcloneS3Server
 
     server = RcloneS3Server(root / "s3", bucket="photo-bench")
     server.start()

@@ -1,12 +1,14 @@
+import time
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache, caches
 
-from tests.accounts import PASSWORD, TOKEN_AUTH
-from tests.client import GraphQLClient
-from tests.live import LiveServer
-from tests.storage import MediaStore, use_s3
+from tests.support.accounts import PASSWORD, TOKEN_AUTH
+from tests.support.client import GraphQLClient
+from tests.support.live import LiveServer
+from tests.support.storage import MediaStore, use_s3
+from users import throttle
 from users.models import User
 
 
@@ -14,7 +16,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         "live_server(extra_env=None, threads=4, suite_database=False): "
-        "how the module's `live` server starts (tests/live.py LiveServer)",
+        "how the module's `live` server starts (tests/support/live.py LiveServer)",
     )
 
 
@@ -96,7 +98,7 @@ def counters_stay_right(db):
 
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
-    from tests.s3server import RcloneS3Server
+    from tests.support.s3server import RcloneS3Server
 
     server = RcloneS3Server(tmp_path_factory.mktemp("s3"))
     server.start()
@@ -107,7 +109,7 @@ def s3_server(tmp_path_factory):
 @pytest.fixture
 def private_s3(tmp_path, settings):
     """An S3 server of this test's own, as the app's storage: safe to freeze."""
-    from tests.s3server import RcloneS3Server
+    from tests.support.s3server import RcloneS3Server
 
     with RcloneS3Server(tmp_path / "s3") as server:
         use_s3(settings, server)
@@ -153,3 +155,23 @@ def live(request, tmp_path_factory) -> Iterator[LiveServer]:
     server = LiveServer(workdir, **options).start()
     yield server
     server.stop()
+
+
+class Clock:
+    """The login throttle's clock, moved by hand: backoff tests never sleep."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(throttle, "now", clock)
+    return clock

@@ -4,8 +4,8 @@ import json
 import re
 import subprocess
 
-from tests.images import make_jpeg
-from tests.live import BASE_DIR
+from tests.support.images import make_jpeg
+from tests.support.live import BASE_DIR
 
 README = (BASE_DIR / "README.md").read_text()
 

@@ -36,7 +36,7 @@ VARIANTS = ("idle", "naive", "ours", "floor")
 
 
 def make_source() -> bytes:
-    from tests.images import make_jpeg
+    from tests.support.images import make_jpeg
 
     return make_jpeg(*SIZE, noise=True)  # quality 90, about 2.6 MB
 

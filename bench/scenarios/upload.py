@@ -38,7 +38,7 @@ LIMIT = 1.2
 
 
 def _jpeg() -> bytes:
-    from tests.images import make_jpeg
+    from tests.support.images import make_jpeg
 
     data = make_jpeg(*SIZE, noise=True, quality=97, model=MARKER.decode())
     if data.count(MARKER) != 1:

@@ -187,7 +187,7 @@ def draw(spec: DemoImage) -> Image.Image:
 
 
 def exif_rational(value: float) -> IFDRational:
-    """An EXIF RATIONAL for `value` (tests/images.py writes its EXIF with these too)."""
+    """An EXIF RATIONAL for `value` (tests/support/images.py writes its EXIF with these too)."""
     fraction = Fraction(value).limit_denominator(10_000)
     return IFDRational(fraction.numerator, fraction.denominator)
 

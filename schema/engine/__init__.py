@@ -6,7 +6,7 @@ names the same way; FENCED_MODULES lists it, so the same test checks it.)
 The rest of `schema/` speaks only the libraries' documented APIs and this package's
 names. Each module here lists, in `PRIVATE_NAMES`, the private names it relies on (as
 dotted paths); `WRITTEN_FOR` says which releases they were read against.
-tests/schema/test_engine.py fails when an installed release differs from
+tests/schema/engine/test_engine.py fails when an installed release differs from
 `WRITTEN_FOR`, when a listed name no longer resolves, and when a module outside this
 package reaches for a private name. After an upgrade: re-read each listed name in the
 new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.

@@ -6,7 +6,7 @@ the parent's own rule already implies the target's (a photo is visible only if i
 owner is active, or is the viewer), that prefetch filters nothing and costs a statement
 per relation. A field declared with `joined()` is planned as a join instead, unless its
 selection needs annotations (those still go through a prefetch, as strawberry-django
-decides). tests/schema/test_joins.py proves the implication for every declared join with
+decides). tests/schema/engine/test_joins.py proves the implication for every declared join with
 rows: loosen a parent's rule and it fails.
 """
 
@@ -37,7 +37,7 @@ def joined(**kwargs) -> JoinedForeignKey:
     """A foreign key field, joined: `owner: User = joined()`.
 
     Declare it only where every row of the parent that a viewer may see points at a
-    target that viewer may see too; tests/schema/test_joins.py checks each one.
+    target that viewer may see too; tests/schema/engine/test_joins.py checks each one.
     """
     return strawberry_django.field(field_cls=JoinedForeignKey, **kwargs)
 

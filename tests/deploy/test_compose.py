@@ -6,7 +6,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.live import BASE_DIR
+from tests.support.live import BASE_DIR
 
 COMPOSE = BASE_DIR / "docker-compose.yml"
 

@@ -5,8 +5,8 @@ import stat
 import subprocess
 import sys
 
-from tests.client import ENDPOINT
-from tests.live import BASE_DIR
+from tests.support.client import ENDPOINT
+from tests.support.live import BASE_DIR
 
 
 def load_settings(setting: str = "GRAPHIQL", **env) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from tests.storage import use_s3
+from tests.support.storage import use_s3
 
 
 def test_urls_are_signed_for_the_public_endpoint_and_work_there(settings, s3_server):
@@ -40,7 +40,7 @@ def test_direct_upload_targets_are_signed_for_the_public_endpoint(settings, s3_s
     import requests
 
     from media_graph.services.direct_uploads import photo_upload_create, photo_upload_finalize
-    from tests.images import make_jpeg
+    from tests.support.images import make_jpeg
 
     use_s3(settings, s3_server)
     for key in s3_server.list_keys():

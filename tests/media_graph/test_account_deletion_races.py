@@ -24,8 +24,8 @@ from media_graph.services.follows import user_follow, user_unfollow
 from media_graph.services.likes import photo_like, photo_unlike
 from media_graph.services.photos import photo_delete, photo_publish, photo_unpublish, photo_update
 from project.codes import PayloadCode
-from tests.factories import make_album, make_photo
 from tests.media_graph.test_concurrency import CONCURRENT_WRITERS, make_users, run_together
+from tests.support.factories import make_album, make_photo
 from users.models import Follow, User
 
 pytestmark = CONCURRENT_WRITERS

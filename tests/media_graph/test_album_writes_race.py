@@ -5,7 +5,7 @@ import pytest
 
 from media_graph.models import Album, AlbumPhoto
 from media_graph.services.albums import album_add_photos, album_remove_photos, album_update
-from tests.factories import make_album, make_photo
+from tests.support.factories import make_album, make_photo
 
 pytestmark = pytest.mark.django_db
 

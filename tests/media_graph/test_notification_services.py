@@ -10,9 +10,9 @@ from media_graph.models import Notification
 from media_graph.services import notifications
 from media_graph.services.follows import user_follow, user_unfollow
 from media_graph.services.likes import photo_like
-from tests.client import GraphQLClient
-from tests.factories import make_album, make_photo
 from tests.schema.social.notifications import listed
+from tests.support.client import GraphQLClient
+from tests.support.factories import make_album, make_photo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counters_stay_right")]
 

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from media_graph import thumbnails
 from media_graph.models import Photo
 from media_graph.services.processing import photo_make_thumbnails, photo_requeue
-from tests.factories import photo_row
-from tests.images import make_jpeg
+from tests.support.factories import photo_row
+from tests.support.images import make_jpeg
 
 Status = Photo.ProcessingStatus
 

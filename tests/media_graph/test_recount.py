@@ -10,7 +10,7 @@ from media_graph.models import Like, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
-from tests.factories import make_photo
+from tests.support.factories import make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from media_graph import storage
 from media_graph.models import Photo
 from media_graph.storage import s3
-from tests.images import make_jpeg
 from tests.schema.media.photos import mutate_node, upload
+from tests.support.images import make_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,8 @@ from PIL import Image
 
 from media_graph import thumbnails
 from media_graph.models import Photo
-from tests.images import icc_swapping_red_and_blue, make_jpeg
 from tests.schema.media.photos import upload
+from tests.support.images import icc_swapping_red_and_blue, make_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,7 +165,7 @@ def test_a_set_whose_write_hangs_midway_leaves_no_object(
     from botocore.config import Config
     from django.core.files.storage import default_storage
 
-    from tests.storage import use_s3
+    from tests.support.storage import use_s3
 
     # A short deadline and no retry keep this test fast, and make the one write that
     # times out one request the server still holds (a retry would be a second one).

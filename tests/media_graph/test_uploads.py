@@ -39,7 +39,7 @@ def test_an_oversized_file_is_dropped_and_its_temp_file_removed(settings, tmp_pa
 
 
 def test_a_clip_streams_up_to_the_video_limit(settings, tmp_path):
-    from tests.videos import clip
+    from tests.support.videos import clip
 
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     settings.MAX_VIDEO_BYTES = 400_000

@@ -16,7 +16,7 @@ from media_graph import variants
 from media_graph.models import ImageVariant
 from tests.media_graph.test_concurrency import CONCURRENT_WRITERS
 from tests.schema.media.photos import upload
-from tests.storage import fetch
+from tests.support.storage import fetch
 
 pytestmark = CONCURRENT_WRITERS
 

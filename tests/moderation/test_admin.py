@@ -13,12 +13,12 @@ from media_graph.models import Album, Comment, Photo, Tag
 from media_graph.services.comments import comment_add
 from media_graph.services.follows import user_follow
 from media_graph.services.likes import photo_like
-from tests.accounts import PASSWORD
-from tests.client import GraphQLClient
-from tests.factories import make_album, make_photo
-from tests.images import make_jpeg
 from tests.schema.media.photos import upload
-from tests.users.tokens import ME
+from tests.schema.users.tokens import ME
+from tests.support.accounts import PASSWORD
+from tests.support.client import GraphQLClient
+from tests.support.factories import make_album, make_photo
+from tests.support.images import make_jpeg
 from users.models import User
 
 ADMIN_PASSWORD = "moderate-with-care-2026"

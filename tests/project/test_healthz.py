@@ -2,8 +2,8 @@ import time
 
 from django.db import connection
 
-from tests.s3server import RcloneS3Server
-from tests.storage import use_s3
+from tests.support.s3server import RcloneS3Server
+from tests.support.storage import use_s3
 
 
 def test_healthz_answers_200_when_database_and_storage_answer(client, db):

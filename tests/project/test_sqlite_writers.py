@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from tests.live import BASE_DIR, post_json
+from tests.support.live import BASE_DIR, post_json
 
 WRITERS = 8
 PASSWORD = "a-long-enough-password-123"

@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 from graphql import StringValueNode, build_schema
 
-from tests.live import BASE_DIR, post_json
+from tests.support.live import BASE_DIR, post_json
 
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a dev dependency")
 hypothesis_graphql = pytest.importorskip("hypothesis_graphql")

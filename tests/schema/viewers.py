@@ -1,7 +1,7 @@
 """One document that shows whose rows a viewer sees, and the rows it is run against.
 
-Used in-process (tests/schema/test_plans.py) and against a live gunicorn with threads
-(tests/schema/test_plans_live.py), where `build_world()` runs in `manage.py shell`.
+Used in-process (tests/schema/engine/test_plans.py) and against a live gunicorn with threads
+(tests/schema/engine/test_plans_live.py), where `build_world()` runs in `manage.py shell`.
 """
 
 EVERYTHING = """query Everything($first: Int!) {
@@ -38,8 +38,8 @@ EXPECTED = {
 def build_world() -> None:
     """alice and bob, a published photo and a draft each, likes, public and private albums."""
     from media_graph.models import Like
-    from tests.accounts import PASSWORD
-    from tests.factories import make_album, photo_row
+    from tests.support.accounts import PASSWORD
+    from tests.support.factories import make_album, photo_row
     from users.models import User
 
     alice, bob = (

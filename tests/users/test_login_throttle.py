@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from tests.accounts import PASSWORD, token_auth
+from tests.support.accounts import PASSWORD, token_auth
 from users import throttle
 
 PROXY = "10.0.0.2"

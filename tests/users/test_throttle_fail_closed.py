@@ -6,8 +6,8 @@ Against a real Redis of the test's own, full (noeviction refusing writes) or sto
 import pytest
 from django.core.cache import caches
 
-from tests.accounts import PASSWORD, token_auth
-from tests.redisserver import RedisServer
+from tests.support.accounts import PASSWORD, token_auth
+from tests.support.redisserver import RedisServer
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import socket
 import pytest
 from django.core.cache import caches
 
-from tests.accounts import PASSWORD, token_auth
+from tests.support.accounts import PASSWORD, token_auth
 from users import throttle
 
 

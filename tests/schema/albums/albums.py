@@ -1,7 +1,7 @@
 """Helpers shared by the album tests."""
 
 from media_graph.models import Photo
-from tests.factories import gid
+from tests.support.factories import gid
 
 
 def photo_gids(*photos: Photo) -> list[str]:

@@ -5,10 +5,10 @@ import pytest
 
 from media_graph.counters import recount
 from media_graph.models import AlbumMember, AlbumPhoto
-from tests.client import codes
-from tests.factories import gid, make_album, make_photo
-from tests.query_counts import counts
 from tests.schema.albums.albums import photo_gids
+from tests.support.client import codes
+from tests.support.factories import gid, make_album, make_photo
+from tests.support.query_counts import counts
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ the real multipart mutation on the local filesystem.
 import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
-from tests.client import codes
-from tests.factories import gid, make_album, photo_row
-from tests.images import make_jpeg
 from tests.schema.albums.albums import album_photo_ids, photo_gids
 from tests.schema.media.photos import upload
+from tests.support.client import codes
+from tests.support.factories import gid, make_album, photo_row
+from tests.support.images import make_jpeg
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ import pytest
 
 from media_graph.models import Album, Photo
 from media_graph.services.follows import user_follow
-from tests.client import GraphQLClient
-from tests.factories import gid, make_album, photo_row
 from tests.schema.albums.albums import album_photo_ids, photo_gids
+from tests.support.client import GraphQLClient
+from tests.support.factories import gid, make_album, photo_row
 
 pytestmark = pytest.mark.django_db
 

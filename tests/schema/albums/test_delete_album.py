@@ -3,8 +3,8 @@
 import pytest
 
 from media_graph.models import Album, AlbumPhoto, Photo
-from tests.client import codes
-from tests.factories import gid, make_album, photo_row
+from tests.support.client import codes
+from tests.support.factories import gid, make_album, photo_row
 
 pytestmark = pytest.mark.django_db
 

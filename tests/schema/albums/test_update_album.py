@@ -3,8 +3,8 @@
 import pytest
 
 from media_graph.models import Album
-from tests.client import codes
-from tests.factories import gid, make_album, photo_row
+from tests.support.client import codes
+from tests.support.factories import gid, make_album, photo_row
 
 
 def album_as_made(owner, title: str, **kwargs):

@@ -4,8 +4,8 @@ import hashlib
 
 import requests
 
-from tests.images import make_jpeg
 from tests.schema.media.photos import PHOTO_FIELDS
+from tests.support.images import make_jpeg
 
 CREATE = """
 mutation Create($input: CreatePhotoUploadInput!) {

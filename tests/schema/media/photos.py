@@ -1,7 +1,7 @@
 """Shared GraphQL documents and helpers for the photo tests."""
 
-from tests.client import multipart_operation
-from tests.images import make_jpeg
+from tests.support.client import multipart_operation
+from tests.support.images import make_jpeg
 
 PHOTO_FIELDS = """
   id status processingStatus caption altText width height contentType sizeBytes sha256 takenAt

@@ -6,9 +6,9 @@ import time
 import pytest
 
 from media_graph.models import Photo, Tag
-from tests.client import codes
-from tests.images import make_jpeg
 from tests.schema.media.photos import mutate_node, upload
+from tests.support.client import codes
+from tests.support.images import make_jpeg
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from media_graph.models import Photo, StagedUpload
 from media_graph.services.direct_uploads import photo_upload_finalize
 from project.celery import app
-from tests.client import codes
-from tests.images import make_jpeg
 from tests.schema.media.direct import create, finalize, send
-from tests.storage import use_s3
+from tests.support.client import codes
+from tests.support.images import make_jpeg
+from tests.support.storage import use_s3
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +118,7 @@ def test_the_local_target_needs_its_signature(gql, alice, login, media):
 
 
 def test_an_access_token_needs_the_publish_scope(gql, alice, login, media):
-    from tests.users.test_access_tokens import CREATE as CREATE_TOKEN
+    from tests.schema.users.test_access_tokens import CREATE as CREATE_TOKEN
 
     login(alice)
     tokens = {
@@ -242,8 +242,8 @@ def test_bytes_that_do_not_decode_make_a_failed_photo_not_an_answer(gql, alice, 
     """Finalize reads the header only (the full decode is the worker's): a JPEG whose
     header is sound but whose data stops half-way becomes a FAILED photo, where
     uploadPhoto, which decodes in the request, answers invalid_image."""
-    from tests.images import truncated_jpeg
     from tests.schema.media.photos import upload
+    from tests.support.images import truncated_jpeg
 
     login(alice)
     body = truncated_jpeg()

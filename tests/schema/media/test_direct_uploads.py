@@ -8,9 +8,9 @@ from django.core.management import call_command
 from PIL import Image
 
 from media_graph.models import Photo, StagedUpload
-from tests.client import codes
-from tests.images import make_jpeg, make_png
 from tests.schema.media.direct import create, finalize, send, upload_directly
+from tests.support.client import codes
+from tests.support.images import make_jpeg, make_png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

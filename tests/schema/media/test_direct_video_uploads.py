@@ -4,10 +4,10 @@ and a few frames only), the same codes as uploadPhoto; on the filesystem and on 
 import pytest
 
 from media_graph.models import Photo, StagedUpload
-from tests.client import codes
 from tests.schema.media.direct import create, finalize, send
 from tests.schema.media.test_upload_video import PHOTO
-from tests.videos import clip
+from tests.support.client import codes
+from tests.support.videos import clip
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

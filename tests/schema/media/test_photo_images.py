@@ -18,9 +18,9 @@ from PIL import Image
 from media_graph.imaging import ladder as pixels
 from media_graph.models import ImageVariant, Photo
 from media_graph.storage import url_windows
-from tests.images import icc_swapping_red_and_blue, make_jpeg
 from tests.schema.media.photos import mutate_node, upload
-from tests.storage import fetch
+from tests.support.images import icc_swapping_red_and_blue, make_jpeg
+from tests.support.storage import fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

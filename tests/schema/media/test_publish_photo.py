@@ -3,8 +3,8 @@
 import pytest
 
 from media_graph.models import Tag
-from tests.client import codes
 from tests.schema.media.photos import mutate_node, upload
+from tests.support.client import codes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

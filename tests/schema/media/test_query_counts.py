@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from media_graph.models import Photo, Tag
-from tests.query_counts import counts, recorded_thumbnails
+from tests.support.query_counts import counts, recorded_thumbnails
 from users.models import User
 
 pytestmark = [

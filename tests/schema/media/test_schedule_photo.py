@@ -11,9 +11,9 @@ from media_graph.counters import recount
 from media_graph.models import Photo, Tag
 from media_graph.services.photos import photos_publish_due
 from project.celery import app
-from tests.client import codes
-from tests.factories import gid, make_photo
 from tests.schema.media.photos import mutate_node
+from tests.support.client import codes
+from tests.support.factories import gid, make_photo
 
 pytestmark = pytest.mark.django_db
 

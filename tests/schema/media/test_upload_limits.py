@@ -3,9 +3,9 @@
 import pytest
 
 from media_graph.models import Photo
-from tests.client import codes
-from tests.images import jpeg_claiming, make_jpeg, make_png
 from tests.schema.media.photos import upload
+from tests.support.client import codes
+from tests.support.images import jpeg_claiming, make_jpeg, make_png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,9 @@ import pytest
 from PIL import Image
 
 from media_graph.models import Photo, Tag
-from tests.client import codes, multipart_operation
-from tests.images import (
+from tests.schema.media.photos import UPLOAD, upload
+from tests.support.client import codes, multipart_operation
+from tests.support.images import (
     MARKER,
     make_gif,
     make_jpeg,
@@ -21,7 +22,6 @@ from tests.images import (
     text_as_jpg,
     truncated_jpeg,
 )
-from tests.schema.media.photos import UPLOAD, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -199,7 +199,7 @@ def test_unicode_tags_are_lower_cased_and_unique(gql, alice, login, media):
 def test_storage_outage_answers_storage_unavailable_fast_and_writes_nothing(
     gql, alice, login, settings, s3_server
 ):
-    from tests.storage import use_s3
+    from tests.support.storage import use_s3
 
     use_s3(settings, s3_server)
     login(alice)

@@ -7,11 +7,11 @@ import pytest
 from PIL import Image
 
 from media_graph.models import Photo
-from tests.client import codes
-from tests.images import make_jpeg
 from tests.schema.media.photos import PHOTO_FIELDS, mutate_node, upload
-from tests.storage import fetch
-from tests.videos import COLOUR, MARKER, audio_only, clip
+from tests.support.client import codes
+from tests.support.images import make_jpeg
+from tests.support.storage import fetch
+from tests.support.videos import COLOUR, MARKER, audio_only, clip
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +34,7 @@ PHOTO = f"query($id: ID!) {{ photo(id: $id) {{ {VIDEO_FIELDS} }} }}"
 
 
 def upload_video(gql, content: bytes, filename="clip.mp4", content_type="video/mp4", **fields):
-    from tests.client import multipart_operation
+    from tests.support.client import multipart_operation
 
     response = multipart_operation(
         gql,

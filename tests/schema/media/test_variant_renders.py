@@ -16,7 +16,7 @@ from django.db import connection
 from media_graph import variants
 from media_graph.models import ImageVariant
 from tests.schema.media.photos import mutate_node, upload
-from tests.storage import fetch
+from tests.support.storage import fetch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 
 from media_graph.models import Photo
 from media_graph.repair import find_drift
-from tests.client import GraphQLClient
 from tests.schema.media.test_upload_video import PHOTO, upload_video
-from tests.storage import fetch
-from tests.videos import clip
+from tests.support.client import GraphQLClient
+from tests.support.storage import fetch
+from tests.support.videos import clip
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

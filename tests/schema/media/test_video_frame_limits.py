@@ -13,10 +13,10 @@ import pytest
 
 from media_graph.imaging import clip_limits, video
 from media_graph.models import Photo
-from tests.client import codes
 from tests.schema.media.direct import create, finalize, send
 from tests.schema.media.test_upload_video import PHOTO, upload_video
-from tests.videos import resized_keyframe_clip
+from tests.support.client import codes
+from tests.support.videos import resized_keyframe_clip
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

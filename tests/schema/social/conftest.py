@@ -3,7 +3,7 @@
 import pytest
 
 from media_graph.models import Photo
-from tests.factories import make_photo
+from tests.support.factories import make_photo
 from users.models import User
 
 

@@ -1,6 +1,6 @@
 """Helpers shared by the notification tests: the list, the viewer's count, marking read."""
 
-from tests.client import GraphQLClient
+from tests.support.client import GraphQLClient
 
 NOTIFICATIONS = """
 query($unreadOnly: Boolean, $first: Int, $after: String) {

@@ -3,9 +3,9 @@
 import pytest
 
 from media_graph.models import Comment, Photo
-from tests.client import GraphQLClient, codes
-from tests.factories import gid, make_photo
 from tests.schema.social.comments import comments_count
+from tests.support.client import GraphQLClient, codes
+from tests.support.factories import gid, make_photo
 
 pytestmark = pytest.mark.django_db
 

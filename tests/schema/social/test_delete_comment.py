@@ -5,9 +5,9 @@ import pytest
 from media_graph.models import Comment, Photo
 from media_graph.services.comments import comment_add
 from media_graph.services.photos import photo_unpublish
-from tests.client import codes
-from tests.factories import gid, make_photo
 from tests.schema.social.comments import comments_count
+from tests.support.client import codes
+from tests.support.factories import gid, make_photo
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ viewer may see (their own drafts too), newest favorite first."""
 import pytest
 
 from media_graph.models import Favorite
-from tests.client import codes
-from tests.factories import gid, make_photo, photo_row
-from tests.query_counts import counts
+from tests.support.client import codes
+from tests.support.factories import gid, make_photo, photo_row
+from tests.support.query_counts import counts
 
 pytestmark = pytest.mark.django_db
 

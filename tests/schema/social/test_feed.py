@@ -11,8 +11,8 @@ import pytest
 
 from media_graph.models import Photo
 from media_graph.services.follows import user_follow
-from tests.client import captions
-from tests.factories import T0, b64, gid, photo_row
+from tests.support.client import captions
+from tests.support.factories import T0, b64, gid, photo_row
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.client import GraphQLClient, codes
+from tests.support.client import GraphQLClient, codes
 from users.models import Follow, User
 
 pytestmark = pytest.mark.django_db

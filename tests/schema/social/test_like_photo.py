@@ -5,8 +5,8 @@ import base64
 import pytest
 
 from media_graph.models import Like, Photo
-from tests.client import GraphQLClient, codes
-from tests.factories import gid, make_photo
+from tests.support.client import GraphQLClient, codes
+from tests.support.factories import gid, make_photo
 from users.models import User
 
 pytestmark = pytest.mark.django_db

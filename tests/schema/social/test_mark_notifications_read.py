@@ -4,8 +4,6 @@
 import pytest
 
 from media_graph.models import Notification
-from tests.client import codes
-from tests.factories import b64, gid
 from tests.schema.social.notifications import (
     MARK_READ,
     listed,
@@ -13,6 +11,8 @@ from tests.schema.social.notifications import (
     notification_ids,
     unread_count,
 )
+from tests.support.client import codes
+from tests.support.factories import b64, gid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counters_stay_right")]
 

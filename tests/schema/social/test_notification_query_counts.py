@@ -9,8 +9,8 @@ the page size.
 import pytest
 
 from media_graph.models import Comment, Notification
-from tests.factories import make_album, photo_row
-from tests.query_counts import counts
+from tests.support.factories import make_album, photo_row
+from tests.support.query_counts import counts
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,6 @@ the list is read as the recipient, the actor, a stranger and anonymously.
 import pytest
 
 from media_graph.models import Notification
-from tests.client import GraphQLClient
-from tests.factories import gid, make_photo
 from tests.schema.social.notifications import (
     ME,
     NOTIFICATIONS,
@@ -15,6 +13,8 @@ from tests.schema.social.notifications import (
     mark_read,
     unread_count,
 )
+from tests.support.client import GraphQLClient
+from tests.support.factories import gid, make_photo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counters_stay_right")]
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from media_graph.counters import recount
 from media_graph.models import Album, AlbumPhoto, Comment, Like, Photo, Tag
-from tests.factories import gid
-from tests.query_counts import counts, recorded_thumbnails
+from tests.support.factories import gid
+from tests.support.query_counts import counts, recorded_thumbnails
 from users.models import Follow, User
 
 pytestmark = [

@@ -9,9 +9,9 @@ import pytest
 from media_graph.models import AlbumMember, Comment, Like
 from media_graph.models.albums import MAX_ALBUM_MEMBERS
 from project import rates
-from tests.client import codes
-from tests.factories import gid, make_album, make_photo
-from tests.ports import free_port
+from tests.support.client import codes
+from tests.support.factories import gid, make_album, make_photo
+from tests.support.ports import free_port
 from users.models import AccessToken, Follow, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counters_stay_right")]

@@ -1,6 +1,6 @@
 """Plain Django views that do what the GraphQL requests of the scenarios do, by hand.
 
-Same authentication (the JWT header through users.tokens), the same visibility rules
+Same authentication (the JWT header through users.jwt_tokens), the same visibility rules
 (the `visible_to` querysets), the same writes (the services), the same storage calls,
 and JSON of the same shape as the GraphQL response (the scenarios check that the two
 answer equal data). What they skip is GraphQL itself: parsing, validation, the

@@ -149,8 +149,8 @@ def _prepare(ctx: Context) -> None:
     from bench import dataset as ds
     from bench.build_data import data_present
     from bench.measure import App
+    from users.jwt_tokens import issue_tokens
     from users.models import User
-    from users.tokens import issue_tokens
 
     if not data_present():
         print("bench data missing: run `python -m bench.build_data` first", file=sys.stderr)

@@ -455,11 +455,11 @@ GRAPHQL_JWT = {
     "JWT_LONG_RUNNING_REFRESH_TOKEN": True,
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env_int("JWT_REFRESH_DAYS", 14)),
     "JWT_REUSE_REFRESH_TOKENS": False,
-    # Adds `sub` (the account's id), checked on every token: see users/tokens.py.
-    "JWT_PAYLOAD_HANDLER": "users.tokens.jwt_payload",
+    # Adds `sub` (the account's id), checked on every token: see users/jwt_tokens.py.
+    "JWT_PAYLOAD_HANDLER": "users.jwt_tokens.jwt_payload",
 }
 # django-graphql-jwt's cookie fallback lives in its middleware and decorators, which are
-# not used: users/tokens.py reads the Authorization header and nothing else.
+# not used: users/jwt_tokens.py reads the Authorization header and nothing else.
 
 # --- logging: one line per unexpected error, with its traceback -----------------------
 LOGGING = {

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 
-from users import access_tokens, tokens
+from users import access_tokens, jwt_tokens
 
 BAD_HEADER = "Authorization header must be 'JWT <token>' or 'Bearer <token>'"
 
@@ -30,7 +30,7 @@ def authenticate_header(header: str | None) -> Credential:
     """
     if not header:
         return ANONYMOUS
-    token = tokens.token_from_authorization(header)
+    token = jwt_tokens.token_from_authorization(header)
     if token is None:
         return Credential(AnonymousUser(), error=BAD_HEADER)
     if access_tokens.is_access_token(token):
@@ -40,6 +40,6 @@ def authenticate_header(header: str | None) -> Credential:
             return Credential(AnonymousUser(), error=str(exc))
         return Credential(row.user, scopes=frozenset(row.scopes))
     try:
-        return Credential(tokens.user_for_access_token(token))
-    except tokens.TokenError as exc:
+        return Credential(jwt_tokens.user_for_access_token(token))
+    except jwt_tokens.TokenError as exc:
         return Credential(AnonymousUser(), error=str(exc))

@@ -25,7 +25,7 @@ class User(AbstractUser):
     photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
     # A new follower or comment is also mailed (media_graph/notification_emails.py).
     email_notifications = models.BooleanField(default=True)
-    # Every JWT carries the value it was signed with (users/tokens.py); a password set
+    # Every JWT carries the value it was signed with (users/jwt_tokens.py); a password set
     # again, or "sign out everywhere", moves it on, and every earlier JWT stops working.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
@@ -81,7 +81,7 @@ class User(AbstractUser):
 
         A session is a login: the JWTs and the family of refresh tokens that `tokenAuth`
         started. Every JWT carries the account's `session_epoch` when it was signed and
-        is checked against the current one on each request (users/tokens.py), so moving
+        is checked against the current one on each request (users/jwt_tokens.py), so moving
         the epoch on ends every JWT at once without a list of them; the refresh tokens
         are revoked in the same transaction (what the library's `RefreshToken.revoke`
         does to one, in one UPDATE), so none can be traded for a JWT of the new epoch.
@@ -124,7 +124,7 @@ class RefreshTokenFamily(models.Model):
     Every `tokenAuth` starts a family; each rotation hands the family on to the new
     token. django-graphql-jwt's table has no room for it, so this row sits beside each
     token (the model is named by its app label: graphql_jwt is imported nowhere but
-    users/tokens.py). A token without a row (issued before families existed) is a
+    users/jwt_tokens.py). A token without a row (issued before families existed) is a
     family of its own until it is rotated.
     """
 

@@ -91,7 +91,7 @@ def _environs(ctx) -> dict:
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from users.tokens import issue_tokens
+    from users.jwt_tokens import issue_tokens
 
     app = ctx.app
     token = issue_tokens(_uploader()).token

@@ -82,7 +82,7 @@ def _sides(ctx):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.scenarios.common import data_of
-    from users.tokens import issue_tokens
+    from users.jwt_tokens import issue_tokens
 
     app = ctx.app
     token = issue_tokens(_uploader()).token

@@ -151,7 +151,7 @@ def _environs(ctx):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bench.scenarios import upload
-    from users.tokens import issue_tokens
+    from users.jwt_tokens import issue_tokens
 
     token = issue_tokens(upload._uploader()).token
     data = upload._jpeg()

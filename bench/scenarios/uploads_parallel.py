@@ -154,7 +154,7 @@ def _all_ready(ids: list[str]) -> bool:
 def _round(ctx, *, queued: bool) -> tuple[float, float]:
     """(seconds until all READY, seconds until the last answer)."""
     from bench.scenarios import upload
-    from users.tokens import issue_tokens
+    from users.jwt_tokens import issue_tokens
 
     token = issue_tokens(upload._uploader()).token
     bodies = _bodies(UPLOADS)

@@ -28,7 +28,7 @@ from media_graph.models import (
     Tag,
 )
 from media_graph.services.processing import queue_delete
-from users import tokens
+from users import jwt_tokens
 from users.models import AccessToken, Follow, User
 from users.services.accounts import user_confirm_password
 
@@ -154,7 +154,7 @@ def _staged_uploads(user: User) -> None:
 
 def _tokens(user: User) -> None:
     AccessToken.objects.filter(user=user).delete()
-    tokens.delete_refresh_tokens(user)
+    jwt_tokens.delete_refresh_tokens(user)
 
 
 # Everything an account has, in order; each part deletes its rows and fixes the

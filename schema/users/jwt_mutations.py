@@ -7,7 +7,7 @@ from strawberry.scalars import JSON
 
 from schema.core.context import Info
 from schema.core.errors import RateLimited, Unauthenticated
-from users import tokens
+from users import jwt_tokens
 from users.services import accounts as services
 
 PAYLOAD = "The access token's claims: username, exp and origIat (Unix times, seconds)."
@@ -44,7 +44,7 @@ class Revoke:
     )
 
 
-def _pair(issued: tokens.IssuedTokens, cls):
+def _pair(issued: jwt_tokens.IssuedTokens, cls):
     return cls(
         token=issued.token,
         refresh_token=issued.refresh_token,
@@ -66,25 +66,25 @@ class Mutation:
             raise RateLimited(f"Too many failed logins; try again in {seconds} s.") from None
         except services.InvalidCredentials:
             raise Unauthenticated("Please enter valid credentials.") from None
-        return _pair(tokens.issue_tokens(user), ObtainJSONWebToken)
+        return _pair(jwt_tokens.issue_tokens(user), ObtainJSONWebToken)
 
     @strawberry.mutation
     def verify_token(self, token: str) -> Verify:
         try:
-            return Verify(payload=tokens.verify_access_token(token))
-        except tokens.TokenError as exc:
+            return Verify(payload=jwt_tokens.verify_access_token(token))
+        except jwt_tokens.TokenError as exc:
             raise Unauthenticated(str(exc)) from None
 
     @strawberry.mutation(description="Rotates: the old refresh token stops working.")
     def refresh_token(self, refresh_token: str) -> Refresh:
         try:
-            return _pair(tokens.rotate_refresh_token(refresh_token), Refresh)
-        except tokens.TokenError as exc:
+            return _pair(jwt_tokens.rotate_refresh_token(refresh_token), Refresh)
+        except jwt_tokens.TokenError as exc:
             raise Unauthenticated(str(exc)) from None
 
     @strawberry.mutation
     def revoke_token(self, refresh_token: str) -> Revoke:
         try:
-            return Revoke(revoked=tokens.revoke_refresh_token(refresh_token))
-        except tokens.TokenError as exc:
+            return Revoke(revoked=jwt_tokens.revoke_refresh_token(refresh_token))
+        except jwt_tokens.TokenError as exc:
             raise Unauthenticated(str(exc)) from None

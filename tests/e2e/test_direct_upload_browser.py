@@ -61,7 +61,7 @@ const [api, token, fileBase64, done] = arguments;
 
 @pytest.fixture(scope="module")
 def browser_module():
-    from tests import browser
+    from tests.support import browser
 
     if not browser.available():
         if os.environ.get("CI"):

@@ -48,7 +48,7 @@ def test_no_graphiql_when_switched_off(client, settings):
 
 @pytest.fixture(scope="module")
 def browser_module():
-    from tests import browser
+    from tests.support import browser
 
     if not browser.available():
         if os.environ.get("CI"):

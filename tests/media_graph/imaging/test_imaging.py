@@ -36,7 +36,7 @@ from tests.support.images import (
 )
 
 MAX = 50_000_000
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @cache

@@ -24,7 +24,7 @@ from tests.schema.users.passwords import (
 from tests.schema.users.tokens import ME, REFRESH
 from tests.support.accounts import PASSWORD
 from tests.support.client import GraphQLClient, codes
-from users import password_reset, tokens
+from users import jwt_tokens, password_reset
 from users.models import User
 
 VERIFY = "mutation($token: String!) { verifyToken(token: $token) { payload } }"
@@ -203,7 +203,7 @@ def test_a_rotation_racing_a_password_change_hands_out_nothing_that_outlives_it(
     def rotate_and_hold_the_commit():
         try:
             with transaction.atomic():
-                issued["pair"] = tokens.rotate_refresh_token(raw)
+                issued["pair"] = jwt_tokens.rotate_refresh_token(raw)
                 rotated.set()
                 committing.wait(timeout=30)
         finally:

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from tests.schema.users.tokens import ME, REFRESH, REVOKE
 from tests.support.client import GraphQLClient
-from users import tokens
+from users import jwt_tokens
 from users.models import RefreshTokenFamily
 
 
@@ -117,17 +117,17 @@ def test_the_loser_of_a_refresh_race_counts_as_reuse(gql, alice, login, monkeypa
     loser's read and its conditional update.
     """
     raw = login(alice)["refreshToken"]
-    read = tokens.get_refresh_token
+    read = jwt_tokens.get_refresh_token
     winner = {}
 
     def read_then_lose_the_race(token, *args, **kwargs):
         found = read(token, *args, **kwargs)
         if not winner:
-            monkeypatch.setattr(tokens, "get_refresh_token", read)
-            winner["issued"] = tokens.rotate_refresh_token(token)
+            monkeypatch.setattr(jwt_tokens, "get_refresh_token", read)
+            winner["issued"] = jwt_tokens.rotate_refresh_token(token)
         return found
 
-    monkeypatch.setattr(tokens, "get_refresh_token", read_then_lose_the_race)
+    monkeypatch.setattr(jwt_tokens, "get_refresh_token", read_then_lose_the_race)
     assert refresh(gql, raw).error_codes == ["UNAUTHENTICATED"]
     assert winner["issued"].refresh_token
     assert not works(winner["issued"].refresh_token)

@@ -1,4 +1,4 @@
-"""Settings, every one of them read from the environment (see README, "Settings")."""
+"""Settings, every one of them read from the environment (see docs/settings.md)."""
 
 from datetime import timedelta
 from pathlib import Path

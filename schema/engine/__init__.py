@@ -21,7 +21,7 @@ new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`.
   variables under the field; made for a stand-in viewer, so none carries a person's.
 - `keyset`: a list's sort key as the SQL compiler orders by it, keyset filters, and
   windows that cut each parent's page of a prefetch by key.
-- `pagination`: one page per parent cut inside the optimizer's prefetch.
+- `prefetch_pages`: one page per parent cut inside the optimizer's prefetch.
 """
 
 WRITTEN_FOR = {

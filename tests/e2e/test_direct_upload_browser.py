@@ -4,7 +4,7 @@ With local storage the target is the app's own /uploads/ endpoint, so a page the
 serves PUTs the bytes same-origin: no CORS anywhere. A browser app on another origin
 (a page this test serves itself) needs the app's CORS for /graphql/ and /uploads/
 alike, which CORS_ALLOWED_ORIGINS gives it. (A bucket needs its own CORS rule for the
-same PUT: see the README's "S3, MinIO".)
+same PUT: see docs/settings.md, "S3, MinIO".)
 """
 
 import base64

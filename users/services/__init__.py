@@ -1,1 +1,2 @@
-"""Every write to accounts (accounts.py) and to the follow graph (follows.py)."""
+"""Every write to accounts (accounts.py), access tokens (access_tokens.py) and passwords
+(passwords.py). Follows are written in media_graph/services/follows.py."""

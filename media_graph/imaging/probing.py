@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from PIL import Image
 
+from media_graph.imaging import structure
 from media_graph.imaging.decoding import (
     ALLOWED_FORMATS,
     TRANSPOSED,
@@ -91,8 +92,10 @@ def probe(
     Validation has to decode every byte anyway. With `keep_for` (the largest thumbnail
     box) it decodes at a scale big enough for that box and keeps the result in
     `ImageInfo.decoded`, upright and stripped, so the thumbnails need no second decode.
-    Without `decode`, only the header is read (format, size, pixel limit, EXIF): bytes
-    that do not decode are found by the worker, and the photo ends FAILED.
+    Without `decode`, the header is read (format, size, pixel limit, EXIF) and the
+    file's structure checked (imaging.structure: a file cut short is refused here), but
+    no pixel is decoded: damaged data inside an intact file is found by the worker, and
+    the photo ends FAILED.
     """
     assert decode or keep_for is None, "nothing to keep without a decode"
     size = fileobj.seek(0, io.SEEK_END)
@@ -102,7 +105,9 @@ def probe(
         # input must not turn into crashes when warnings are escalated to errors.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _probe(_EofWatch(fileobj), size, max_pixels, max_aspect_ratio, keep_for, decode)
+            return _probe(
+                fileobj, _EofWatch(fileobj), size, max_pixels, max_aspect_ratio, keep_for, decode
+            )
     finally:
         fileobj.seek(0)
 
@@ -135,7 +140,20 @@ def _decode(img, reader: _EofWatch, fmt: str, keep_for, invalid: str) -> None:
         raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
 
 
+def _check_structure(img, fileobj: IO[bytes], fmt: str, invalid: str) -> None:
+    try:
+        with structure.view(fileobj) as data:
+            exif = structure.check(data, fmt)
+    except structure.Broken as exc:
+        raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid) from exc
+    if fmt == "PNG" and "exif" not in img.info:
+        # Else Pillow looks for an eXIf chunk after the pixels by decoding them. None
+        # (none there) still lets it read EXIF from a text chunk it met before them.
+        img.info["exif"] = exif
+
+
 def _probe(
+    fileobj: IO[bytes],
     reader: _EofWatch,
     size: int,
     max_pixels: int,
@@ -171,6 +189,8 @@ def _probe(
             raise ImageRejected(PayloadCode.INVALID_IMAGE, invalid)
         if decode:
             _decode(img, reader, fmt, keep_for, invalid)
+        else:
+            _check_structure(img, fileobj, fmt, invalid)
         exif, taken_at = read_exif(img)
         decoded = None
         if keep_for is not None:

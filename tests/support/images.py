@@ -156,6 +156,31 @@ def truncated_jpeg() -> bytes:
     return data[: len(data) // 2]
 
 
+def damaged_jpeg(width: int = 400, height: int = 300) -> bytes:
+    """A JPEG whose structure is whole but whose data does not decode.
+
+    libjpeg decodes most garbage in scan data without a word (grey or garbled blocks),
+    so the damage here is 18 bytes of the scan overwritten with a Huffman table segment
+    (0xFFC4) too short for the counts it must hold: a fatal error to the decoder, while
+    every marker and length still fits the file.
+    """
+    data = bytearray(make_jpeg(width, height, noise=True))
+    at = (data.index(b"\xff\xda") + len(data)) // 2
+    while data[at - 1] == 0xFF:  # not the second byte of a stuffed 0xFF
+        at += 1
+    data[at : at + 18] = b"\xff\xc4\x00\x10" + bytes(14)
+    return bytes(data)
+
+
+def make_mpo(width: int = 400, height: int = 300) -> bytes:
+    """A multi-picture JPEG (MPO, as from a camera with two lenses): a second, smaller
+    picture after the first one's EOI, both listed in an MP index (APP2 "MPF")."""
+    out = io.BytesIO()
+    second = picture(width // 2, height // 2, noise=True)
+    picture(width, height, noise=True).save(out, "MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
 def text_as_jpg() -> bytes:
     return b"hello, this is not an image\n"
 

@@ -239,14 +239,15 @@ def test_two_finalizes_racing_make_one_photo(gql, alice, login, media):
 
 
 def test_bytes_that_do_not_decode_make_a_failed_photo_not_an_answer(gql, alice, login, media):
-    """Finalize reads the header only (the full decode is the worker's): a JPEG whose
-    header is sound but whose data stops half-way becomes a FAILED photo, where
-    uploadPhoto, which decodes in the request, answers invalid_image."""
+    """Finalize checks the header and the structure, not the pixels (the full decode is
+    the worker's): a JPEG whose structure is whole but whose data does not decode
+    becomes a FAILED photo, where uploadPhoto without a worker, which decodes in the
+    request, answers invalid_image."""
     from tests.schema.media.photos import upload
-    from tests.support.images import truncated_jpeg
+    from tests.support.images import damaged_jpeg
 
     login(alice)
-    body = truncated_jpeg()
+    body = damaged_jpeg()
     target = create(gql, body)
     assert send(gql, target, body) == 200
     photo = finalize(gql, target["uploadId"])
@@ -255,6 +256,19 @@ def test_bytes_that_do_not_decode_make_a_failed_photo_not_an_answer(gql, alice, 
     seen = gql.execute(query, {"id": photo["id"]}).data["photo"]
     assert seen == {"processingStatus": "FAILED", "thumbnail": None}
     assert codes(upload(gql, body)) == [("file", "invalid_image")]
+
+
+def test_a_file_cut_short_is_invalid_image_at_finalize(gql, alice, login, media):
+    """A cut file is found from its structure (no end of image here), as by uploadPhoto."""
+    from tests.support.images import truncated_jpeg
+
+    login(alice)
+    body = truncated_jpeg()
+    target = create(gql, body)
+    assert send(gql, target, body) == 200
+    assert codes(finalize(gql, target["uploadId"])) == [("uploadId", "invalid_image")]
+    assert Photo.objects.count() == 0
+    assert media.list_keys() == []  # the staged object is gone too
 
 
 def test_beat_purges_staged_uploads_hourly(gql, alice, login, media, settings):

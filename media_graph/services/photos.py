@@ -16,6 +16,7 @@ from media_graph.services.albums import album_add_photos
 from media_graph.services.processing import queue_delete, queue_thumbnails
 from media_graph.services.tags import photo_set_tags
 from media_graph.services.upload_checks import CheckedFile, upload_check_file
+from project.celery import broker_configured
 from project.errors import DuplicatePhoto, field_error
 from project.services import model_update
 from users.locks import hold_users
@@ -52,8 +53,14 @@ def photo_upload(
     """A file sent through the app: checked in the contract's order, then `photo_add`
     stores it (one PUT) and writes the row."""
     photo_check_album(album=album, owner=owner)
-    # An upload cut short (over the limit while it streamed) says how much came.
-    checked = upload_check_file(owner=owner, file=file, size=file.size)
+    # An upload cut short (over the limit while it streamed) says how much came. With a
+    # worker, the request checks the file's structure (a cut file is invalid_image now)
+    # and the worker decodes the pixels, as after a finalize: damaged data inside an
+    # intact file makes the photo FAILED there. Inline, the request decodes it whole,
+    # and the thumbnails are made from that decode.
+    checked = upload_check_file(
+        owner=owner, file=file, size=file.size, decode=not broker_configured()
+    )
     # On an outage the save raises storage_unavailable within one deadline, before any
     # row is written. A PUT that timed out may still land: storage.save logs its key at
     # WARNING for an operator (and a later sweep of unreferenced objects). Deleting it

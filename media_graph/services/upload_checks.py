@@ -85,7 +85,8 @@ def upload_check_file(
 
     `size` is how many bytes arrived (an upload cut short says so); `sha256` is the
     digest when the caller computed it while reading the bytes, else it is computed here.
-    Without `decode` an image's pixels are left to the worker (see imaging.probe). A
+    Without `decode` an image's pixels are left to the worker, and only its structure
+    is checked here (see imaging.probe: a file cut short is refused all the same). A
     clip is always probed the same bounded way (its header, one frame, the last second's
     packets): that is what gives its rotation, and it never reads the file whole.
     """

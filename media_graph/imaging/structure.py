@@ -19,7 +19,8 @@ entropy-coded data, a bogus table) is the decoder's to find.
   among them. CRCs are not checked: a cut file fails on a length, and damage inside a
   chunk is the decoder's.
 - WebP: the RIFF length is the file's size, every chunk lies within it, and a VP8
-  frame's first partition within its chunk.
+  frame's first partition within its chunk. Bytes after the RIFF data are refused too
+  (libwebp would ignore them): a length that differs is how a cut shows.
 
 Pure Python on purpose (no Pillow, no Django): one pass over the bytes, which a mapped
 file provides without copying them.
@@ -37,7 +38,7 @@ from typing import IO
 
 Buffer = bytes | memoryview | mmap.mmap
 
-_SOI, _EOI, _SOS, _TEM = 0xD8, 0xD9, 0xDA, 0x01
+_EOI, _SOS, _TEM = 0xD9, 0xDA, 0x01
 _RST = frozenset(range(0xD0, 0xD8))
 # Frame headers (SOF0-SOF15 but DHT, JPG and DAC, which share the range).
 _SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
@@ -242,5 +243,7 @@ def _vp8(data: Buffer, start: int, length: int) -> None:
     if length < 10 or data[start + 3 : start + 6] != _VP8_START:
         raise Broken("a VP8 chunk without a key frame header")
     tag = data[start] | data[start + 1] << 8 | data[start + 2] << 16
-    if tag & 1 or 10 + (tag >> 5) > length:
+    if tag & 1:
+        raise Broken("a VP8 chunk whose frame is not a key frame")
+    if 10 + (tag >> 5) > length:
         raise Broken("a VP8 frame whose first partition runs past its chunk")

@@ -185,6 +185,9 @@ def test_webp_riff_length_is_the_files_and_chunks_lie_within_it():
     frame = bytearray(data)
     frame[20:23] = (0x7FFFF << 5 | 0x10).to_bytes(3, "little")  # a 512 KiB first partition
     assert "first partition" in broken(bytes(frame), "WEBP")
+    frame[20:23] = data[20:23]
+    frame[20] |= 1  # an interframe: a still WebP holds a key frame
+    assert "key frame" in broken(bytes(frame), "WEBP")
     lossless = bytearray(encoded("WEBP", lossless=True))
     lossless[20] = 0
     assert "VP8L" in broken(bytes(lossless), "WEBP")

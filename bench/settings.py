@@ -45,7 +45,9 @@ LOGGING = {
     **LOGGING,
     "handlers": {
         "console": {
-            "class": "logging.FileHandler",
+            # As in production (project/settings.py), only to a file.
+            "()": "project.logging.QueuedHandler",
+            "handler": "logging.FileHandler",
             "filename": str(VAR_DIR / "bench-app.log"),
             "formatter": "plain",
             "filters": ["escape_controls"],

@@ -468,8 +468,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"escape_controls": {"()": "project.logging.EscapeControlCharacters"}},
     "handlers": {
+        # To stderr, from a thread of its own: the request thread only enqueues.
         "console": {
-            "class": "logging.StreamHandler",
+            "()": "project.logging.QueuedHandler",
+            "handler": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["escape_controls"],
         }

@@ -38,16 +38,21 @@ def execute_counted(gql, query: str) -> tuple[dict, int]:
     return response.data, len(queries.captured_queries)
 
 
-def execute_recorded(gql, query: str) -> tuple[dict, list[str]]:
-    """The answer (URLs unsigned) and the SQL statements of a request.
+def written_alike(sql: str) -> str:
+    """A statement as it reads whether or not it came from a cached plan.
 
     Django puts an expression's SQL in parentheses, so where a cached plan's stand-in
     viewer (schema/engine/plans.py) reads `owner_id = (1)`, a plain value reads `= 1`;
     that is the one difference written away here.
     """
+    return re.sub(r"= \((\d+)\)", r"= \1", sql)
+
+
+def execute_recorded(gql, query: str) -> tuple[dict, list[str]]:
+    """The answer (URLs unsigned) and the SQL statements of a request (`written_alike`)."""
     with CaptureQueriesContext(connection) as queries:
         response = gql.execute(query)
-    sql = [re.sub(r"= \((\d+)\)", r"= \1", q["sql"]) for q in queries.captured_queries]
+    sql = [written_alike(q["sql"]) for q in queries.captured_queries]
     return unsigned(response.data), sql
 
 

@@ -52,7 +52,7 @@ class Recorder(SchemaExtension):
 
 
 @pytest.fixture(params=["lean", "strawberry"])
-def recorder(request, settings, monkeypatch) -> type[Recorder]:
+def recorder(request, engine_on, settings, monkeypatch) -> type[Recorder]:
     """The schema with a Recorder, on the lean path or on Strawberry's own."""
     settings.GRAPHQL_ENGINE_LEAN_PATH = request.param == "lean"
     monkeypatch.setattr(Recorder, "calls", [], raising=False)
@@ -134,7 +134,9 @@ class Failing(SchemaExtension):
         yield  # a generator hook, never reached
 
 
-def test_a_failing_extension_is_an_internal_error_logged_once(gql, settings, monkeypatch, caplog):
+def test_a_failing_extension_is_an_internal_error_logged_once(
+    gql, engine_on, settings, monkeypatch, caplog
+):
     monkeypatch.setattr(schema, "extensions", [Failing])
     for lean in (True, False):
         settings.GRAPHQL_ENGINE_LEAN_PATH = lean

@@ -107,6 +107,7 @@ PHOTOS_AND_OWNERS = "{ photos(first: 5) { edges { node { caption owner { usernam
     ],
     ids=["optimizer", "setting"],
 )
+@pytest.mark.usefixtures("engine_on")
 def test_joins_off_prefetch_the_owners_with_the_same_answer(
     gql, rows, settings, monkeypatch, switch_off
 ):
@@ -119,6 +120,7 @@ def test_joins_off_prefetch_the_owners_with_the_same_answer(
     assert prefetched == joined + 1  # the owners, in a prefetch of their own
 
 
+@pytest.mark.usefixtures("engine_on")
 def test_only_this_engines_optimizer_joins():
     # Another schema in the process, with strawberry-django's own optimizer (or none),
     # is planned as strawberry-django plans it: `joined()` fields are prefetched there.

@@ -47,11 +47,9 @@ LOGGING = {
         "console": {
             # As in production (project/settings.py), only to a file.
             "()": "project.logging.QueuedHandler",
-            "handler": "logging.FileHandler",
             "filename": str(VAR_DIR / "bench-app.log"),
             "formatter": "plain",
             "filters": ["escape_controls"],
-            "delay": True,
         }
     },
 }

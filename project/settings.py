@@ -479,7 +479,6 @@ LOGGING = {
         # To stderr, from a thread of its own: the request thread only enqueues.
         "console": {
             "()": "project.logging.QueuedHandler",
-            "handler": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["escape_controls"],
         }

@@ -9,19 +9,21 @@ import threading
 from pathlib import Path
 
 from project.logging import EscapeControlCharacters, QueuedHandler
+from tests.support.queue import wait_for
 
 FORMAT = "%(levelname)s %(name)s %(message)s"
 
 
-class ThreadRecorder(logging.Handler):
-    """Remembers which thread handled each record."""
+class RecordingStream(io.StringIO):
+    """Remembers which thread wrote, and how many writes there were."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.threads: list[threading.Thread] = []
+        self.writers: list[threading.Thread] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.threads.append(threading.current_thread())
+    def write(self, text: str) -> int:
+        self.writers.append(threading.current_thread())
+        return super().write(text)
 
 
 def failing_record() -> logging.LogRecord:
@@ -51,16 +53,26 @@ def test_a_queued_line_reads_as_one_written_directly():
     assert traceback[0] == "Traceback (most recent call last):"
 
 
-def test_the_logging_thread_only_enqueues():
-    handler = QueuedHandler("tests.project.test_logging.ThreadRecorder")
-    logging.getLogger("queued.test").addHandler(handler)
-    try:
-        logging.getLogger("queued.test").warning("one")
-    finally:
-        logging.getLogger("queued.test").removeHandler(handler)
-        handler.close()
-    [thread] = handler.target.threads
-    assert thread is not threading.current_thread()
+def test_the_logging_thread_only_enqueues_and_a_busy_moment_is_one_write():
+    stream = RecordingStream()
+    handler = QueuedHandler(stream=stream)
+    for n in range(100):
+        handler.handle(logging.LogRecord("app", logging.INFO, __file__, 1, "line %d", (n,), None))
+    wait_for(lambda: "line 99" in stream.getvalue(), timeout=10, what="the lines")
+    handler.close()
+    assert stream.getvalue().splitlines() == [f"line {n}" for n in range(100)]
+    assert threading.current_thread() not in stream.writers
+    # The listener lingers once woken: the lines logged meanwhile go out together.
+    assert len(stream.writers) < 10
+
+
+def test_a_file_is_opened_by_the_listener_and_appended_to(tmp_path):
+    path = tmp_path / "app.log"
+    path.write_text("before\n")
+    handler = QueuedHandler(filename=str(path))
+    handler.handle(logging.LogRecord("app", logging.INFO, __file__, 1, "after", (), None))
+    handler.close()
+    assert path.read_text() == "before\nafter\n"
 
 
 def test_after_the_listener_stopped_lines_are_written_directly():

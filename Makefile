@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run worker migrate test fuzz lint schema lock bench clean
+.PHONY: install install-dev run worker migrate test test-engine-off fuzz lint schema lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,18 @@ tests/clients/node_modules/.installed: tests/clients/package-lock.json
 
 test: install-dev $(if $(shell command -v npm),tests/clients/node_modules/.installed)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The GraphQL tests once more with every piece of schema/engine/ switched off
+# (GRAPHQL_ENGINE=0, docs/engine.md): the engine may make answers faster, never decide
+# them. Besides tests/schema: the README's walkthrough, the publishing script and hostile
+# requests against a live server (which inherits the switch), and the login throttles.
+# Tests marked `engine` (tests/conftest.py says which and why) are left out. .ci/run runs
+# it after `make test`, which it does not slow down.
+ENGINE_OFF_TESTS ?= tests/schema tests/test_readme.py tests/e2e/test_publish_photo_script.py \
+    tests/project/test_live_transport.py tests/users/test_login_throttle.py \
+    tests/users/test_throttle_fail_closed.py tests/users/test_throttle_redis.py
+test-engine-off: install-dev
+	GRAPHQL_ENGINE=0 $(BIN)/pytest -m "not engine" $(ENGINE_OFF_TESTS) $(PYTEST_ARGS)
 
 # The fuzzing test (tests/schema/test_fuzz.py) at length, with fresh randomness each run;
 # `make test` runs it small and derandomized. FUZZ_EXAMPLES per root field and mode.

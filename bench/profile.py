@@ -68,7 +68,7 @@ PHASES = [
     ("GraphQL: execute (resolvers and below)", "execute_operation", "graphql/execution/"),
     ("  optimizer: hints and prefetch set-up", "optimize", "strawberry_django/optimizer.py"),
     ("  relay: resolve_id_attr (uncached)", "resolve_id_attr", "strawberry/relay/types.py"),
-    ("  operation hooks", "running", "schema/server/operations.py"),
+    ("  operation hooks", "", "schema/server/operations.py"),  # begin, parse, validate, end
     ("SQL: compile and run (all)", "execute_sql", "django/db/models/sql/compiler.py"),
     ("  of which waiting for the server", "wait", "psycopg/"),
     ("prefetches (all)", "prefetch_related_objects", "django/db/models/query.py"),

@@ -45,11 +45,11 @@ LOGGING = {
     **LOGGING,
     "handlers": {
         "console": {
-            "class": "logging.FileHandler",
+            # As in production (project/settings.py), only to a file.
+            "()": "project.logging.QueuedHandler",
             "filename": str(VAR_DIR / "bench-app.log"),
             "formatter": "plain",
             "filters": ["escape_controls"],
-            "delay": True,
         }
     },
 }

@@ -1,12 +1,27 @@
-"""Log lines an attacker cannot forge: control characters in a message are escaped.
+"""Log lines an attacker cannot forge, written by a thread of their own.
 
-Messages carry client input (an operation name, a username); one holding a newline
-would otherwise start a line of its own that reads like the server's. Tracebacks,
-which the formatter appends after the message, keep their lines.
+Control characters in a message are escaped: messages carry client input (an operation
+name, a username); one holding a newline would otherwise start a line of its own that
+reads like the server's. Tracebacks, which the formatter appends after the message,
+keep their lines.
+
+`QueuedHandler` writes them: the thread that logs only enqueues the record, and a
+listener thread formats, writes and flushes it. A write and a flush per line, in the
+request thread, were most of what `{ me { id } }` cost beyond executing it
+(bench/RESULTS.md, trivial_query).
 """
 
+import atexit
 import logging
+import os
+import queue
 import re
+import sys
+import threading
+import time
+import weakref
+from logging.handlers import QueueHandler, QueueListener
+from typing import TextIO
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -21,3 +36,144 @@ class EscapeControlCharacters(logging.Filter):
         message = record.getMessage()
         record.msg, record.args = _CONTROL.sub(_escape, message), None
         return True
+
+
+# How long the listener waits, once woken by a record, for others to join it: threads
+# that log meanwhile append without waking it (no system call in their path), and the
+# lines of a busy moment are written with one write and one flush.
+LINGER_SECONDS = 0.05
+
+
+class _BatchingListener(QueueListener):
+    """Hands its handler the records of a moment together, once the queue is empty."""
+
+    def __init__(self, handler: "QueuedHandler") -> None:
+        super().__init__(handler.queue)
+        self.handler = handler
+        self.batch: list[logging.LogRecord] = []
+
+    def dequeue(self, block: bool) -> logging.LogRecord | None:
+        try:
+            return self.queue.get_nowait()  # more are queued: no pause
+        except queue.Empty:
+            record = self.queue.get()  # none: sleep until one comes
+            time.sleep(LINGER_SECONDS)
+            return record
+
+    def handle(self, record: logging.LogRecord) -> None:
+        self.batch.append(record)
+        if self.queue.empty():
+            self._write()
+
+    def stop(self) -> None:
+        super().stop()  # the thread has ended: what it gathered is written here
+        self._write()
+
+    def _write(self) -> None:
+        batch, self.batch = self.batch, []
+        if batch:
+            self.handler.write(batch)
+
+
+class QueuedHandler(QueueHandler):
+    """Lines to a stream (stderr by default) or appended to `filename`, by a thread of
+    their own.
+
+    Configured as `{"()": "project.logging.QueuedHandler", ...}`: the "()" form, because
+    Python 3.12's dictConfig treats a QueueHandler `class` as one that names other
+    configured handlers. Filters run in the logging thread, before the record is queued
+    (the escaping must see the message before a traceback joins it); the formatter runs
+    in the listener thread, where the line is written. The logging thread only merges
+    the message with its arguments and queues a copy of the record; the listener, once
+    woken, lingers a moment (LINGER_SECONDS: how late a line may be written), then
+    writes what came meanwhile at once.
+
+    The listener starts with the first record a process emits, never at configuration:
+    gunicorn (and Celery's prefork pool) configure logging once and then fork, and a
+    thread does not survive a fork, so a listener started in the master would leave
+    every worker enqueueing to a queue nobody reads. A forked child starts its own. At
+    exit the listener writes what is queued and stops; a record emitted after that is
+    written directly, so none is lost.
+    """
+
+    def __init__(self, stream: TextIO | None = None, filename: str | None = None) -> None:
+        super().__init__(queue.SimpleQueue())
+        self.filename = filename
+        # As StreamHandler: the stream of when it is made (a file: opened when written).
+        self.stream = None if filename else (stream or sys.stderr)
+        self._listener: _BatchingListener | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
+        _HANDLERS.add(self)
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        # Not QueueHandler's (a formatted copy.copy, a sixth of `{ me { id } }`): a copy
+        # of the attributes, so that the listener formats its own record while other
+        # handlers format the original, with the message merged now, while its arguments
+        # are as they were. The time and the traceback are formatted where it is written.
+        queued = type(record).__new__(type(record))
+        queued.__dict__.update(record.__dict__)
+        queued.msg, queued.args = record.getMessage(), None
+        return queued
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._listener is None and not self._start():
+            self.write([record])  # after the listener stopped, at exit
+            return
+        super().emit(record)
+
+    def write(self, records: list[logging.LogRecord]) -> None:
+        """Format `records` and write them with one write and one flush."""
+        try:
+            text = "".join(f"{self.format(record)}\n" for record in records)
+            if self.stream is None:
+                self.stream = open(self.filename, "a", encoding="utf-8")  # noqa: SIM115 (kept open)
+            self.stream.write(text)
+            self.stream.flush()
+        except Exception:
+            self.handleError(records[0])
+
+    def _start(self) -> bool:
+        """Start this process's listener; False once it has stopped for good."""
+        with self._lock:
+            if self._stopped:
+                return False
+            if self._listener is None:
+                listener = _BatchingListener(self)
+                listener.start()
+                atexit.register(self._stop)
+                self._listener = listener
+            return True
+
+    def _stop(self) -> None:
+        with self._lock:
+            listener, self._listener, self._stopped = self._listener, None, True
+        if listener is not None:
+            listener.stop()  # drains the queue, then joins the thread
+
+    def _forked(self) -> None:
+        # In a forked child: the parent's listener thread is not here, and its queue
+        # and lock may have been copied mid-use. Start afresh on the first record.
+        self.queue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._listener, self._stopped = None, False
+
+    def close(self) -> None:
+        self._stop()
+        if self.filename and self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        super().close()
+
+
+_HANDLERS: "weakref.WeakSet[QueuedHandler]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for handler in list(_HANDLERS):
+        handler._forked()
+
+
+# Registered at import (dictConfig imports this module to build the handler), so it runs
+# in every child forked after a handler exists.
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -440,6 +440,14 @@ GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 64 * 1024
 # The optimizer's plans kept (schema/engine/plans.py): one per field of a document, viewer
 # kind (anonymous or signed in) and values of the variables under the field; 0: none.
 GRAPHQL_OPTIMIZER_PLAN_CACHE = env_int("GRAPHQL_OPTIMIZER_PLAN_CACHE", 1024)
+# The engine's pieces (schema/engine/, docs/engine.md) make answers faster, never different:
+# each can be turned off, and GRAPHQL_ENGINE=0 turns them all off (`make test-engine-off`
+# runs the GraphQL tests so). A piece runs when GRAPHQL_ENGINE and its own switch are on.
+GRAPHQL_ENGINE = env_bool("GRAPHQL_ENGINE", True)
+GRAPHQL_ENGINE_LEAN_PATH = env_bool("GRAPHQL_ENGINE_LEAN_PATH", True)  # else Strawberry's runner
+GRAPHQL_ENGINE_PLANS = env_bool("GRAPHQL_ENGINE_PLANS", True)  # cached optimizer plans
+GRAPHQL_ENGINE_JOINS = env_bool("GRAPHQL_ENGINE_JOINS", True)  # `joined()` foreign keys
+GRAPHQL_ENGINE_PAGES = env_bool("GRAPHQL_ENGINE_PAGES", True)  # nested pages cut per parent
 
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,
@@ -468,8 +476,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"escape_controls": {"()": "project.logging.EscapeControlCharacters"}},
     "handlers": {
+        # To stderr, from a thread of its own: the request thread only enqueues.
         "console": {
-            "class": "logging.StreamHandler",
+            "()": "project.logging.QueuedHandler",
             "formatter": "plain",
             "filters": ["escape_controls"],
         }

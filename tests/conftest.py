@@ -18,6 +18,16 @@ def pytest_configure(config):
         "live_server(extra_env=None, threads=4, suite_database=False): "
         "how the module's `live` server starts (tests/support/live.py LiveServer)",
     )
+    config.addinivalue_line(
+        "markers",
+        "engine: asserts what only schema/engine/ achieves, so it fails with the engine off "
+        "(GRAPHQL_ENGINE=0): the engine's own internals (the plan cache's keys, hits and "
+        "bounds) or a query count only per-parent page cuts reach (nested pages under a "
+        "list of parents, one windowed query instead of one per parent). `make "
+        "test-engine-off` deselects these and nothing else: every other answer must be "
+        "the same with the engine off. A count that joins merely lower says so with "
+        "tests.support.query_counts.unjoined() instead of this marker.",
+    )
 
 
 @pytest.fixture(autouse=True)

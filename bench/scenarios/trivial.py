@@ -7,6 +7,10 @@ validated once beforehand, on the same GraphQLSchema and resolvers. Target: ours
 2x of it. The old baseline, graphql-core parsing and validating on every call
 (`graphql_sync`), is printed beside it for the history in bench/RESULTS.md.
 No HTTP on either side; the same context (viewer already known) for all three.
+
+trivial_extension (info): ours with one Strawberry schema extension that does nothing,
+against ours without: what the extension runner costs the lean path per operation
+(schema/engine/extensions.py).
 """
 
 from bench.measure import Line, at_most, interleave, median, us
@@ -17,12 +21,14 @@ LIMIT = 2
 
 
 def _callables(ctx) -> dict:
-    """ours / floor / uncached: one execution each, answering its CPU seconds (checked)."""
+    """ours / extended / floor / uncached: one execution each, answering its CPU seconds
+    (checked)."""
     import time
 
     import graphql
     from django.http import HttpResponse
     from django.test import RequestFactory
+    from strawberry.extensions import SchemaExtension
 
     from schema import schema
     from schema.core.context import Context
@@ -32,6 +38,10 @@ def _callables(ctx) -> dict:
     request = RequestFactory().post("/graphql/")
     request.user = ctx.viewer
     context = Context(request=request, response=HttpResponse())
+
+    class EmptyExtension(SchemaExtension):
+        """No hook: what running any extension at all costs."""
+
     expected = {"me": {"id": global_id("User", ctx.viewer.pk)}}
     core_schema = graphql_schema(schema)
     document = graphql.parse(QUERY)
@@ -48,10 +58,18 @@ def _callables(ctx) -> dict:
 
         return run
 
+    ours = timed("schema.execute_sync", lambda: schema.execute_sync(QUERY, context_value=context))
+
+    def extended() -> float:
+        unextended, schema.extensions = schema.extensions, [EmptyExtension]  # off the clock
+        try:
+            return ours()
+        finally:
+            schema.extensions = unextended
+
     return {
-        "ours": timed(
-            "schema.execute_sync", lambda: schema.execute_sync(QUERY, context_value=context)
-        ),
+        "ours": ours,
+        "extended": extended,
         "floor": timed(
             "graphql.execute", lambda: graphql.execute(core_schema, document, context_value=context)
         ),
@@ -69,9 +87,19 @@ def operations(ctx) -> dict:
 
 def run(ctx) -> list[Line]:
     samples = interleave(_callables(ctx), runs=ctx.runs(2000, 300), warmup=ctx.runs(200, 50))
-    mine, floor, uncached = (median(samples[k]) for k in ("ours", "floor", "uncached"))
+    mine, extended, floor, uncached = (
+        median(samples[k]) for k in ("ours", "extended", "floor", "uncached")
+    )
     return [
         at_most("trivial_query", mine, floor, LIMIT, unit=us),
+        Line(
+            "trivial_extension",
+            us(extended),
+            f"no extension {us(mine)}",
+            extended / mine,
+            "one empty extension's cost (info)",
+            "info",
+        ),
         Line(
             "trivial_uncached",
             us(mine),

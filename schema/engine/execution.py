@@ -1,28 +1,38 @@
 """The GraphQL schema under Strawberry's, validation, the node id, and the lean operation path.
 
-`LeanSchema.execute_sync` does what Strawberry's does for this app, minus the extension
-runner: it builds Strawberry's ExecutionContext, lets the app's operation hooks parse,
-validate and limit it (through their caches) and wrap it (optimizer, log line), refuses
-the operation types the transport forbids exactly as Strawberry does, then calls
-graphql-core's `execute` with Strawberry's execution context class, and hands every
-error to `process_errors`. The runner it skips cost a context manager per hook per
-extension on every operation: more than executing `{ me { id } }` (bench/RESULTS.md).
-It takes no Strawberry schema extensions.
+`LeanSchema.execute_sync` does what Strawberry's does for this app, minus most of the
+extension runner: it builds Strawberry's ExecutionContext, lets the app's operation
+hooks wrap it (`begin`/`end`: optimizer, SQL count, log line), parse and validate it
+(through their caches, with every limit), refuses the operation types the transport
+forbids exactly as Strawberry does, then calls graphql-core's `execute` with
+Strawberry's execution context class, and hands every error to `process_errors`. The
+runner cost a context manager per hook per extension on every operation: more than
+executing `{ me { id } }` (bench/RESULTS.md). So it runs only for a schema given
+Strawberry extensions, which then run as under Strawberry (schema/engine/extensions.py);
+without any, nothing wraps the phases or the fields.
+
+With GRAPHQL_ENGINE_LEAN_PATH off (schema/engine/switches.py), Strawberry's own
+`execute_sync` runs instead, the operation hooks as its last extension: the same
+answers, slower.
 """
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError, GraphQLSchema, execute
+from strawberry.exceptions import MissingQueryError
 from strawberry.execution import optimized_is_awaitable
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES, validate_document
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
+from schema.engine.extensions import NO_EXTENSIONS, OperationHooksExtension, Phases
+from schema.engine.switches import switches
 from schema.server.scheduled import publish_due_before_counting
 
 PRIVATE_NAMES = (
@@ -56,18 +66,27 @@ class PrimaryKeyId:
     _id_attr = "pk"
 
 
-class OperationHooks:
-    """What the app runs around each operation (schema/server/operations.py is one)."""
+class OperationHooks(Protocol):
+    """What the app runs around each operation (schema/server/operations.py is one).
 
-    check: Callable[[ExecutionContext], list[GraphQLError]]
-    run: Callable[[ExecutionContext, Callable[[], ExecutionResult]], ExecutionResult]
+    `begin` and `end` bracket the whole operation (`end` runs whatever happened;
+    `refused` says an exception ended it); `parse` finds the document (raising
+    GraphQLError when the request is refused before there is one); `validate` answers
+    the errors that refuse it.
+    """
+
+    def begin(self, context: ExecutionContext) -> Any: ...
+    def parse(self, context: ExecutionContext) -> Any: ...
+    def validate(self, context: ExecutionContext, parsed: Any) -> list[GraphQLError]: ...
+    def end(self, context: ExecutionContext, started: Any, *, refused: bool) -> None: ...
+
+
+# The exceptions the transport answers itself (400, 405), as Strawberry lets them out.
+RAISED = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
 
 class LeanSchema(strawberry.Schema):
     def __init__(self, *args: Any, operation: OperationHooks, **kwargs: Any) -> None:
-        if kwargs.get("extensions"):
-            # They would never run: per-operation work belongs in the operation hooks.
-            raise TypeError("LeanSchema runs no Strawberry schema extensions.")
         super().__init__(*args, **kwargs)
         self.operation = operation
 
@@ -81,6 +100,17 @@ class LeanSchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
+        if not switches().lean_path:
+            # Strawberry's own path; `get_extensions` adds the operation hooks to its runner.
+            return super().execute_sync(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
         context = ExecutionContext(
             query=query,
             schema=self,
@@ -91,27 +121,72 @@ class LeanSchema(strawberry.Schema):
             provided_operation_name=operation_name,
             operation_extensions=operation_extensions,
         )
-        return self.operation.run(context, lambda: self._run(context))
+        if not self.extensions:
+            return self._answer(context, NO_EXTENSIONS)
+        phases = Phases(self, context, strawberry.Schema.get_extensions(self, sync=True))
+        try:
+            with phases.runner.operation():
+                result = self._answer(context, phases)
+        except RAISED:
+            raise
+        except Exception as exc:  # an extension's `on_operation` failed
+            result = self._failed(context, exc)
+        result.extensions = phases.runner.get_extensions_results_sync()
+        return result
+
+    def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
+        # Read by Strawberry's own execution only (the lean path switched off): the
+        # operation hooks run there as the last extension, inside every other one's.
+        return [*super().get_extensions(sync=sync), OperationHooksExtension()]
 
     async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:
         # Every resolver here is synchronous: the same path, so the same guards.
         return self.execute_sync(query, *args, **kwargs)
 
-    def _run(self, context: ExecutionContext) -> ExecutionResult:
+    def _answer(self, context: ExecutionContext, phases: Phases) -> ExecutionResult:
+        hooks = self.operation
+        started = hooks.begin(context)
+        refused = False
         try:
-            errors = self.operation.check(context)
-        except GraphQLError as error:  # refused before there is a document
-            return self._refused(context, [error])
+            return self._run(context, phases)
+        except RAISED:
+            refused = True  # an unknown operation, a GET mutation, no document
+            raise
+        except Exception as exc:
+            return self._failed(context, exc)
+        finally:
+            hooks.end(context, started, refused=refused)
+
+    def _run(self, context: ExecutionContext, phases: Phases) -> ExecutionResult:
+        hooks = self.operation
+        with phases.parsing():
+            try:
+                parsed = hooks.parse(context)
+            except GraphQLError as error:  # refused before there is a document
+                return self._refused(context, [error])
         try:
             operation_type = context.operation_type
         except RuntimeError as error:  # no operation of that name
             raise CannotGetOperationTypeError(context.operation_name) from error
         if operation_type not in context.allowed_operations:
             raise InvalidOperationTypeError(operation_type)  # a mutation over GET
-        if errors:
-            return self._refused(context, errors)
+        with phases.validation():
+            errors = hooks.validate(context, parsed)
+            if errors:
+                return self._refused(context, errors)
+        with phases.executing():
+            if context.result is None:  # else an extension answered (a response cache)
+                self._execute(context, phases.middleware)
+        result = context.result
+        return ExecutionResult(data=result.data, errors=result.errors)
+
+    def prepare_execution(self, context: ExecutionContext) -> None:
+        """What must precede executing a valid operation, whichever path runs it."""
         # Counters first, when this operation reads them (schema/server/scheduled.py).
         publish_due_before_counting(self._schema, context.query, context.graphql_document)
+
+    def _execute(self, context: ExecutionContext, middleware) -> None:
+        self.prepare_execution(context)
         result = execute(
             self._schema,
             context.graphql_document,
@@ -119,6 +194,7 @@ class LeanSchema(strawberry.Schema):
             context_value=context.context,
             variable_values=context.variables,
             operation_name=context.operation_name,
+            middleware=middleware,
             execution_context_class=self.execution_context_class,
             is_awaitable=optimized_is_awaitable,
         )
@@ -127,7 +203,14 @@ class LeanSchema(strawberry.Schema):
         if result.errors:
             context.pre_execution_errors = result.errors
             self._process_errors(result.errors, context)
-        return ExecutionResult(data=result.data, errors=result.errors)
+
+    def _failed(self, context: ExecutionContext, exc: Exception) -> ExecutionResult:
+        # As Strawberry answers anything unexpected before or around execution (a failing
+        # extension hook among them): the error, processed. graphql-core answers
+        # resolvers' own errors.
+        if not isinstance(exc, GraphQLError):
+            exc = GraphQLError(str(exc), original_error=exc)
+        return self._refused(context, [exc])
 
     def _refused(self, context: ExecutionContext, errors: list[GraphQLError]) -> ExecutionResult:
         context.pre_execution_errors = errors

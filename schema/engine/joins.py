@@ -8,6 +8,16 @@ per relation. A field declared with `joined()` is planned as a join instead, unl
 selection needs annotations (those still go through a prefetch, as strawberry-django
 decides). tests/schema/engine/test_joins.py proves the implication for every declared join with
 rows: loosen a parent's rule and it fails.
+
+Per schema, not per process: strawberry-django decides between a join and a prefetch in
+one module-level function, `_must_use_prefetch_related`, which its planner calls by its
+global name and which no setting, schema extension or field option reaches; so that
+function is replaced, once, for the process. The replacement answers as
+strawberry-django does unless the field is `joined()` AND the optimizer planning it is
+this engine's `Optimizer` made with `joins=True` (what `schema.server.operations`
+installs for this schema's operations) AND GRAPHQL_ENGINE_JOINS is on. Another schema
+in the same process, with strawberry-django's own optimizer or an `Optimizer(joins=False)`,
+is planned exactly as strawberry-django plans it, `joined()` fields included.
 """
 
 from collections.abc import Iterator
@@ -17,6 +27,8 @@ from django.db import models
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry_django import optimizer as _planner
 from strawberry_django.fields.field import StrawberryDjangoField
+
+from schema.engine.optimizer import joins_foreign_keys
 
 PRIVATE_NAMES = (
     "strawberry_django.optimizer._must_use_prefetch_related",
@@ -46,13 +58,16 @@ _prefetch_for_visibility = _planner._must_use_prefetch_related
 
 
 def _must_use_prefetch_related(config, field, model_field) -> bool:
-    if isinstance(field, JoinedForeignKey):
+    if isinstance(field, JoinedForeignKey) and joins_foreign_keys():
         return False
     return _prefetch_for_visibility(config, field, model_field)
 
 
-# Replaced for the whole process, once, on import: fields not declared `joined()` (none
-# outside this schema) are planned exactly as before.
+# Replaced in the module, for the whole process, once, on import: strawberry-django has
+# no per-schema or per-field hook for this decision (see the module docstring). What the
+# replacement decides is per schema: strawberry-django's own answer, unless the field
+# is `joined()` and the optimizer planning it (the one the schema's operations install)
+# chose joins.
 _planner._must_use_prefetch_related = _must_use_prefetch_related
 
 

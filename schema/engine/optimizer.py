@@ -15,6 +15,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension, OptimizerConfi
 from strawberry_django.optimizer import optimizer as _current_optimizer
 
 from schema.engine import plans
+from schema.engine.switches import switches
 
 PRIVATE_NAMES = (
     "strawberry_django.optimizer.optimizer",
@@ -29,12 +30,20 @@ PRIVATE_NAMES = (
     "strawberry_django.optimizer:'disable_optimization'",
 )
 
-_planning_for_one_parent: ContextVar[bool] = ContextVar("planning_for_one_parent", default=False)
+# While the optimizer plans a field's rows: ONE when the field answers a single object,
+# MANY otherwise; None when nothing is being planned (fields are being resolved).
+ONE, MANY = "one", "many"
+_planning: ContextVar[str | None] = ContextVar("planning", default=None)
+
+
+def planning() -> bool:
+    """Whether the optimizer is planning a field's rows (rather than a field resolving)."""
+    return _planning.get() is not None
 
 
 def planning_for_one_parent() -> bool:
     """Whether the optimizer is planning the rows of a field that answers a single object."""
-    return _planning_for_one_parent.get()
+    return _planning.get() == ONE
 
 
 def answers_one_object(info) -> bool:
@@ -58,13 +67,16 @@ class Optimizer(DjangoOptimizerExtension):
     exactly as strawberry-django plans them.
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, joins: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.plans = plans.PlanCache()
+        # Whether `joined()` foreign keys are joined in the plans this optimizer makes
+        # (schema/engine/joins.py): the schema whose operations install it chooses.
+        self.joins = joins
 
     def optimize(self, qs, info, *, store=None):
         raw = getattr(info, "_raw_info", info)
-        token = _planning_for_one_parent.set(answers_one_object(raw))
+        token = _planning.set(ONE if answers_one_object(raw) else MANY)
         try:
             if store is not None or not self.enabled.get() or not plans.cache_on():
                 return super().optimize(qs, info, store=store)
@@ -74,7 +86,7 @@ class Optimizer(DjangoOptimizerExtension):
                 return qs  # as strawberry-django: never planned twice, nor after evaluation
             return self.plans.optimize(qs, raw, self._config(raw))
         finally:
-            _planning_for_one_parent.reset(token)
+            _planning.reset(token)
 
     def _config(self, info) -> OptimizerConfig:
         # As strawberry-django's own `optimize` makes it.
@@ -85,6 +97,13 @@ class Optimizer(DjangoOptimizerExtension):
             enable_annotate=self.enable_annotate_optimization,
             prefetch_custom_queryset=self.prefetch_custom_queryset,
         )
+
+
+def joins_foreign_keys() -> bool:
+    """Whether the optimizer planning now joins `joined()` foreign keys: only an
+    `Optimizer` made with `joins=True`, and while GRAPHQL_ENGINE_JOINS is on."""
+    current = _current_optimizer.get()
+    return isinstance(current, Optimizer) and current.joins and switches().joins
 
 
 def install(optimizer: Optimizer) -> tuple[Token, Token]:

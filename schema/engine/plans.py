@@ -20,9 +20,10 @@ A plan is never handed to Django: each use gets prefetches of its own, because D
 prefetching writes to the queryset of a Prefetch (`_add_hints`), and so does
 strawberry-django when it merges two prefetches of one relation.
 
-Bounded in entries (GRAPHQL_OPTIMIZER_PLAN_CACHE; 0 turns caching off), least recently
-used first out. Entries hold their operation weakly: they keep no document alive that
-the document cache let go of, and never answer for another one.
+Bounded in entries (GRAPHQL_OPTIMIZER_PLAN_CACHE; 0 turns caching off, and so does
+GRAPHQL_ENGINE_PLANS=0), least recently used first out. Entries hold their operation
+weakly: they keep no document alive that the document cache let go of, and never answer
+for another one.
 """
 
 import datetime
@@ -38,10 +39,14 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 from graphql import FragmentSpreadNode, Node, VariableNode, get_named_type
 from strawberry_django import optimizer as _planner
 from strawberry_django.queryset import get_queryset_config
 from strawberry_django.utils.inspect import get_possible_concrete_types
+
+from schema.engine.switches import switches
 
 PRIVATE_NAMES = (
     "strawberry_django.optimizer._get_model_hints",
@@ -104,8 +109,21 @@ def end(token: Token) -> None:
 
 
 def cache_on() -> bool:
-    """Off (GRAPHQL_OPTIMIZER_PLAN_CACHE = 0), strawberry-django plans every field itself."""
-    return settings.GRAPHQL_OPTIMIZER_PLAN_CACHE > 0
+    """Off (GRAPHQL_ENGINE_PLANS=0, or GRAPHQL_OPTIMIZER_PLAN_CACHE=0), strawberry-django
+    plans every field itself."""
+    return switches().plans and settings.GRAPHQL_OPTIMIZER_PLAN_CACHE > 0
+
+
+# Every PlanCache, emptied when an engine switch changes (tests turn them at run time):
+# a plan made with joins or per-parent pages on must not be used with them off.
+_CACHES: "weakref.WeakSet[PlanCache]" = weakref.WeakSet()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if setting.startswith("GRAPHQL_ENGINE"):
+        for cache in list(_CACHES):
+            cache.clear()
 
 
 class _Unkeyable(Exception):
@@ -177,6 +195,7 @@ class PlanCache:
         self._variables = _Recent()  # the variables a field's plan depends on
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        _CACHES.add(self)
 
     def __len__(self) -> int:
         return len(self._plans.entries)

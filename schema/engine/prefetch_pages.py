@@ -2,6 +2,8 @@
 
 The page rules (sizes, cursors) live in schema/core/connections.py; the keys and windows in
 keyset.py; this module only knows how strawberry-django prefetches a relation's rows.
+GRAPHQL_ENGINE_PAGES=0 leaves every nested page out of its parents' plan: each parent
+then fetches its own page when resolved (the same page, a query per parent).
 """
 
 from collections.abc import Callable
@@ -13,7 +15,8 @@ from strawberry_django.optimizer import (
 )
 
 from schema.engine.keyset import Order, order_of, window_page
-from schema.engine.optimizer import planning_for_one_parent
+from schema.engine.optimizer import planning, planning_for_one_parent
+from schema.engine.switches import switches
 
 PRIVATE_NAMES = (
     "strawberry_django.fields.field:'self.disable_optimization'",
@@ -60,7 +63,10 @@ class PagePerParentField(StrawberryDjangoField):
     def disable_optimization(self) -> bool:
         # Read by the optimizer for each selected field while it plans a queryset, and by
         # the field itself when it resolves (then planning is over: it optimizes its page).
-        return self._disable_optimization or planning_for_one_parent()
+        # With GRAPHQL_ENGINE_PAGES off, every parent fetches its own page that way.
+        if self._disable_optimization or planning_for_one_parent():
+            return True
+        return planning() and not switches().pages
 
     @disable_optimization.setter
     def disable_optimization(self, value: bool) -> None:

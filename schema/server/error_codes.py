@@ -7,8 +7,9 @@ stage failed, so this is the one place that classifies them:
 - errors raised on purpose (schema.core.errors.ClientError) carry their own code;
 - graphql-core's own errors while executing (variables that do not coerce) are the
   client's (BAD_USER_INPUT);
-- anything else escaped a resolver: a bug, logged once with its traceback and, outside
-  DEBUG, answered without its message (INTERNAL_SERVER_ERROR).
+- anything else escaped a resolver, or a hook before execution (a schema extension's):
+  a bug, logged once with its traceback and, outside DEBUG, answered without its
+  message (INTERNAL_SERVER_ERROR).
 Outside DEBUG no message suggests names ("Did you mean ...?").
 """
 
@@ -37,6 +38,11 @@ def _is_internal(error: GraphQLError) -> bool:
 
 
 def _code(error: GraphQLError, execution_context: ExecutionContext) -> str:
+    if _is_internal(error) and not error.nodes:
+        # An exception tied to no node of the document, before execution: a failing hook
+        # (a schema extension's, say). Validation's own (a scalar refusing a literal)
+        # point at the literal.
+        return INTERNAL
     if execution_context.graphql_document is None:
         return ErrorCode.GRAPHQL_PARSE_FAILED
     if execution_context.result is None:

@@ -3,17 +3,19 @@
 Cached parsing and validation (schema/server/documents.py), every limit on what a request may
 ask for (size, tokens, depth, aliases, directives, repeats, strings: schema/server/limits.py;
 cost: schema/server/cost.py), introspection off outside DEBUG, the optimizer, and one log
-line. `schema.engine.execution.LeanSchema` calls `check` and `run` directly rather
-than as a Strawberry extension: the extension runner's four phases, each a context
-manager per extension, cost `{ me { id } }` more than executing it (bench/RESULTS.md,
-"trivial_query").
+line. `schema.engine.execution.LeanSchema` calls `begin`, `parse`, `validate` and `end`
+directly rather than as a Strawberry extension: the extension runner's four phases, each
+a context manager per extension, cost `{ me { id } }` more than executing it
+(bench/RESULTS.md, "trivial_query"). With the lean path switched off
+(GRAPHQL_ENGINE_LEAN_PATH=0), Strawberry's runner calls the same four
+(schema/engine/extensions.py).
 """
 
 import functools
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -22,7 +24,7 @@ from django.test.signals import setting_changed
 from graphql import GraphQLError, get_operation_ast, specified_rules
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter
-from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types import ExecutionContext
 
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
@@ -100,13 +102,21 @@ def _too_costly(cost: int, limit: int) -> GraphQLError:
     return error
 
 
-def check(context: ExecutionContext) -> list[GraphQLError]:
-    """Parse and validate through the cache; the errors that refuse the operation.
+class Parsed(NamedTuple):
+    """What `parse` found, for `validate`."""
+
+    entry: Checked
+    digest: str | None  # the persisted query's hash, when the request named one
+
+
+def parse(context: ExecutionContext) -> Parsed:
+    """The document, through the cache; raises when the request is refused before one.
 
     Sets `context.query` (a persisted query's text when the request sent its hash) and
     `context.graphql_document`. Raises GraphQLError when the request is refused before
     there is a document (too long, not GraphQL, an unknown persisted query), and
-    MissingQueryError when it holds no document at all.
+    MissingQueryError when it holds no document at all. A document seen for the first
+    time is validated here too, once, and cached with its errors.
     """
     guards = _guards()
     digest = persisted.requested_hash(context.operation_extensions)
@@ -125,15 +135,24 @@ def check(context: ExecutionContext) -> list[GraphQLError]:
         limits=guards.limits,
     )
     context.graphql_document = entry.document
+    return Parsed(entry, digest)
+
+
+def validate(context: ExecutionContext, parsed: Parsed) -> list[GraphQLError]:
+    """The errors that refuse the operation: validation, every limit, the variables, the cost."""
+    guards = _guards()
+    entry = parsed.entry
     errors = entry.errors or variable_errors(context.variables, guards.limits)
     if errors:
         return list(errors)
     cost = _cost(entry, context)
     if cost > guards.max_cost:
         return [_too_costly(cost, guards.max_cost)]
-    if digest is not None:  # it passed every check above
+    if parsed.digest is not None:  # it passed every check above
         persisted.register(
-            query, digest, client=persisted.client_of(getattr(context.context, "request", None))
+            context.query,
+            parsed.digest,
+            client=persisted.client_of(getattr(context.context, "request", None)),
         )
     return []
 
@@ -156,29 +175,37 @@ def _cost(entry: Checked, context: ExecutionContext) -> int:
     return cost
 
 
-def run(context: ExecutionContext, execute: Callable[[], ExecutionResult]) -> ExecutionResult:
-    """Run `execute` with the optimizer installed and SQL counted; log one line after.
+class Started(NamedTuple):
+    """What `begin` set up, for `end`."""
 
-    The line holds the operation's name, type, duration, SQL count and status, so an
-    operator can find slow operations. Plain try/finally rather than context managers:
-    three of those cost a fifth of `{ me { id } }`.
+    at: float
+    counter: "_SqlCounter"
+    wrappers: list
+    token: tuple
+
+
+def begin(context: ExecutionContext) -> Started:
+    """The operation starts: the optimizer is installed and SQL counted until `end`.
+
+    Plain calls rather than context managers: three of those cost a fifth of
+    `{ me { id } }`.
     """
-    started = time.perf_counter()
     counter = _SqlCounter()
     wrappers = connection.execute_wrappers
     wrappers.append(counter)
-    token = install(OPTIMIZER)
-    refused = False
-    try:
-        return execute()
-    except Exception:
-        refused = True  # refused before it ran (an unknown operation, a GET mutation)
-        raise
-    finally:
-        uninstall(token)
-        wrappers.remove(counter)
-        if operation_log.isEnabledFor(logging.INFO):
-            _log(context, time.perf_counter() - started, counter.count, refused=refused)
+    return Started(time.perf_counter(), counter, wrappers, install(OPTIMIZER))
+
+
+def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
+    """The operation is over (`refused`: by an exception): one log line.
+
+    The line holds the operation's name, type, duration, SQL count and status, so an
+    operator can find slow operations.
+    """
+    uninstall(started.token)
+    started.wrappers.remove(started.counter)
+    if operation_log.isEnabledFor(logging.INFO):
+        _log(context, time.perf_counter() - started.at, started.counter.count, refused=refused)
 
 
 class _SqlCounter:

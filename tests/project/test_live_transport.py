@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from project.logging import EscapeControlCharacters
+from tests.support.queue import wait_for
 
 
 def send(live, method: str, body: bytes = b"", headers: dict | None = None, path="/graphql/"):
@@ -17,6 +18,19 @@ def send(live, method: str, body: bytes = b"", headers: dict | None = None, path
         return response.status, response.getheader("Content-Type"), response.read()
     finally:
         connection.close()
+
+
+def written_after(live, query: str | None, line: str) -> str:
+    """The server's log once `line` is in it (after sending `query`, if given).
+
+    The server writes its log from a thread of its own (project.logging.QueuedHandler),
+    in the order lines were logged: once a later line is there, every earlier one is.
+    """
+    if query is not None:
+        body = json.dumps({"query": query}).encode()
+        send(live, "POST", body, {"Content-Type": "application/json"})
+    wait_for(lambda: line in live.log.read_text(), timeout=10, what=f"{line!r} in the log")
+    return live.log.read_text()
 
 
 @pytest.mark.parametrize(
@@ -51,7 +65,7 @@ def test_a_get_mutation_is_405_over_real_http(live):
 def test_no_request_above_logs_a_traceback(live):
     for body in (b"42", b'{"query": "\xff"}', b"[" * 50_000 + b"]" * 50_000):
         send(live, "POST", body, {"Content-Type": "application/json"})
-    log = live.log.read_text()
+    log = written_after(live, "query Mark { __typename }", "operation=Mark ")
     assert "Traceback" not in log and "Internal Server Error" not in log
 
 
@@ -59,7 +73,7 @@ def test_an_operation_name_cannot_forge_a_log_line(live):
     forged = "Real\n2026-01-01 00:00:00,000 ERROR schema.core.errors FORGED line\r\x1b[2J"
     body = json.dumps({"query": "query Real { __typename }", "operationName": forged})
     send(live, "POST", body.encode(), {"Content-Type": "application/json"})
-    lines = live.log.read_text().splitlines()
+    lines = written_after(live, None, "FORGED line").splitlines()
     assert not [line for line in lines if line.startswith("2026-01-01")]
     assert not [line for line in lines if "\x1b" in line]
     assert any("FORGED line" in line and "\\n2026-01-01" in line for line in lines)

@@ -5,16 +5,23 @@ filtered by the target type's `visible_to`: that is only safe while the parent's
 implies the target's. These check the implication with rows that each rule hides
 (drafts, private albums, inactive owners and authors, comments on drafts) for every
 viewer there can be: anonymous and each active account. (An inactive account is never a
-viewer: its token does not authenticate, tests/schema/users/test_tokens.py.)
+viewer: its token does not authenticate, tests/schema/users/test_tokens.py.) Joins are
+the choice of the optimizer a schema installs, and switch off (GRAPHQL_ENGINE_JOINS)
+with the same answers.
 """
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from strawberry_django.optimizer import DjangoOptimizerExtension
+from strawberry_django.optimizer import optimizer as current_optimizer
 
 from media_graph.models import Album, Comment, Photo
 from schema import schema
 from schema.engine.joins import joined_foreign_keys
+from schema.engine.optimizer import Optimizer, joins_foreign_keys
+from schema.server.operations import OPTIMIZER
 from tests.support.factories import make_album, photo_row
+from tests.support.query_counts import execute_counted
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +92,46 @@ def test_a_loosened_rule_is_caught(rows):
     # a user nobody may see.
     loosened = Photo.objects.published()
     assert unseen_targets(loosened, "owner", AnonymousUser())
+
+
+PHOTOS_AND_OWNERS = "{ photos(first: 5) { edges { node { caption owner { username } } } } }"
+
+
+@pytest.mark.parametrize(
+    "switch_off",
+    [
+        # The schema's optimizer (schema.server.operations) made without joins...
+        lambda settings, monkeypatch: monkeypatch.setattr(OPTIMIZER, "joins", False),
+        # ...or the process's switch.
+        lambda settings, monkeypatch: setattr(settings, "GRAPHQL_ENGINE_JOINS", False),
+    ],
+    ids=["optimizer", "setting"],
+)
+@pytest.mark.usefixtures("engine_on")
+def test_joins_off_prefetch_the_owners_with_the_same_answer(
+    gql, rows, settings, monkeypatch, switch_off
+):
+    OPTIMIZER.plans.clear()
+    joined_answer, joined = execute_counted(gql, PHOTOS_AND_OWNERS)
+    switch_off(settings, monkeypatch)
+    OPTIMIZER.plans.clear()  # plans made with joins are the optimizer's, not the setting's
+    answer, prefetched = execute_counted(gql, PHOTOS_AND_OWNERS)
+    assert answer == joined_answer and len(answer["photos"]["edges"]) == 2
+    assert prefetched == joined + 1  # the owners, in a prefetch of their own
+
+
+@pytest.mark.usefixtures("engine_on")
+def test_only_this_engines_optimizer_joins():
+    # Another schema in the process, with strawberry-django's own optimizer (or none),
+    # is planned as strawberry-django plans it: `joined()` fields are prefetched there.
+    for installed, joins in (
+        (Optimizer(), True),
+        (Optimizer(joins=False), False),
+        (DjangoOptimizerExtension(), False),
+        (None, False),
+    ):
+        token = current_optimizer.set(installed)
+        try:
+            assert joins_foreign_keys() is joins, installed
+        finally:
+            current_optimizer.reset(token)

@@ -80,6 +80,7 @@ def test_a_page_reached_through_node_or_an_owner_is_a_limit_query(gql, alice, ph
     assert data["photo"]["owner"]["photos"]["edges"] == [{"node": {"caption": "second"}}]
 
 
+@pytest.mark.engine  # the per-parent page cut (GRAPHQL_ENGINE_PAGES)
 def test_pages_under_a_list_of_photos_are_one_windowed_query(gql, alice, bob, photo):
     other = photo_row(alice, "other")
     Comment.objects.create(photo=other, author=bob, text="o0")

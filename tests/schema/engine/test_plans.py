@@ -23,7 +23,8 @@ from tests.schema.viewers import EVERYTHING, EXPECTED, build_world, seen
 from tests.support.factories import gid
 from users.models import User
 
-pytestmark = pytest.mark.django_db
+# Every test here is about the plan cache itself (its keys, hits and bounds).
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 @pytest.fixture

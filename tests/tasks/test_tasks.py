@@ -218,7 +218,9 @@ def test_delete_answers_at_once_and_its_task_retries_until_storage_answers(
     login(alice)
     photo = upload(gql, make_jpeg(700, 500))
     wait_until(gql, photo["id"], "READY")
-    assert len(s3.list_keys()) == 4
+    # The original and three thumbnails; the widths made ahead come right after READY,
+    # so they may or may not be there yet.
+    assert len([key for key in s3.list_keys() if not key.startswith("variants/")]) == 4
     retried = []
     back = threading.Event()
 

@@ -26,14 +26,13 @@ class PhotoQuerySet(models.QuerySet):
         """Every object these photos keep in storage (models.photos.stored_names), in two
         queries however many photos. `lock`: their rows FOR UPDATE first, so no render
         adds a variant row meanwhile (its foreign key waits for the lock)."""
-        from media_graph.models.photos import stored_names  # the models import this module
+        # The models import this module.
+        from media_graph.models.photos import stored_names
+        from media_graph.models.variants import variant_names_by_photo
 
         rows = (self.select_for_update() if lock else self).order_by("pk")
         rows = list(rows.values_list("pk", "original", "thumbnails"))
-        variants = self.model.variants.rel.related_model.objects
-        rendered: dict[int, list[str]] = {}
-        for photo_id, name in variants.filter(photo__in=self).values_list("photo_id", "name"):
-            rendered.setdefault(photo_id, []).append(name)
+        rendered = variant_names_by_photo(self)
         return [
             name
             for pk, original, thumbnails in rows

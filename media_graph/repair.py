@@ -26,7 +26,8 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from media_graph import playback, storage, thumbnails
-from media_graph.models import ImageVariant, Photo, stored_names
+from media_graph.models import Photo, stored_names
+from media_graph.models.variants import variant_names_by_photo
 
 Status = Photo.ProcessingStatus
 ORIGINALS = "originals/"
@@ -93,10 +94,7 @@ def _rows_by_original() -> Iterator[_Row]:
     rows = Photo.objects.order_by(order).values_list(*fields).iterator(chunk_size=_ROWS_CHUNK)
     while chunk := list(itertools.islice(rows, _ROWS_CHUNK)):
         # The chunk's ladder variants in one query.
-        rendered: dict[int, list[str]] = {}
-        named = ImageVariant.objects.filter(photo__in=[values[0] for values in chunk])
-        for photo_id, name in named.values_list("photo_id", "name"):
-            rendered.setdefault(photo_id, []).append(name)
+        rendered = variant_names_by_photo([values[0] for values in chunk])
         for values in chunk:
             yield _Row(*values, variants=tuple(rendered.get(values[0], ())))
 

@@ -14,7 +14,7 @@ import logging
 from celery import shared_task
 
 from media_graph import storage
-from media_graph.services.processing import photo_make_thumbnails, photo_processing_failed
+from media_graph.services.processing import photo_make_thumbnails, photo_thumbnails_gave_up
 from media_graph.variants import variants_make_ahead
 from project.errors import StorageUnavailable
 from tasks.base import RetryingTask
@@ -30,13 +30,7 @@ class ThumbnailTask(RetryingTask):
     abstract = True
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        logger.error(
-            "thumbnails for photo %s failed for good (%s); `manage.py make_thumbnails --fix` "
-            "retries",
-            args[0],
-            exc,
-        )
-        photo_processing_failed(photo_id=args[0])
+        photo_thumbnails_gave_up(photo_id=args[0], error=exc)
 
 
 @shared_task(base=ThumbnailTask, bind=True, name="media.make_thumbnails", autoretry_for=TRANSIENT)

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db import models
 
 
@@ -30,3 +32,14 @@ class ImageVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.photo_id})"
+
+
+def variant_names_by_photo(photos: Iterable) -> dict[int, list[str]]:
+    """The stored names of these photos' ladder variants (photos: a queryset or ids), by
+    photo id, in one query."""
+    names: dict[int, list[str]] = {}
+    for photo_id, name in ImageVariant.objects.filter(photo__in=photos).values_list(
+        "photo_id", "name"
+    ):
+        names.setdefault(photo_id, []).append(name)
+    return names

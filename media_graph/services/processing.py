@@ -115,6 +115,17 @@ def photo_processing_failed(*, photo_id: int) -> None:
     )
 
 
+def photo_thumbnails_gave_up(*, photo_id: int, error: BaseException) -> None:
+    """Making the set failed for good (inline, or a task past its retries): logged with
+    its cause, and FAILED until the repair command re-queues it."""
+    logger.error(
+        "thumbnails for photo %s failed for good; `manage.py make_thumbnails --fix` retries",
+        photo_id,
+        exc_info=error,
+    )
+    photo_processing_failed(photo_id=photo_id)
+
+
 def photo_requeue(*, photo_id: int) -> bool:
     """Back to PENDING with no set, for a new task: the repair command's fix.
 
@@ -147,12 +158,8 @@ def queue_thumbnails(photo_id: int, *, source=None, decoded=None) -> None:
     def inline() -> None:
         try:
             photo_make_thumbnails(photo_id=photo_id, source=source, decoded=decoded)
-        except Exception:
-            logger.exception(
-                "thumbnails for photo %s failed; `manage.py make_thumbnails --fix` retries",
-                photo_id,
-            )
-            photo_processing_failed(photo_id=photo_id)
+        except Exception as exc:
+            photo_thumbnails_gave_up(photo_id=photo_id, error=exc)
 
     enqueue_after_commit("media.make_thumbnails", [photo_id], inline=inline)
 

@@ -6,9 +6,10 @@ reads like the server's. Tracebacks, which the formatter appends after the messa
 keep their lines.
 
 `QueuedHandler` writes them: the thread that logs only enqueues the record, and a
-listener thread formats, writes and flushes it. A write and a flush per line, in the
-request thread, were most of what `{ me { id } }` cost beyond executing it
-(bench/RESULTS.md, trivial_query).
+listener thread filters, formats, writes and flushes it. A write and a flush per line,
+in the request thread, were most of what `{ me { id } }` cost beyond executing it
+(bench/RESULTS.md, trivial_query). `line_record` makes the records of a line logged on
+every request, and `LineFormatter` formats their times, for less than logging's own.
 """
 
 import atexit
@@ -75,18 +76,71 @@ class _BatchingListener(QueueListener):
             self.handler.write(batch)
 
 
+def line_record(
+    logger: logging.Logger, level: int, msg: str, args: tuple, pathname: str
+) -> logging.LogRecord:
+    """The record `logger.makeRecord` would make for a line logged on every request.
+
+    LogRecord's own __init__ splits the path into file and module names and looks up the
+    thread's and process's names on every call: a third of the operation line's cost.
+    Here they come from a template made once per logger, level, path and process, and
+    only the time and the thread are read. When a record factory is installed
+    (OpenTelemetry's logging instrumentation adds trace ids through one), the factory
+    makes the record, as for any other line.
+    """
+    if logging.getLogRecordFactory() is not logging.LogRecord:
+        return logger.makeRecord(logger.name, level, pathname, 0, msg, args, None)
+    key = (logger.name, level, pathname)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        made = logging.LogRecord(logger.name, level, pathname, 0, msg, (), None)
+        template = _TEMPLATES[key] = made.__dict__.copy()
+    record = logging.LogRecord.__new__(logging.LogRecord)
+    fields = record.__dict__
+    fields.update(template)
+    created = time.time()
+    thread = threading.current_thread()
+    fields["msg"] = msg
+    fields["args"] = args
+    fields["created"] = created
+    fields["msecs"] = int((created - int(created)) * 1000) + 0.0
+    fields["relativeCreated"] = (created - logging._startTime) * 1000
+    fields["thread"] = thread.ident
+    fields["threadName"] = thread.name
+    return record
+
+
+_TEMPLATES: dict[tuple[str, int, str], dict] = {}
+
+
+class LineFormatter(logging.Formatter):
+    """logging.Formatter, with each second's `asctime` formatted once, not once a line:
+    the time was half of what formatting an operation line cost the listener."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None or self.converter is not time.localtime:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        if self._second[0] != second:
+            self._second = (second, time.strftime(self.default_time_format, time.localtime(second)))
+        return self.default_msec_format % (self._second[1], record.msecs)
+
+
 class QueuedHandler(QueueHandler):
     """Lines to a stream (stderr by default) or appended to `filename`, by a thread of
     their own.
 
     Configured as `{"()": "project.logging.QueuedHandler", ...}`: the "()" form, because
     Python 3.12's dictConfig treats a QueueHandler `class` as one that names other
-    configured handlers. Filters run in the logging thread, before the record is queued
-    (the escaping must see the message before a traceback joins it); the formatter runs
-    in the listener thread, where the line is written. The logging thread only merges
-    the message with its arguments and queues a copy of the record; the listener, once
-    woken, lingers a moment (LINGER_SECONDS: how late a line may be written), then
-    writes what came meanwhile at once.
+    configured handlers. The logging thread only merges the message with its arguments
+    and queues a copy of the record; filters and the formatter run in the listener
+    thread, filters first (the escaping must see the message before a traceback joins
+    it). The listener, once woken, lingers a moment (LINGER_SECONDS: how late a line may
+    be written), then writes what came meanwhile at once.
 
     The listener starts with the first record a process emits, never at configuration:
     gunicorn (and Celery's prefork pool) configure logging once and then fork, and a
@@ -116,6 +170,12 @@ class QueuedHandler(QueueHandler):
         queued.msg, queued.args = record.getMessage(), None
         return queued
 
+    def handle(self, record: logging.LogRecord) -> bool:
+        # Not Handler.handle: no lock (the queue is thread-safe), and the filters run
+        # where the record is written.
+        self.emit(record)
+        return True
+
     def emit(self, record: logging.LogRecord) -> None:
         if self._listener is None and not self._start():
             self.write([record])  # after the listener stopped, at exit
@@ -123,9 +183,11 @@ class QueuedHandler(QueueHandler):
         super().emit(record)
 
     def write(self, records: list[logging.LogRecord]) -> None:
-        """Format `records` and write them with one write and one flush."""
+        """Filter and format `records`, and write them with one write and one flush."""
         try:
-            text = "".join(f"{self.format(record)}\n" for record in records)
+            text = "".join(f"{self.format(record)}\n" for record in records if self.filter(record))
+            if not text:
+                return
             if self.stream is None:
                 self.stream = open(self.filename, "a", encoding="utf-8")  # noqa: SIM115 (kept open)
             self.stream.write(text)
@@ -170,6 +232,7 @@ _HANDLERS: "weakref.WeakSet[QueuedHandler]" = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
+    _TEMPLATES.clear()  # they hold the parent's process id
     for handler in list(_HANDLERS):
         handler._forked()
 

@@ -448,6 +448,8 @@ GRAPHQL_ENGINE_LEAN_PATH = env_bool("GRAPHQL_ENGINE_LEAN_PATH", True)  # else St
 GRAPHQL_ENGINE_PLANS = env_bool("GRAPHQL_ENGINE_PLANS", True)  # cached optimizer plans
 GRAPHQL_ENGINE_JOINS = env_bool("GRAPHQL_ENGINE_JOINS", True)  # `joined()` foreign keys
 GRAPHQL_ENGINE_PAGES = env_bool("GRAPHQL_ENGINE_PAGES", True)  # nested pages cut per parent
+# Plain fields (an attribute or a loaded column, no resolver) read without a resolver call.
+GRAPHQL_ENGINE_PLAIN_FIELDS = env_bool("GRAPHQL_ENGINE_PLAIN_FIELDS", True)
 
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,
@@ -473,7 +475,12 @@ GRAPHQL_JWT = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {
+            "class": "project.logging.LineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
     "filters": {"escape_controls": {"()": "project.logging.EscapeControlCharacters"}},
     "handlers": {
         # To stderr, from a thread of its own: the request thread only enqueues.

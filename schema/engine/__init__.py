@@ -28,6 +28,8 @@ the new release, run the whole suite and `make bench`, then update `WRITTEN_FOR`
 - `keyset`: a list's sort key as the SQL compiler orders by it, keyset filters, and
   windows that cut each parent's page of a prefetch by key.
 - `prefetch_pages`: one page per parent cut inside the optimizer's prefetch.
+- `plain_fields`: fields that only read a value (an attribute, a loaded column, a
+  Node's id) answered by the execution context without a resolver call.
 - `switches`: which of the pieces run.
 
 The engine makes answers faster; it never decides them. Each piece has a switch
@@ -40,6 +42,8 @@ library's own behaviour takes its place:
   request (as with GRAPHQL_OPTIMIZER_PLAN_CACHE=0);
 - GRAPHQL_ENGINE_JOINS (`joined()` foreign keys): off, a prefetch per such relation, as
   strawberry-django plans it: one statement more each;
+- GRAPHQL_ENGINE_PLAIN_FIELDS (plain fields read directly): off, each goes through its
+  Strawberry resolver wrapper;
 - GRAPHQL_ENGINE_PAGES (per-parent page cuts): off, each parent's nested page is fetched
   when it is resolved: a statement per parent.
 
@@ -73,6 +77,7 @@ FENCED_MODULES = (
     "schema.engine.joins",
     "schema.engine.keyset",
     "schema.engine.optimizer",
+    "schema.engine.plain_fields",
     "schema.engine.prefetch_pages",
     "schema.engine.plans",
     "media_graph.storage.s3",

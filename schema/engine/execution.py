@@ -32,6 +32,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
 from schema.engine.extensions import NO_EXTENSIONS, OperationHooksExtension, Phases
+from schema.engine.plain_fields import context_class
 from schema.engine.switches import switches
 from schema.server.scheduled import publish_due_before_counting
 
@@ -89,6 +90,20 @@ class LeanSchema(strawberry.Schema):
     def __init__(self, *args: Any, operation: OperationHooks, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.operation = operation
+        self._plain_context = context_class(self._schema, self._execution_context_class)
+
+    @property
+    def execution_context_class(self) -> type:
+        """graphql-core's execution context for the next operation, on either path: one
+        that answers plain fields directly unless GRAPHQL_ENGINE_PLAIN_FIELDS is off."""
+        plain = getattr(self, "_plain_context", None)
+        if plain is not None and switches().plain_fields:
+            return plain
+        return self._execution_context_class
+
+    @execution_context_class.setter
+    def execution_context_class(self, value: type) -> None:
+        self._execution_context_class = value  # Strawberry's __init__ sets it
 
     def execute_sync(
         self,

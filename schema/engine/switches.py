@@ -1,6 +1,7 @@
 """Which pieces of the engine run: each makes answers faster, none may make them right.
 
-Settings (environment: GRAPHQL_ENGINE, GRAPHQL_ENGINE_LEAN_PATH, _PLANS, _JOINS, _PAGES);
+Settings (environment: GRAPHQL_ENGINE, GRAPHQL_ENGINE_LEAN_PATH, _PLANS, _JOINS, _PAGES,
+_PLAIN_FIELDS);
 a piece runs when GRAPHQL_ENGINE and its own switch are both on. Off, each falls back to
 what Strawberry and strawberry-django do by themselves:
 - lean_path: Strawberry's own `execute_sync` and extension runner, the operation hooks
@@ -8,7 +9,9 @@ what Strawberry and strawberry-django do by themselves:
 - plans: strawberry-django plans every field afresh (schema/engine/plans.py);
 - joins: a `joined()` foreign key is prefetched like any other (schema/engine/joins.py);
 - pages: a nested connection is left out of its parents' plan, and each parent fetches
-  its own page when resolved (schema/engine/prefetch_pages.py): a query per parent.
+  its own page when resolved (schema/engine/prefetch_pages.py): a query per parent;
+- plain_fields: every field goes through its resolver, as graphql-core runs it
+  (schema/engine/plain_fields.py).
 """
 
 import functools
@@ -25,6 +28,7 @@ class Switches:
     plans: bool
     joins: bool
     pages: bool
+    plain_fields: bool
 
 
 @functools.cache
@@ -36,6 +40,7 @@ def switches() -> Switches:
         plans=on and settings.GRAPHQL_ENGINE_PLANS,
         joins=on and settings.GRAPHQL_ENGINE_JOINS,
         pages=on and settings.GRAPHQL_ENGINE_PAGES,
+        plain_fields=on and settings.GRAPHQL_ENGINE_PLAIN_FIELDS,
     )
 
 

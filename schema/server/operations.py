@@ -26,6 +26,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter
 from strawberry.types import ExecutionContext
 
+from project.logging import line_record
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
 from schema.server import persisted
@@ -237,9 +238,7 @@ def _log(context: ExecutionContext, seconds: float, queries: int, *, refused: bo
     )
     # Handled directly: Logger.info would also walk the stack for a caller's file and
     # line, which the line does not show (a seventh of its cost).
-    operation_log.handle(
-        operation_log.makeRecord(operation_log.name, logging.INFO, __file__, 0, LINE, args, None)
-    )
+    operation_log.handle(line_record(operation_log, logging.INFO, LINE, args, __file__))
 
 
 LINE = "graphql operation=%s type=%s ms=%.1f sql=%d status=%s errors=%d"

@@ -38,13 +38,28 @@ class _Finder(Visitor):
 
 
 def reads_publication_counts(schema: GraphQLSchema, query: str, document: DocumentNode) -> bool:
-    """Whether the document selects a field that follows the published-photo counters."""
+    """Whether the document selects a field that follows the published-photo counters.
+
+    Remembered per query text (a walk of the feed's document was a thirtieth of its
+    request), for at most MAX_REMEMBERED texts; `document` must be `query` parsed.
+    """
     if not any(name in query for name in _NAMES):
         return False
-    type_info = TypeInfo(schema)
-    finder = _Finder(type_info)
-    visit(document, TypeInfoVisitor(type_info, finder))
-    return finder.found
+    key = (schema, query)
+    found = _READS.get(key)
+    if found is None:
+        type_info = TypeInfo(schema)
+        finder = _Finder(type_info)
+        visit(document, TypeInfoVisitor(type_info, finder))
+        found = finder.found
+        if len(_READS) >= MAX_REMEMBERED:
+            _READS.clear()
+        _READS[key] = found
+    return found
+
+
+MAX_REMEMBERED = 1024
+_READS: dict[tuple[GraphQLSchema, str], bool] = {}
 
 
 def publish_due_before_counting(schema: GraphQLSchema, query: str, document: DocumentNode) -> None:

@@ -18,7 +18,7 @@ from users.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine_on")]
 
-PIECES = ("lean_path", "plans", "joins", "pages")
+PIECES = ("lean_path", "plans", "joins", "pages", "plain_fields")
 
 
 @pytest.fixture
@@ -46,8 +46,15 @@ def test_a_switch_turns_its_own_piece_off(settings, piece):
 
 
 # What a piece saves: statements with it off that it makes unnecessary (none for the
-# lean path and the plans, which change how an operation is run and planned, not its SQL).
-FEWER_STATEMENTS = {"LEAN_PATH": False, "PLANS": False, "JOINS": True, "PAGES": True}
+# lean path, the plans and plain fields, which change how an operation is run and planned,
+# not its SQL).
+FEWER_STATEMENTS = {
+    "LEAN_PATH": False,
+    "PLANS": False,
+    "JOINS": True,
+    "PAGES": True,
+    "PLAIN_FIELDS": False,
+}
 
 
 @pytest.mark.parametrize("switch", [*FEWER_STATEMENTS, ""], ids=lambda s: s or "ALL")

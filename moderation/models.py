@@ -119,4 +119,5 @@ class ModerationAction(models.Model):
         indexes = [models.Index(fields=["-created_at"], name="moderation_action_recent")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.subject_kind.lower()} {self.subject_id} by {self.moderator_username}"
+        subject = f"{self.subject_kind.lower()} {self.subject_id}"
+        return f"{self.kind} {subject} by {self.moderator_username}"

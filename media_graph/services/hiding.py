@@ -22,9 +22,8 @@ from users.locks import hold_users
 def photo_set_hidden(*, photo: Photo, hidden: bool) -> bool:
     with transaction.atomic():
         hold_users(photo.owner_id)
-        changed = (
-            Photo.objects.filter(pk=photo.pk, hidden_at__isnull=hidden)
-            .update(hidden_at=timezone.now() if hidden else None)
+        changed = Photo.objects.filter(pk=photo.pk, hidden_at__isnull=hidden).update(
+            hidden_at=timezone.now() if hidden else None
         )
     photo.refresh_from_db(fields=["hidden_at"])
     return bool(changed)

@@ -12,6 +12,8 @@ the account cannot sign in, its tokens stop working, and it and everything of it
 vanish from every query (each visible_to); restoring it brings them back.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -120,17 +122,16 @@ def report_dismiss(*, moderator: User, report: Report) -> ModerationAction | Non
 
 
 def account_suspend(
-    *, moderator: User, user: User, report: Report | None = None
+    *, moderator: User, user: User, reports: Iterable[Report] = ()
 ) -> ModerationAction:
     """Suspend an account (reversibly: `account_unsuspend`). The open reports of the
-    account, and of `report`'s subject when one is given (a photo of the account's,
-    say), become ACTIONED."""
+    account, and of the subjects of `reports` (photos of the account's, say), become
+    ACTIONED. Staff accounts are managed on the users page, not suspended here."""
     _check_moderator(moderator)
     if user.is_staff or user.is_superuser:
         raise field_error("user", "Staff accounts are not suspended here.", PayloadCode.INVALID)
     subjects = {(SubjectKind.USER, user.pk)}
-    if report is not None:
-        subjects.add((report.subject_kind, report.subject_id))
+    subjects.update((report.subject_kind, report.subject_id) for report in reports)
     with transaction.atomic():
         user_set_active(user=user, active=False)
         action = _log(moderator, Kind.SUSPEND, SubjectKind.USER, user.pk)

@@ -188,9 +188,7 @@ def test_anonymous_viewers_cannot_report(gql, subjects):
     assert not Report.objects.exists()
 
 
-def test_reports_past_the_rate_are_refused_and_write_nothing(
-    client_of, alice, subjects, settings
-):
+def test_reports_past_the_rate_are_refused_and_write_nothing(client_of, alice, subjects, settings):
     settings.RATE_REPORTS_PER_HOUR = 2
     client = client_of(alice)
     assert report(client, gid("Photo", subjects["Photo"].pk))["__typename"] == "Report"

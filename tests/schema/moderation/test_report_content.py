@@ -12,6 +12,7 @@ from moderation.services.actions import report_dismiss
 from tests.support.client import codes
 from tests.support.factories import gid, make_album, make_photo
 from users.models import User
+from users.services.access_tokens import access_token_create
 from users.services.accounts import user_set_active
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,17 @@ def test_a_report_is_its_reporters_alone(gql, client_of, alice, carol, moderator
         }
     report_dismiss(moderator=moderator, report=Report.objects.get())
     assert client_of(alice).execute(NODE, {"id": report_id}).data["node"]["status"] == "DISMISSED"
+
+
+def test_an_access_token_reports_with_the_social_scope_only(gql, alice, subjects):
+    photo_id = gid("Photo", subjects["Photo"].pk)
+    for scopes, answer in ((["READ", "PUBLISH"], "permission_denied"), (["SOCIAL"], "Report")):
+        token, _ = access_token_create(user=alice, name="ci", scopes=scopes, expires_in_days=None)
+        variables = {"subjectId": photo_id, "reason": "SPAM"}
+        payload = gql.execute(REPORT, variables, headers={"Authorization": f"Bearer {token}"})
+        payload = payload.data["reportContent"]
+        if answer == "Report":
+            assert (payload["__typename"], payload["status"]) == ("Report", "OPEN")
+        else:
+            assert codes(payload) == [(None, answer)]
+    assert Report.objects.get().reporter == alice

@@ -8,7 +8,9 @@ from media_graph.models import Photo
 from media_graph.services.comments import comment_add, comment_delete
 from media_graph.services.photos import photo_delete
 from moderation.models import DETAILS_MAX_LENGTH, Report
+from moderation.services import reports
 from moderation.services.actions import report_dismiss
+from moderation.services.reports import report_create
 from tests.support.client import codes
 from tests.support.factories import gid, make_album, make_photo
 from users.models import User
@@ -226,3 +228,26 @@ def test_an_access_token_reports_with_the_social_scope_only(gql, alice, subjects
         else:
             assert codes(payload) == [(None, answer)]
     assert Report.objects.get().reporter == alice
+
+
+def test_two_reports_at_once_make_one_and_the_second_is_duplicate(
+    client_of, alice, subjects, monkeypatch, settings
+):
+    """The second request passed the check before the first wrote: the unique index
+    refuses it, it answers `duplicate`, and its unit of the rate is given back."""
+    settings.RATE_REPORTS_PER_HOUR = 2
+    photo = subjects["Photo"]
+    report_create(reporter=alice, kind="PHOTO", subject_id=photo.pk, reason="SPAM")
+    checked = reports._open_report_exists
+    calls = []
+
+    def racing(*args) -> bool:
+        calls.append(args)
+        return False if len(calls) == 1 else checked(*args)  # the first check ran too early
+
+    monkeypatch.setattr(reports, "_open_report_exists", racing)
+    payload = report(client_of(alice), gid("Photo", photo.pk))
+    assert codes(payload) == [("subjectId", "duplicate")]
+    assert Report.objects.count() == 1
+    monkeypatch.setattr(reports, "_open_report_exists", checked)
+    assert report(client_of(alice), gid("Album", subjects["Album"].pk))["__typename"] == "Report"

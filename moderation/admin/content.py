@@ -89,15 +89,27 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Photo)
 class PhotoAdmin(ServiceDeletes, admin.ModelAdmin):
     list_display = (
-        "id", "owner", "status", "caption", "processing_status", "likes_count", "hidden_at"
-    )  # fmt: skip
+        "id",
+        "owner",
+        "status",
+        "caption",
+        "processing_status",
+        "likes_count",
+        "hidden_at",
+    )
     list_filter = ("status", "processing_status")
     list_select_related = ("owner",)
     search_fields = ("caption", "owner__username")
     # Hidden by a moderator (the reports' queue, moderation/admin/reports.py) when set.
     fields = (
-        "owner", "status", "caption", "alt_text", "original", "processing_status", "hidden_at"
-    )  # fmt: skip
+        "owner",
+        "status",
+        "caption",
+        "alt_text",
+        "original",
+        "processing_status",
+        "hidden_at",
+    )
     readonly_fields = fields
     actions = ("unpublish",)
 

@@ -47,7 +47,10 @@ COUNTERS = [
     (
         Photo,
         "comments_count",
-        lambda: _count(Comment.objects.filter(photo=OuterRef("pk")), "photo"),
+        # What others can read: a comment a moderator hid is not counted.
+        lambda: _count(
+            Comment.objects.filter(photo=OuterRef("pk"), hidden_at__isnull=True), "photo"
+        ),
     ),
     (
         Tag,

@@ -16,8 +16,11 @@ def is_published() -> models.Q:
 
 class PhotoQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "PhotoQuerySet":
-        """Published photos of active owners, and the viewer's own drafts and scheduled ones."""
-        published = is_published() & models.Q(owner__is_active=True)
+        """Published photos of active owners, and the viewer's own drafts and scheduled ones.
+
+        A photo a moderator hid is its owner's alone (they see it, marked).
+        """
+        published = is_published() & models.Q(owner__is_active=True, hidden_at__isnull=True)
         if viewer is not None and viewer.is_authenticated:
             return self.filter(published | models.Q(owner=viewer))
         return self.filter(published)
@@ -122,8 +125,12 @@ class TagQuerySet(models.QuerySet):
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "CommentQuerySet":
-        """Comments on photos the viewer may see, by active authors."""
-        return self.filter(photo_is_visible(viewer), author__is_active=True)
+        """Comments on photos the viewer may see, by active authors; one a moderator hid,
+        to its author only."""
+        shown = models.Q(hidden_at__isnull=True)
+        if viewer is not None and viewer.is_authenticated:
+            shown |= models.Q(author=viewer)
+        return self.filter(shown, photo_is_visible(viewer), author__is_active=True)
 
     def oldest_first(self) -> "CommentQuerySet":
         return self.order_by("created_at", "id")

@@ -23,7 +23,7 @@ urlpatterns = [
         variant_redirect,
         name="image-variant",
     ),
-    # Operators (moderation/admin.py): sessions and CSRF act here only (project/middleware.py).
+    # Operators (moderation/admin/): sessions and CSRF act here only (project/middleware.py).
     path(settings.ADMIN_PATH.strip("/") + "/", admin.site.urls),
 ]
 

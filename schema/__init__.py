@@ -13,6 +13,7 @@ from schema.engine.execution import LeanSchema, graphql_schema
 from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
+from schema.moderation import mutations as moderation_mutations
 from schema.server import operations
 from schema.server.error_codes import code_errors
 from schema.social import mutations as social_mutations
@@ -55,6 +56,7 @@ Mutation = merge_types(
         social_mutations.Mutation,
         social_notifications.Mutation,
         album_mutations.Mutation,
+        moderation_mutations.Mutation,
     ),
 )
 

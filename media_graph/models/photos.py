@@ -104,6 +104,9 @@ class Photo(models.Model):
     # Which set the thumbnails' keys name (thumbnails.set_name): up by one whenever a
     # recorded set is replaced, so a key served as immutable never names other bytes.
     thumbnails_version = models.PositiveSmallIntegerField(default=1)
+    # Set by a moderator (moderation/services/): gone for everyone but its owner, who
+    # still sees it, marked. Cleared to undo; counters keep it (docs/moderation.md).
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

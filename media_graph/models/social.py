@@ -57,6 +57,9 @@ class Comment(models.Model):
         validators=[MinLengthValidator(1), MaxLengthValidator(COMMENT_MAX_LENGTH)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by a moderator: gone for everyone but its author, who still sees it, marked;
+    # not in its photo's comments_count meanwhile (media_graph/services/hiding.py).
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 

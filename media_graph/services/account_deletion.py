@@ -104,7 +104,8 @@ def _likes(user: User) -> None:
 
 
 def _comments(user: User) -> None:
-    written = Comment.objects.filter(author=user).exclude(photo__owner=user)
+    # Hidden ones are out of their photos' counts already (services/hiding.py).
+    written = Comment.objects.filter(author=user, hidden_at__isnull=True).exclude(photo__owner=user)
     per_photo = written.order_by().values("photo").annotate(n=Count("pk"))
     _subtract(Photo.objects, "comments_count", ((r["photo"], r["n"]) for r in per_photo))
     Comment.objects.filter(author=user).delete()

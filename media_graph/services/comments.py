@@ -52,7 +52,10 @@ def comment_delete(*, comment: Comment, actor: User) -> int:
         hold_users(actor.pk, comment.author_id, comment.photo.owner_id)
         # First: deleting the comment would set the notification's comment to NULL.
         notifications.withdraw_commented(comment=comment)
+        # Locked first: a hidden comment is out of the count already (services/hiding.py).
+        counted = Comment.objects.select_for_update().filter(pk=pk, hidden_at__isnull=True)
+        counted = counted.values_list("pk").first() is not None
         deleted, _ = Comment.objects.filter(pk=pk).delete()
-        if deleted:
+        if deleted and counted:
             Photo.objects.filter(pk=comment.photo_id).update(comments_count=F("comments_count") - 1)
     return pk

@@ -16,6 +16,11 @@ from schema.core.connections import Connection, nested_connection
 from schema.core.context import Info
 from schema.engine.joins import joined
 from schema.media import images
+from schema.moderation.status import (
+    MODERATION_STATUS_DESCRIPTION,
+    ModerationStatus,
+    moderation_status,
+)
 
 if TYPE_CHECKING:
     from schema.social.types import Comment
@@ -177,6 +182,12 @@ class Photo(VisibleNode, relay.Node):
     )
     def viewer_has_favorited(self, info: Info) -> bool:
         return _viewer_flag(self, info, "viewer_favorited", viewer_has_favorited)
+
+    @strawberry_django.field(
+        only=["hidden_at", "owner_id"], description=MODERATION_STATUS_DESCRIPTION
+    )
+    def moderation_status(self, info: Info) -> ModerationStatus | None:
+        return moderation_status(info, self, self.owner_id)
 
     @strawberry_django.field(only=["exif", "owner_id"], description="Owner only.")
     def exif(self, info: Info) -> JSON | None:

@@ -65,6 +65,7 @@ def world(alice, bob, settings):
         "published": gid("Photo", published.pk),
         "album": gid("Album", album.pk),
         "comment": gid("Comment", comment.pk),
+        "bob": gid("User", bob.pk),
     }
 
 
@@ -107,6 +108,7 @@ def calls(world: dict) -> dict[str, dict]:
         "removePhotosFromAlbum": {"albumId": album, "photoIds": [draft]},
         "addAlbumMember": {"albumId": album, "username": "bob", "role": "EDITOR"},
         "removeAlbumMember": {"albumId": album, "username": "bob"},
+        "reportContent": {"subjectId": world["bob"], "reason": "SPAM"},
     }
 
 

@@ -1,4 +1,5 @@
-"""What operators see and do at /admin/: users, photos, comments and albums.
+"""What operators see and do at /admin/: users, photos, comments and albums (the
+moderators' reports are in reports.py).
 
 Every change goes through the services the API uses, so a delete here removes stored
 objects too and every counter stays right: the admin's own delete (the button and the
@@ -87,11 +88,28 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Photo)
 class PhotoAdmin(ServiceDeletes, admin.ModelAdmin):
-    list_display = ("id", "owner", "status", "caption", "processing_status", "likes_count")
+    list_display = (
+        "id",
+        "owner",
+        "status",
+        "caption",
+        "processing_status",
+        "likes_count",
+        "hidden_at",
+    )
     list_filter = ("status", "processing_status")
     list_select_related = ("owner",)
     search_fields = ("caption", "owner__username")
-    fields = ("owner", "status", "caption", "alt_text", "original", "processing_status")
+    # Hidden by a moderator (the reports' queue, moderation/admin/reports.py) when set.
+    fields = (
+        "owner",
+        "status",
+        "caption",
+        "alt_text",
+        "original",
+        "processing_status",
+        "hidden_at",
+    )
     readonly_fields = fields
     actions = ("unpublish",)
 
@@ -107,10 +125,10 @@ class PhotoAdmin(ServiceDeletes, admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(ServiceDeletes, admin.ModelAdmin):
-    list_display = ("id", "author", "photo", "text", "created_at")
+    list_display = ("id", "author", "photo", "text", "created_at", "hidden_at")
     list_select_related = ("author", "photo")
     search_fields = ("text", "author__username")
-    fields = ("author", "photo", "text", "created_at")
+    fields = ("author", "photo", "text", "created_at", "hidden_at")
     readonly_fields = fields
 
     def delete_one(self, obj: Comment) -> None:

@@ -8,8 +8,9 @@ keep their lines.
 `QueuedHandler` writes them: the thread that logs only enqueues the record, and a
 listener thread filters, formats, writes and flushes it. A write and a flush per line,
 in the request thread, were most of what `{ me { id } }` cost beyond executing it
-(bench/RESULTS.md, trivial_query). `line_record` makes the records of a line logged on
-every request, and `LineFormatter` formats their times, for less than logging's own.
+(bench/RESULTS.md, trivial_query). `LineFormatter` formats their times for less than
+logging's own; project/log_lines.py takes a line logged on every request off the
+request thread altogether.
 """
 
 import atexit
@@ -45,21 +46,25 @@ class EscapeControlCharacters(logging.Filter):
 LINGER_SECONDS = 0.05
 
 
-class _BatchingListener(QueueListener):
+class LingeringListener(QueueListener):
+    """A QueueListener that, woken by an item, waits LINGER_SECONDS for others to join it."""
+
+    def dequeue(self, block: bool):
+        try:
+            return self.queue.get_nowait()  # more are queued: no pause
+        except queue.Empty:
+            item = self.queue.get()  # none: sleep until one comes
+            time.sleep(LINGER_SECONDS)
+            return item
+
+
+class _BatchingListener(LingeringListener):
     """Hands its handler the records of a moment together, once the queue is empty."""
 
     def __init__(self, handler: "QueuedHandler") -> None:
         super().__init__(handler.queue)
         self.handler = handler
         self.batch: list[logging.LogRecord] = []
-
-    def dequeue(self, block: bool) -> logging.LogRecord | None:
-        try:
-            return self.queue.get_nowait()  # more are queued: no pause
-        except queue.Empty:
-            record = self.queue.get()  # none: sleep until one comes
-            time.sleep(LINGER_SECONDS)
-            return record
 
     def handle(self, record: logging.LogRecord) -> None:
         self.batch.append(record)
@@ -74,43 +79,6 @@ class _BatchingListener(QueueListener):
         batch, self.batch = self.batch, []
         if batch:
             self.handler.write(batch)
-
-
-def line_record(
-    logger: logging.Logger, level: int, msg: str, args: tuple, pathname: str
-) -> logging.LogRecord:
-    """The record `logger.makeRecord` would make for a line logged on every request.
-
-    LogRecord's own __init__ splits the path into file and module names and looks up the
-    thread's and process's names on every call: a third of the operation line's cost.
-    Here they come from a template made once per logger, level, path and process, and
-    only the time and the thread are read. When a record factory is installed
-    (OpenTelemetry's logging instrumentation adds trace ids through one), the factory
-    makes the record, as for any other line.
-    """
-    if logging.getLogRecordFactory() is not logging.LogRecord:
-        return logger.makeRecord(logger.name, level, pathname, 0, msg, args, None)
-    key = (logger.name, level, pathname)
-    template = _TEMPLATES.get(key)
-    if template is None:
-        made = logging.LogRecord(logger.name, level, pathname, 0, msg, (), None)
-        template = _TEMPLATES[key] = made.__dict__.copy()
-    record = logging.LogRecord.__new__(logging.LogRecord)
-    fields = record.__dict__
-    fields.update(template)
-    created = time.time()
-    thread = threading.current_thread()
-    fields["msg"] = msg
-    fields["args"] = args
-    fields["created"] = created
-    fields["msecs"] = int((created - int(created)) * 1000) + 0.0
-    fields["relativeCreated"] = (created - logging._startTime) * 1000
-    fields["thread"] = thread.ident
-    fields["threadName"] = thread.name
-    return record
-
-
-_TEMPLATES: dict[tuple[str, int, str], dict] = {}
 
 
 class LineFormatter(logging.Formatter):
@@ -232,7 +200,6 @@ _HANDLERS: "weakref.WeakSet[QueuedHandler]" = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
-    _TEMPLATES.clear()  # they hold the parent's process id
     for handler in list(_HANDLERS):
         handler._forked()
 

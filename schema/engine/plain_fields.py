@@ -5,8 +5,9 @@ Most fields of an answer only read a value: `Image.url`, `Photo.caption`,
 calls Strawberry's resolver wrapper for each (strawberry-django's adds a descriptor
 lookup), then completes the value. For the fields that are plain,
 `PlainFieldsContext.execute_fields` reads the value itself and serializes it as
-graphql-core would (feed(first: 20) went from 1.60 to 1.40 of the plain view). A field is plain when it has no arguments and no field extensions
-(permissions are extensions), answers a scalar or an enum, and its value is:
+graphql-core would (feed(first: 20) went from 1.60 to 1.40 of the plain view). A field
+is plain when it has no arguments and no field extensions (permissions are extensions),
+answers a scalar or an enum, and its value is:
 - a Strawberry field's attribute (no resolver: `getattr`, Strawberry's default);
 - a strawberry-django field's model column already loaded on the row (its value in the
   instance's `__dict__`, as strawberry-django reads it); a file column is not plain;

@@ -26,7 +26,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter
 from strawberry.types import ExecutionContext
 
-from project.logging import line_record
+from project.log_lines import LineLog
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
 from schema.server import persisted
@@ -205,7 +205,7 @@ def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
     """
     uninstall(started.token)
     started.wrappers.remove(started.counter)
-    if operation_log.isEnabledFor(logging.INFO):
+    if operation_lines.enabled():
         _log(context, time.perf_counter() - started.at, started.counter.count, refused=refused)
 
 
@@ -236,9 +236,8 @@ def _log(context: ExecutionContext, seconds: float, queries: int, *, refused: bo
         "error" if errors else "ok",
         errors,
     )
-    # Handled directly: Logger.info would also walk the stack for a caller's file and
-    # line, which the line does not show (a seventh of its cost).
-    operation_log.handle(line_record(operation_log, logging.INFO, LINE, args, __file__))
+    operation_lines.log(args)  # the record is made and handled in the logging thread
 
 
 LINE = "graphql operation=%s type=%s ms=%.1f sql=%d status=%s errors=%d"
+operation_lines = LineLog(operation_log, logging.INFO, LINE, __file__)

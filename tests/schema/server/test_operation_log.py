@@ -3,8 +3,19 @@
 import logging
 import re
 
+import pytest
+
+from schema.server.operations import operation_lines
+
+
+@pytest.fixture(autouse=True)
+def only_this_tests_lines(caplog):
+    operation_lines.flush()  # earlier tests' lines, handled late, are not this test's
+    caplog.clear()
+
 
 def lines(caplog) -> list[str]:
+    operation_lines.flush()  # the lines are handled in a logging thread
     return [r.getMessage() for r in caplog.records if r.name == "schema.server.operations"]
 
 

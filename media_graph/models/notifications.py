@@ -5,8 +5,8 @@ from media_graph.querysets import NotificationQuerySet
 
 
 class Notification(models.Model):
-    """Something another user did to the recipient's things: a follow, a like, a comment,
-    an album share. Written in the transaction of the edge that causes it, and removed
+    """Something another user did to the recipient's things: a follow (or a request to, or
+    its approval), a like, a comment, an album share. Written in the transaction of the edge that causes it, and removed
     with that edge while still unread (media_graph/services/notifications.py)."""
 
     class Kind(models.TextChoices):
@@ -14,6 +14,8 @@ class Notification(models.Model):
         LIKED = "LIKED"
         COMMENTED = "COMMENTED"
         ALBUM_SHARED = "ALBUM_SHARED"
+        FOLLOW_REQUESTED = "FOLLOW_REQUESTED"  # to a private account's owner
+        FOLLOW_ACCEPTED = "FOLLOW_ACCEPTED"  # to the requester, by the owner who approved
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

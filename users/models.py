@@ -141,7 +141,9 @@ class FollowRequest(models.Model):
             ),
         ]
         # followRequests: one account's, oldest first.
-        indexes = [models.Index(fields=["target", "created_at", "id"], name="follow_request_oldest")]
+        indexes = [
+            models.Index(fields=["target", "created_at", "id"], name="follow_request_oldest")
+        ]
 
     def __str__(self) -> str:
         return f"{self.requester_id} asks to follow {self.target_id}"

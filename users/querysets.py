@@ -90,6 +90,19 @@ def unmuted(viewer, field: str) -> models.Q:
     return ~models.Q(**{f"{field}__in": muted_by(pk)})
 
 
+def hears_from(actor_pk: int) -> models.Q:
+    """Condition on users: they may be told of what `actor_pk` did (they have not muted
+    them, and there is no block between them)."""
+    from users.models import Mute
+
+    muters = Mute.objects.filter(muted_id=actor_pk).values("muter_id")
+    return (
+        ~models.Q(pk__in=blocked_by(actor_pk))
+        & ~models.Q(pk__in=blockers_of(actor_pk))
+        & ~models.Q(pk__in=muters)
+    )
+
+
 def _edge_exists(model_name: str, **edge) -> models.Expression:
     from users import models as user_models
 

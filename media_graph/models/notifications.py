@@ -5,9 +5,10 @@ from media_graph.querysets import NotificationQuerySet
 
 
 class Notification(models.Model):
-    """Something another user did to the recipient's things: a follow (or a request to, or
-    its approval), a like, a comment, an album share. Written in the transaction of the edge that causes it, and removed
-    with that edge while still unread (media_graph/services/notifications.py)."""
+    """Something another user did to the recipient's things: a follow (or a request to
+    follow, or its approval), a like, a comment, an album share. Written in the
+    transaction of the edge that causes it, and removed with that edge while still unread
+    (media_graph/services/notifications.py)."""
 
     class Kind(models.TextChoices):
         FOLLOWED = "FOLLOWED"

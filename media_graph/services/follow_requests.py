@@ -72,7 +72,9 @@ def user_set_private(*, user: User, is_private: bool) -> User:
         if is_private:
             return user
         pending = FollowRequest.objects.select_for_update().filter(target=user)
-        requester_ids = list(pending.order_by("requester_id").values_list("requester_id", flat=True))
+        requester_ids = list(
+            pending.order_by("requester_id").values_list("requester_id", flat=True)
+        )
         if not requester_ids:
             return user
         hold_users(user.pk, *requester_ids)
@@ -95,9 +97,7 @@ def add_follows(*, followee: User, follower_ids: list[int]) -> None:
     them did), counters moved in one UPDATE each side."""
     if not follower_ids:
         return
-    Follow.objects.bulk_create(
-        [Follow(follower_id=pk, followee=followee) for pk in follower_ids]
-    )
+    Follow.objects.bulk_create([Follow(follower_id=pk, followee=followee) for pk in follower_ids])
     # Primary-key order, as follows.py locks counters: opposite orders would deadlock.
     for pk in sorted([*follower_ids, followee.pk]):
         if pk == followee.pk:

@@ -74,4 +74,3 @@ def end_follow(*, follower: User, followee: User) -> bool:
         _move_counters(follower=follower, followee=followee, delta=-1)
         notifications.withdraw_followed(follower=follower, followee=followee)
     return bool(deleted)
-

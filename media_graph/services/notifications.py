@@ -10,8 +10,9 @@ Who calls what:
 - follow requests (services/follow_requests.py) call `notify_follow_requested`,
   `notify_follow_accepted` and `withdraw_follow_requested` inside theirs.
 Each `notify_*` must run inside the caller's transaction (it is written for that, and
-checks). Nobody is notified of their own actions, nor by someone they muted, nor across
-a block (both ways). Withdrawing removes only what is still
+checks). Nobody is notified of their own actions. News from someone the recipient
+muted, or across a block, is never shown (NotificationQuerySet.visible_to) nor mailed
+(notification_emails.wants_email). Withdrawing removes only what is still
 unread: a notification the recipient has seen stays, as a record of what happened.
 
 A new follower or comment is also mailed, after commit (media_graph/notification_emails.py),
@@ -25,7 +26,7 @@ from django.db import transaction
 from media_graph import notification_emails
 from media_graph.models import Album, Comment, Notification, Photo
 from project.errors import field_error
-from users.models import Block, Mute, User
+from users.models import User
 
 Kind = Notification.Kind
 # markNotificationsRead takes at most this many IDs at once.
@@ -38,29 +39,12 @@ def _notify(*, recipient_id: int, actor: User, kind: str, **about) -> Notificati
     if recipient_id == actor.pk:
         return None  # your own doing is no news to you
     assert transaction.get_connection().in_atomic_block, "notify inside the edge's transaction"
-    if _silenced(recipient_id, [actor.pk]):
-        return None
     notification = Notification.objects.create(
         recipient_id=recipient_id, actor=actor, kind=kind, **about
     )
-    if kind in EMAILED_KINDS and notification_emails.wants_email(recipient_id):
+    if kind in EMAILED_KINDS and notification_emails.wants_email(recipient_id, actor.pk):
         notification_emails.queue_notification_email(notification.pk)
     return notification
-
-
-def _silenced(recipient_id: int, actor_ids: list[int]) -> set[int]:
-    """Of these actors, those who may not notify the recipient: muted by them, or with a
-    block between them. One query."""
-    muted = Mute.objects.filter(muter_id=recipient_id, muted_id__in=actor_ids).values_list(
-        "muted_id", flat=True
-    )
-    blocked = Block.objects.filter(blocker_id=recipient_id, blocked_id__in=actor_ids).values_list(
-        "blocked_id", flat=True
-    )
-    blocking = Block.objects.filter(blocked_id=recipient_id, blocker_id__in=actor_ids).values_list(
-        "blocker_id", flat=True
-    )
-    return set(muted.union(blocked, blocking))
 
 
 def _withdraw(*, recipient_id: int, kind: str, **about) -> int:
@@ -126,9 +110,7 @@ def withdraw_follow_requested(*, requester: User, target: User) -> int:
 
 
 def withdraw_follow_requested_all(*, target: User, requester_ids: list[int]) -> int:
-    return _withdraw(
-        recipient_id=target.pk, kind=Kind.FOLLOW_REQUESTED, actor_id__in=requester_ids
-    )
+    return _withdraw(recipient_id=target.pk, kind=Kind.FOLLOW_REQUESTED, actor_id__in=requester_ids)
 
 
 def notify_follow_accepted(*, requester: User, target: User) -> Notification | None:
@@ -137,30 +119,14 @@ def notify_follow_accepted(*, requester: User, target: User) -> Notification | N
 
 
 def notify_follow_accepted_all(*, target: User, requester_ids: list[int]) -> None:
-    """`target` turned public: every requester is told at once (but those silenced)."""
+    """`target` turned public: every requester is told at once."""
     assert transaction.get_connection().in_atomic_block, "notify inside the edge's transaction"
-    silenced = _silenced_for_all(target.pk, requester_ids) if requester_ids else set()
     Notification.objects.bulk_create(
         [
             Notification(recipient_id=pk, actor=target, kind=Kind.FOLLOW_ACCEPTED)
             for pk in requester_ids
-            if pk not in silenced
         ]
     )
-
-
-def _silenced_for_all(actor_id: int, recipient_ids: list[int]) -> set[int]:
-    """Of these recipients, those who may not hear from `actor_id`. One query."""
-    muted = Mute.objects.filter(muted_id=actor_id, muter_id__in=recipient_ids).values_list(
-        "muter_id", flat=True
-    )
-    blocked = Block.objects.filter(blocker_id=actor_id, blocked_id__in=recipient_ids).values_list(
-        "blocked_id", flat=True
-    )
-    blocking = Block.objects.filter(blocked_id=actor_id, blocker_id__in=recipient_ids).values_list(
-        "blocker_id", flat=True
-    )
-    return set(muted.union(blocked, blocking))
 
 
 def check_mark_read_count(count: int) -> None:

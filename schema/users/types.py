@@ -3,6 +3,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from django.db.models import Exists
 from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 
@@ -31,18 +32,19 @@ if TYPE_CHECKING:
     from schema.media.types import Photo
 
 
-def _shares_with_viewer(user: models.User, info: Info) -> bool:
-    """Whether the viewer may list this account's followers and following (a private
-    account's are for those it shares with: media_graph/querysets.py owner_shares_with).
-    The optimizer's annotation in lists; one query for a single account that is not the
-    viewer's own."""
-    if user.pk is not None and user.pk == info.context.viewer.pk:
-        return True
+def _shares_with_viewer(user: models.User, info: Info, rows):
+    """`user`'s followers or following as the viewer may list them: a private account's
+    are for those it shares with (media_graph/querysets.py owner_shares_with). In lists,
+    the optimizer's annotation on each account says; under a single account, an EXISTS
+    in the page's own statement."""
+    viewer = info.context.viewer
+    if user.pk == viewer.pk:
+        return rows
     shared = getattr(user, "viewer_sees_shared", None)
     if shared is None:
-        rows = models.User.objects.filter(owner_shares_with(info.context.viewer, ""), pk=user.pk)
-        shared = rows.exists()
-    return shared
+        sharing = models.User.objects.filter(owner_shares_with(viewer, ""), pk=user.pk)
+        return rows.filter(Exists(sharing))
+    return rows if shared else rows.none()
 
 
 _SHARES_HINT = {"viewer_sees_shared": lambda info: viewer_sees_shared(info.context.viewer)}
@@ -146,7 +148,6 @@ class User(VisibleNode, relay.Node):
     )
     def follows_viewer(self, info: Info) -> bool:
         return self.pk != info.context.viewer.pk and self.follows_the_viewer
-
 
     @strawberry_django.field(
         annotate={"viewer_blocked": lambda info: viewer_has_blocked(info.context.viewer)},

@@ -12,6 +12,8 @@ from django.db.models import F
 
 from media_graph.services import notifications
 from project import rates
+from project.codes import PayloadCode
+from project.errors import field_error
 from users.locks import hold_users
 from users.models import Follow, FollowRequest, User
 
@@ -43,12 +45,17 @@ def end_request(*, requester: User, target: User) -> bool:
     return bool(deleted)
 
 
+def _no_request():
+    # On the field that named the requester, as an unknown username is.
+    return field_error("username", "No follow request from this user.", PayloadCode.NOT_FOUND)
+
+
 def follow_request_approve(*, target: User, requester: User) -> None:
     """`target` lets `requester` follow them; no such request: `not_found`."""
     with transaction.atomic():
         hold_users(target.pk, requester.pk)
         if not end_request(requester=requester, target=target):
-            raise FollowRequest.DoesNotExist("No follow request from this user.")
+            raise _no_request()
         if Follow.objects.filter(follower=requester, followee=target).exists():
             return  # followed meanwhile (the account was public for a moment)
         add_follows(followee=target, follower_ids=[requester.pk])
@@ -60,7 +67,7 @@ def follow_request_decline(*, target: User, requester: User) -> None:
     with transaction.atomic():
         hold_users(target.pk, requester.pk)
         if not end_request(requester=requester, target=target):
-            raise FollowRequest.DoesNotExist("No follow request from this user.")
+            raise _no_request()
 
 
 def user_set_private(*, user: User, is_private: bool) -> User:

@@ -5,6 +5,7 @@ import pytest
 
 from media_graph.models import AlbumMember, Notification
 from media_graph.services import album_members, follow_requests, follows
+from media_graph.services.account_deletion import user_delete
 from tests.support.client import codes
 from tests.support.factories import gid, make_album, make_photo
 from users.models import Block, Follow, FollowRequest, Mute
@@ -167,3 +168,35 @@ def test_mute_takes_photos_out_of_the_feed_and_stops_notifications(client_of, al
 
     assert call(as_alice, "unmuteUser", "bob")["viewerHasMuted"] is False
     assert as_alice.execute(FEED).data["feed"]["edges"] == [{"node": {"caption": "bob's"}}]
+
+
+def test_deleting_an_account_takes_its_blocks_mutes_and_requests(client_of, alice, bob, make_user):
+    carol = make_user("carol")
+    follow_requests.user_set_private(user=carol, is_private=True)
+    call(client_of(alice), "blockUser", "bob")
+    call(client_of(alice), "muteUser", "carol")
+    call(client_of(carol), "blockUser", "alice")
+    follows.user_follow(follower=bob, followee=carol)  # a request
+    user_delete(user=alice)
+    user_delete(user=bob)
+    assert not Block.objects.exists() and not Mute.objects.exists()
+    assert not FollowRequest.objects.exists()
+    assert not Notification.objects.filter(recipient=carol).exists()
+
+
+def test_one_document_answers_each_viewer_with_their_own_blocks(client_of, alice, bob, make_user):
+    """The optimizer's plans are made for a stand-in viewer and reused (schema/engine/plans.py):
+    the blocks in them must be the viewer's of each request."""
+    carol = make_user("carol")
+    make_photo(bob, "bob's")
+    call(client_of(alice), "blockUser", "bob")
+    document = "{ photos { edges { node { caption owner { username } } } } }"
+    for viewer, seen in (
+        (alice, []),
+        (carol, ["bob's"]),
+        (alice, []),
+        (bob, ["bob's"]),
+        (alice, []),
+    ):
+        edges = client_of(viewer).execute(document).data["photos"]["edges"]
+        assert [edge["node"]["caption"] for edge in edges] == seen, viewer.username

@@ -18,7 +18,7 @@ from django.db.models import Q
 from media_graph.models import AlbumMember
 from media_graph.services import follow_requests, follows, notifications
 from project.errors import field_error
-from users.locks import hold_users
+from users.locks import hold_users, lock_users
 from users.models import Block, Mute, User
 
 
@@ -32,7 +32,9 @@ def user_block(*, blocker: User, blocked: User) -> bool:
     _not_self(blocker, blocked, "block")
     try:
         with transaction.atomic():
-            hold_users(blocker.pk, blocked.pk)
+            # FOR UPDATE: a write between them either finished (and is ended below) or
+            # waits, then finds the block (users/locks.py hold_users, `unblocked`).
+            lock_users(blocker.pk, blocked.pk)
             # The unique constraint settles concurrent blocks: the second changes nothing.
             Block.objects.create(blocker=blocker, blocked=blocked)
             for one, other in ((blocker, blocked), (blocked, blocker)):

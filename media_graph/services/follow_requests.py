@@ -26,7 +26,7 @@ def follow_request(*, requester: User, target: User) -> bool:
             return False
         try:
             with transaction.atomic():
-                hold_users(requester.pk, target.pk)
+                hold_users(requester.pk, target.pk, unblocked=True)
                 # The unique constraint settles concurrent requests.
                 FollowRequest.objects.create(requester=requester, target=target)
                 notifications.notify_follow_requested(requester=requester, target=target)

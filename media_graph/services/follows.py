@@ -45,7 +45,7 @@ def user_follow(*, follower: User, followee: User) -> bool:
         try:
             with transaction.atomic():
                 # Neither account is being deleted (users/locks.py).
-                hold_users(follower.pk, followee.pk)
+                hold_users(follower.pk, followee.pk, unblocked=True)
                 # The unique constraint decides between concurrent follows: one inserts,
                 # the others fail here and change nothing.
                 Follow.objects.create(follower=follower, followee=followee)

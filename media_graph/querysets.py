@@ -61,6 +61,12 @@ class PhotoQuerySet(models.QuerySet):
             return self.filter(published | models.Q(owner=viewer))
         return self.filter(published)
 
+    def served_to_anyone(self) -> "PhotoQuerySet":
+        """Photos whose signed (non-owner) URLs still render: published, by an active
+        owner. A private account's photos too: their URLs were handed only to those who
+        may see them (visible_to), and a URL is the capability, as for anyone's."""
+        return self.filter(is_published(), owner__is_active=True)
+
     def stored_names(self, *, lock: bool = False) -> list[str]:
         """Every object these photos keep in storage (models.photos.stored_names), in two
         queries however many photos. `lock`: their rows FOR UPDATE first, so no render

@@ -25,6 +25,7 @@ from typing import Any
 
 SCENARIOS = (
     "feed",
+    "feed20_blocks",
     "photo",
     "likes",
     "trivial",

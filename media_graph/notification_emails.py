@@ -32,6 +32,7 @@ from project import rates
 from project.celery import enqueue_after_commit
 from project.email import MAIL_ERRORS
 from users.models import User
+from users.querysets import hears_from
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def wants_email(user_id: int) -> bool:
-    """The user is active, has an address and has not turned notification email off."""
+def wants_email(user_id: int, actor_id: int) -> bool:
+    """The user is active, has an address, has not turned notification email off, and
+    hears from `actor_id` (not muted; no block between them: users/querysets.py)."""
     return (
-        User.objects.filter(pk=user_id, is_active=True, email_notifications=True)
+        User.objects.filter(
+            hears_from(actor_id),
+            pk=user_id,
+            is_active=True,
+            email_notifications=True,
+        )
         .exclude(email="")
         .exists()
     )
@@ -101,7 +108,10 @@ def send_notification_email(notification_id: int) -> bool:
     notification = _claim(notification_id)
     if notification is None:
         return False
-    if not (notification.actor.is_active and wants_email(notification.recipient_id)):
+    if not (
+        notification.actor.is_active
+        and wants_email(notification.recipient_id, notification.actor_id)
+    ):
         return False  # claimed all the same: nothing to send later either
     key = dedupe_key(notification)
     if not rates.first_in(key, settings.NOTIFICATION_EMAIL_DEDUPE_SECONDS):

@@ -6,7 +6,7 @@ import operator
 from django.db import models
 from django.db.models.functions import Coalesce, Now, RowNumber
 
-from users.querysets import viewer_pk
+from users.querysets import muted_by, unblocked, unmuted, viewer_pk
 
 
 def is_published() -> models.Q:
@@ -14,16 +14,59 @@ def is_published() -> models.Q:
     return models.Q(status="PUBLISHED") | models.Q(status="SCHEDULED", published_at__lte=Now())
 
 
+def owner_shares_with(viewer, owner: str = "owner") -> models.Q:
+    """Condition on rows owned by the user at `owner` ("" for users themselves): the owner
+    is public, or is the viewer, or the viewer follows them (approved), or they share an
+    album with the viewer. A private account's photos, albums, followers and following
+    are for those people only (docs/trust.md)."""
+    prefix = f"{owner}__" if owner else ""
+    public = models.Q(**{f"{prefix}is_private": False})
+    pk = viewer_pk(viewer)
+    if pk is None:
+        return public
+    from media_graph.models import AlbumMember
+    from users.models import Follow
+
+    followed = Follow.objects.filter(follower_id=pk).values("followee_id")
+    sharing = AlbumMember.objects.filter(user_id=pk).values("album__owner_id")
+    return (
+        public
+        | models.Q(**{f"{prefix}pk": pk})
+        | models.Q(**{f"{prefix}pk__in": followed})
+        | models.Q(**{f"{prefix}pk__in": sharing})
+    )
+
+
+def viewer_sees_shared(viewer) -> models.Expression:
+    """Annotation on users: owner_shares_with holds for this user."""
+    return models.Case(
+        models.When(owner_shares_with(viewer, ""), then=True),
+        default=False,
+        output_field=models.BooleanField(),
+    )
+
+
 class PhotoQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "PhotoQuerySet":
-        """Published photos of active owners, and the viewer's own drafts and scheduled ones.
-
-        A photo a moderator hid is its owner's alone (they see it, marked).
+        """Published photos of active owners the viewer may see (no block between them, and
+        a private owner shares with the viewer), and the viewer's own drafts and
+        scheduled ones. A photo a moderator hid is its owner's alone (they see it, marked).
         """
-        published = is_published() & models.Q(owner__is_active=True, hidden_at__isnull=True)
+        published = (
+            is_published()
+            & models.Q(owner__is_active=True, hidden_at__isnull=True)
+            & unblocked(viewer, "owner_id")
+            & owner_shares_with(viewer)
+        )
         if viewer is not None and viewer.is_authenticated:
             return self.filter(published | models.Q(owner=viewer))
         return self.filter(published)
+
+    def served_to_anyone(self) -> "PhotoQuerySet":
+        """Photos whose signed (non-owner) URLs still render: published, by an active
+        owner. A private account's photos too: their URLs were handed only to those who
+        may see them (visible_to), and a URL is the capability, as for anyone's."""
+        return self.filter(is_published(), owner__is_active=True)
 
     def stored_names(self, *, lock: bool = False) -> list[str]:
         """Every object these photos keep in storage (models.photos.stored_names), in two
@@ -58,10 +101,15 @@ class PhotoQuerySet(models.QuerySet):
         return self.filter(status=self.model.Status.SCHEDULED, published_at__lte=Now())
 
     def feed_for(self, viewer) -> "PhotoQuerySet":
-        """Published photos of the people `viewer` follows and the viewer's own, newest first."""
+        """Published photos of the people `viewer` follows and has not muted, and the
+        viewer's own, newest first. (Blocks end follows; visible_to hides the rest.)"""
         from users.models import Follow
 
-        followed = Follow.objects.filter(follower=viewer).values("followee_id")
+        followed = (
+            Follow.objects.filter(follower=viewer)
+            .exclude(followee_id__in=muted_by(viewer.pk))
+            .values("followee_id")
+        )
         return (
             self.published()
             .filter(models.Q(owner=viewer) | models.Q(owner_id__in=followed))
@@ -125,12 +173,14 @@ class TagQuerySet(models.QuerySet):
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "CommentQuerySet":
-        """Comments on photos the viewer may see, by active authors; one a moderator hid,
-        to its author only."""
+        """Comments on photos the viewer may see, by active authors with no block between
+        them and the viewer; one a moderator hid, to its author only."""
         shown = models.Q(hidden_at__isnull=True)
         if viewer is not None and viewer.is_authenticated:
             shown |= models.Q(author=viewer)
-        return self.filter(shown, photo_is_visible(viewer), author__is_active=True)
+        return self.filter(
+            shown, photo_is_visible(viewer), unblocked(viewer, "author_id"), author__is_active=True
+        )
 
     def oldest_first(self) -> "CommentQuerySet":
         return self.order_by("created_at", "id")
@@ -138,14 +188,21 @@ class CommentQuerySet(models.QuerySet):
 
 class AlbumQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "AlbumQuerySet":
-        """Public albums of active owners, all of the viewer's own, and those shared with
-        the viewer (as EDITOR or VIEWER) by an active owner."""
-        public = models.Q(visibility=self.model.Visibility.PUBLIC, owner__is_active=True)
+        """Public albums of active owners who share with the viewer (owner_shares_with),
+        all of the viewer's own, and those shared with the viewer (as EDITOR or VIEWER)
+        by an active owner; none of an owner with a block between them and the viewer."""
+        public = models.Q(
+            owner_shares_with(viewer),
+            visibility=self.model.Visibility.PUBLIC,
+            owner__is_active=True,
+        )
+        public &= unblocked(viewer, "owner_id")
         if viewer is not None and viewer.is_authenticated:
             from media_graph.models import AlbumMember
 
             member = AlbumMember.objects.filter(album=models.OuterRef("pk"), user=viewer)
-            shared = models.Q(models.Exists(member), owner__is_active=True)
+            shared = models.Q(models.Exists(member), unblocked(viewer, "owner_id"))
+            shared &= models.Q(owner__is_active=True)
             return self.filter(public | models.Q(owner=viewer) | shared)
         return self.filter(public)
 
@@ -155,13 +212,28 @@ class AlbumQuerySet(models.QuerySet):
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "NotificationQuerySet":
-        """A user's own notifications, to that user only; none by deactivated actors."""
+        """A user's own notifications, to that user only; none by deactivated actors, by
+        anyone with a block between them, or by anyone the viewer muted."""
         if viewer is None or not viewer.is_authenticated:
             return self.none()
-        return self.filter(recipient=viewer, actor__is_active=True)
+        return self.filter(notified_by(viewer), recipient=viewer)
 
     def newest_first(self) -> "NotificationQuerySet":
         return self.order_by("-created_at", "-id")
+
+
+def notified_by(viewer) -> models.Q:
+    """Condition on notifications: their actor may still reach the viewer."""
+    return models.Q(
+        unblocked(viewer, "actor_id"), unmuted(viewer, "actor_id"), actor__is_active=True
+    )
+
+
+def visible_members(viewer) -> models.QuerySet:
+    """Album members the viewer may see: active, with no block between them."""
+    from media_graph.models import AlbumMember
+
+    return AlbumMember.objects.filter(unblocked(viewer, "user_id"), user__is_active=True)
 
 
 def unread_notifications_count(viewer) -> models.Expression:
@@ -170,10 +242,10 @@ def unread_notifications_count(viewer) -> models.Expression:
 
     unread = (
         Notification.objects.filter(
+            notified_by(viewer),
             recipient_id=viewer_pk(viewer),
             recipient=models.OuterRef("pk"),
             read=False,
-            actor__is_active=True,
         )
         .order_by()
         .values("recipient")

@@ -79,7 +79,7 @@ def url_audience(photo_id: int, version: int, width: int, ext: str, query) -> st
 
 
 def _photos(public: bool):
-    return Photo.objects.visible_to(None) if public else Photo.objects.all()
+    return Photo.objects.served_to_anyone() if public else Photo.objects.all()
 
 
 def stored_name(photo_id: int, width: int, fmt: str, *, public: bool = False) -> str | None:

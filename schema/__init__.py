@@ -19,6 +19,7 @@ from schema.server.error_codes import code_errors
 from schema.social import mutations as social_mutations
 from schema.social import notifications as social_notifications
 from schema.social import queries as social_queries
+from schema.social import trust as social_trust
 from schema.users import access_tokens as user_access_tokens
 from schema.users import jwt_mutations as user_tokens
 from schema.users import mutations as user_mutations
@@ -55,6 +56,7 @@ Mutation = merge_types(
         media_direct_uploads.Mutation,
         social_mutations.Mutation,
         social_notifications.Mutation,
+        social_trust.Mutation,
         album_mutations.Mutation,
         moderation_mutations.Mutation,
     ),

@@ -25,6 +25,9 @@ class User(AbstractUser):
     photos_count = models.PositiveIntegerField(default=0, help_text="Published photos.")
     # A new follower or comment is also mailed (media_graph/notification_emails.py).
     email_notifications = models.BooleanField(default=True)
+    # Following it is a request its owner approves; its photos, albums, followers and
+    # following are for approved followers and album members (docs/trust.md).
+    is_private = models.BooleanField(default=False)
     # Every JWT carries the value it was signed with (users/jwt_tokens.py); a password set
     # again, or "sign out everywhere", moves it on, and every earlier JWT stops working.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
@@ -116,6 +119,75 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"
+
+
+class FollowRequest(models.Model):
+    """Someone asking to follow a private account, until its owner approves or declines
+    (its writes live in media_graph/services/follow_requests.py)."""
+
+    requester = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="follow_requests_sent"
+    )
+    target = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="follow_requests_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "target"], name="follow_request_once"),
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("target")), name="follow_request_not_self"
+            ),
+        ]
+        # followRequests: one account's, oldest first.
+        indexes = [
+            models.Index(fields=["target", "created_at", "id"], name="follow_request_oldest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} asks to follow {self.target_id}"
+
+
+class Block(models.Model):
+    """`blocker` and `blocked` are to each other as if neither existed, both ways
+    (users/querysets.py hides them; media_graph/services/blocks.py ends their edges)."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+        # Visibility asks both ways: whom the viewer blocked, and who blocked the viewer.
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_blocked")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Mute(models.Model):
+    """`muted`'s photos leave `muter`'s feed and their notifications stop; they are not told."""
+
+    muter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mutes_made")
+    muted = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="mute_once"),
+            models.CheckConstraint(
+                condition=~models.Q(muter=models.F("muted")), name="mute_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muter_id} mutes {self.muted_id}"
 
 
 class RefreshTokenFamily(models.Model):

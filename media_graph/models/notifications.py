@@ -5,15 +5,18 @@ from media_graph.querysets import NotificationQuerySet
 
 
 class Notification(models.Model):
-    """Something another user did to the recipient's things: a follow, a like, a comment,
-    an album share. Written in the transaction of the edge that causes it, and removed
-    with that edge while still unread (media_graph/services/notifications.py)."""
+    """Something another user did to the recipient's things: a follow (or a request to
+    follow, or its approval), a like, a comment, an album share. Written in the
+    transaction of the edge that causes it, and removed with that edge while still unread
+    (media_graph/services/notifications.py)."""
 
     class Kind(models.TextChoices):
         FOLLOWED = "FOLLOWED"
         LIKED = "LIKED"
         COMMENTED = "COMMENTED"
         ALBUM_SHARED = "ALBUM_SHARED"
+        FOLLOW_REQUESTED = "FOLLOW_REQUESTED"  # to a private account's owner
+        FOLLOW_ACCEPTED = "FOLLOW_ACCEPTED"  # to the requester, by the owner who approved
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

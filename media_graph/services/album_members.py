@@ -26,7 +26,8 @@ def album_member_add(*, album: Album, actor: User, user: User, role: str) -> Alb
     if user.pk == album.owner_id:
         raise field_error("username", "You own this album already.")
     with transaction.atomic():
-        hold_users(actor.pk, user.pk)  # neither account is being deleted (users/locks.py)
+        # Neither account is being deleted, nor is there a block between them (users/locks.py).
+        hold_users(actor.pk, user.pk, unblocked=True)
         # The album's row, so that two adds at once cannot both pass the cap.
         Album.objects.select_for_update().get(pk=album.pk)  # deleted meanwhile: not_found
         member = AlbumMember.objects.filter(album=album, user=user).first()

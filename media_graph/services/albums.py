@@ -55,7 +55,7 @@ def album_add_photos(*, album: Album, actor: User, photo_ids: Iterable[int]) -> 
     with transaction.atomic():
         # The accounts first (an editor's and the album owner's), as a deletion locks its
         # account before its albums: no deadlock, and no entry in an album going away.
-        hold_users(actor.pk, album.owner_id)
+        hold_users(actor.pk, album.owner_id, unblocked=True)
         # Serialises positions; an album deleted meanwhile is not_found, not an orphan entry.
         Album.objects.select_for_update().get(pk=album.pk)
         present = set(album.entries.values_list("photo_id", flat=True))

@@ -31,7 +31,7 @@ def _comment_save(comment: Comment, photo: Photo, author: User) -> None:
         with transaction.atomic():
             # The author and the photo's owner, before any row: the owner's notification
             # row refers to the owner (users/locks.py).
-            hold_users(author.pk, photo.owner_id)
+            hold_users(author.pk, photo.owner_id, unblocked=True)
             comment.save()
             Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
             notifications.notify_commented(comment=comment)

@@ -12,7 +12,8 @@ def photo_favorite(*, photo: Photo, user: User) -> bool:
     """Favorite a photo; answers whether anything changed (a second time changes nothing)."""
     try:
         with transaction.atomic():
-            hold_users(user.pk)  # not while the account is being deleted (users/locks.py)
+            # Not while either account is being deleted, nor across a block (users/locks.py).
+            hold_users(user.pk, photo.owner_id, unblocked=True)
             # The unique (user, photo) constraint settles concurrent favorites.
             Favorite.objects.create(user=user, photo=photo)
     except IntegrityError:

@@ -4,14 +4,15 @@ A follow is rated per follower (project/rates.py FOLLOWS); a repeat that changes
 costs nothing, and an unfollow is free. A real change notifies the followee (or withdraws
 the unread notification) inside the same transaction, so it commits or rolls back with
 the edge. The Follow model stays in users/; its writes live here, in the domain that
-notifies.
+notifies. Following a private account asks instead (services/follow_requests.py), at the
+same rate.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from media_graph.services import notifications
+from media_graph.services import follow_requests, notifications
 from project import rates
 from project.codes import PayloadCode
 from users.locks import hold_users
@@ -36,13 +37,15 @@ def user_follow(*, follower: User, followee: User) -> bool:
             {"followee": ValidationError("You cannot follow yourself.", code=PayloadCode.INVALID)}
         )
     following = Follow.objects.filter(follower=follower, followee=followee).exists
+    if followee.is_private and not following():
+        return follow_requests.follow_request(requester=follower, target=followee)
     with rates.spend(rates.FOLLOWS, follower.pk, repeat=following) as charge:
         if charge is None:
             return False  # a repeat at the limit: nothing to write
         try:
             with transaction.atomic():
                 # Neither account is being deleted (users/locks.py).
-                hold_users(follower.pk, followee.pk)
+                hold_users(follower.pk, followee.pk, unblocked=True)
                 # The unique constraint decides between concurrent follows: one inserts,
                 # the others fail here and change nothing.
                 Follow.objects.create(follower=follower, followee=followee)
@@ -55,10 +58,19 @@ def user_follow(*, follower: User, followee: User) -> bool:
 
 
 def user_unfollow(*, follower: User, followee: User) -> bool:
+    """Stop following, or withdraw a request not yet approved; answers whether anything
+    changed."""
     with transaction.atomic():
         hold_users(follower.pk, followee.pk)
-        deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
-        if deleted:
-            _move_counters(follower=follower, followee=followee, delta=-1)
-            notifications.withdraw_followed(follower=follower, followee=followee)
+        ended = end_follow(follower=follower, followee=followee)
+        withdrawn = follow_requests.end_request(requester=follower, target=followee)
+    return ended or withdrawn
+
+
+def end_follow(*, follower: User, followee: User) -> bool:
+    """Inside a transaction holding both: the follow ends, counters and news with it."""
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        _move_counters(follower=follower, followee=followee, delta=-1)
+        notifications.withdraw_followed(follower=follower, followee=followee)
     return bool(deleted)

@@ -33,7 +33,7 @@ def photo_like(*, photo: Photo, user: User) -> bool:
                 # The liker and the photo's owner, before any row: the owner's
                 # notification row refers to the owner, and the owner's deletion must not
                 # wait for this transaction while this one waits for it (users/locks.py).
-                hold_users(user.pk, photo.owner_id)
+                hold_users(user.pk, photo.owner_id, unblocked=True)
                 # The unique (user, photo) constraint settles concurrent likes.
                 Like.objects.create(user=user, photo=photo)
                 Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)

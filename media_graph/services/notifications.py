@@ -6,9 +6,13 @@ Who calls what:
 - follows (media_graph/services/follows.py) call `notify_followed` and
   `withdraw_followed` inside theirs;
 - album shares: the shared-albums services call `notify_album_shared` and
-  `withdraw_album_shared` inside theirs.
+  `withdraw_album_shared` inside theirs;
+- follow requests (services/follow_requests.py) call `notify_follow_requested`,
+  `notify_follow_accepted` and `withdraw_follow_requested` inside theirs.
 Each `notify_*` must run inside the caller's transaction (it is written for that, and
-checks). Nobody is notified of their own actions. Withdrawing removes only what is still
+checks). Nobody is notified of their own actions. News from someone the recipient
+muted, or across a block, is never shown (NotificationQuerySet.visible_to) nor mailed
+(notification_emails.wants_email). Withdrawing removes only what is still
 unread: a notification the recipient has seen stays, as a record of what happened.
 
 A new follower or comment is also mailed, after commit (media_graph/notification_emails.py),
@@ -38,7 +42,7 @@ def _notify(*, recipient_id: int, actor: User, kind: str, **about) -> Notificati
     notification = Notification.objects.create(
         recipient_id=recipient_id, actor=actor, kind=kind, **about
     )
-    if kind in EMAILED_KINDS and notification_emails.wants_email(recipient_id):
+    if kind in EMAILED_KINDS and notification_emails.wants_email(recipient_id, actor.pk):
         notification_emails.queue_notification_email(notification.pk)
     return notification
 
@@ -95,6 +99,34 @@ def withdraw_album_shared(*, album: Album, recipient: User) -> int:
     """`recipient` is no longer a member of `album` (removed by the owner, or left): inside
     that transaction. Whoever ended it, the unread news of the share goes."""
     return _withdraw(recipient_id=recipient.pk, kind=Kind.ALBUM_SHARED, album=album)
+
+
+def notify_follow_requested(*, requester: User, target: User) -> Notification | None:
+    return _notify(recipient_id=target.pk, actor=requester, kind=Kind.FOLLOW_REQUESTED)
+
+
+def withdraw_follow_requested(*, requester: User, target: User) -> int:
+    return _withdraw(recipient_id=target.pk, actor=requester, kind=Kind.FOLLOW_REQUESTED)
+
+
+def withdraw_follow_requested_all(*, target: User, requester_ids: list[int]) -> int:
+    return _withdraw(recipient_id=target.pk, kind=Kind.FOLLOW_REQUESTED, actor_id__in=requester_ids)
+
+
+def notify_follow_accepted(*, requester: User, target: User) -> Notification | None:
+    """`target` approved `requester`: the requester is told, by the target."""
+    return _notify(recipient_id=requester.pk, actor=target, kind=Kind.FOLLOW_ACCEPTED)
+
+
+def notify_follow_accepted_all(*, target: User, requester_ids: list[int]) -> None:
+    """`target` turned public: every requester is told at once."""
+    assert transaction.get_connection().in_atomic_block, "notify inside the edge's transaction"
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, actor=target, kind=Kind.FOLLOW_ACCEPTED)
+            for pk in requester_ids
+        ]
+    )
 
 
 def check_mark_read_count(count: int) -> None:

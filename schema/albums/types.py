@@ -14,6 +14,7 @@ from media_graph.querysets import (
     album_photos_count,
     first_visible_entries,
     viewer_album_role,
+    visible_members,
 )
 from schema.core.common import VisibleNode
 from schema.core.connections import Connection, nested_connection
@@ -44,7 +45,7 @@ class AlbumMember:
 def _members(info) -> Prefetch:
     return Prefetch(
         "memberships",
-        queryset=models.AlbumMember.objects.filter(user__is_active=True)
+        queryset=visible_members(info.context.viewer)
         .select_related("user")
         .order_by("added_at", "id"),
         to_attr="member_rows",

@@ -159,13 +159,31 @@ class NestedConnectionField(PagePerParentField):
     that way against 0.07 ms (bench/RESULTS.md, "Pages under one parent").
     """
 
+    # `gate(parent, info, rows)`: the rows narrowed to what the viewer may list of this
+    # parent's relation at all (a private account's followers): the same rows, none, or
+    # the rows under a condition on the parent (in the page's own statement).
+    gate = None
+
     def page_arguments(self, order, *, first, last, before, after):
         first, last = check_page_sizes(first=first, last=last)
         return (first, last, *_keys(order, after, before))
 
+    def get_result(self, source, info, args, kwargs):
+        result = super().get_result(source, info, args, kwargs)
+        if self.gate is not None and source is not None and isinstance(result, models.QuerySet):
+            return self.gate(source, info, result)
+        return result
 
-def nested_connection(*, refine=None, **kwargs):
-    """A `Connection` field over the relation named like the attribute (or `field_name`)."""
+    def __copy__(self):
+        new_field = super().__copy__()
+        new_field.gate = self.gate
+        return new_field
+
+
+def nested_connection(*, refine=None, gate=None, **kwargs):
+    """A `Connection` field over the relation named like the attribute (or `field_name`);
+    `gate`: see NestedConnectionField."""
     field = strawberry_django.connection(field_cls=NestedConnectionField, **kwargs)
     field.refine = refine
+    field.gate = gate
     return field

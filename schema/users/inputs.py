@@ -16,6 +16,10 @@ class UpdateProfileInput:
     email_notifications: bool | None = strawberry.field(
         default=None, description="Email for new followers and comments (on by default)."
     )
+    is_private: bool | None = strawberry.field(
+        default=None,
+        description="Following asks first; turning it off approves every pending request.",
+    )
 
 
 @strawberry.input

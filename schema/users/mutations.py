@@ -3,6 +3,7 @@ from typing import Annotated
 import strawberry
 from strawberry_django.fields.types import OperationInfo
 
+from media_graph.services import follow_requests
 from media_graph.services.account_deletion import user_delete_own
 from schema.core.common import DeletedNode, DeletePayload, payload_mutation, refetch
 from schema.core.context import PASSWORD_LOGIN, Info
@@ -36,6 +37,8 @@ class Mutation:
             bio=input.bio,
             email_notifications=input.email_notifications,
         )
+        if input.is_private is not None:
+            user = follow_requests.user_set_private(user=user, is_private=input.is_private)
         return refetch(User, user, info)
 
     @payload_mutation(

@@ -3,21 +3,51 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from django.db.models import Exists
 from strawberry import relay
 from strawberry_django.fields.types import OperationInfo
 
 from media_graph.models import Notification
-from media_graph.querysets import unread_notifications_count
+from media_graph.querysets import (
+    owner_shares_with,
+    unread_notifications_count,
+    viewer_sees_shared,
+)
 from schema.core.common import VisibleNode
 from schema.core.connections import Connection, nested_connection
 from schema.core.context import Info, Scope
 from schema.core.errors import NotFound
+from schema.engine.optimizer import optimized
 from users import models
-from users.querysets import follows_viewer, viewer_is_following
+from users.querysets import (
+    follows_viewer,
+    viewer_follow_requested,
+    viewer_has_blocked,
+    viewer_has_muted,
+    viewer_is_following,
+)
 
 if TYPE_CHECKING:
     from schema.albums.types import Album
     from schema.media.types import Photo
+
+
+def _shares_with_viewer(user: models.User, info: Info, rows):
+    """`user`'s followers or following as the viewer may list them: a private account's
+    are for those it shares with (media_graph/querysets.py owner_shares_with). In lists,
+    the optimizer's annotation on each account says; under a single account, an EXISTS
+    in the page's own statement."""
+    viewer = info.context.viewer
+    if user.pk == viewer.pk:
+        return rows
+    shared = getattr(user, "viewer_sees_shared", None)
+    if shared is None:
+        sharing = models.User.objects.filter(owner_shares_with(viewer, ""), pk=user.pk)
+        return rows.filter(Exists(sharing))
+    return rows if shared else rows.none()
+
+
+_SHARES_HINT = {"viewer_sees_shared": lambda info: viewer_sees_shared(info.context.viewer)}
 
 
 @strawberry_django.type(models.User, name="User")
@@ -28,6 +58,12 @@ class User(VisibleNode, relay.Node):
     followers_count: int
     following_count: int
     photos_count: int = strawberry_django.field(description="Published photos.")
+    is_private: bool = strawberry_django.field(
+        description=(
+            "Only approved followers, people it shares albums with, and the owner see its "
+            "photos, albums, followers and following; its profile fields stay visible."
+        )
+    )
 
     @strawberry_django.field(only=["display_name", "username"])
     def display_name(self) -> str:
@@ -81,7 +117,10 @@ class User(VisibleNode, relay.Node):
             refine=lambda users: users.order_by(
                 "-following_edges__created_at", "-following_edges__id"
             ),
-            description="Newest follower first.",
+            gate=_shares_with_viewer,
+            annotate=_SHARES_HINT,
+            description="Newest follower first; [] for a private account that does not share "
+            "with the viewer.",
         )
     )
     following: Connection[Annotated["User", strawberry.lazy("schema.users.types")]] = (
@@ -89,7 +128,10 @@ class User(VisibleNode, relay.Node):
             refine=lambda users: users.order_by(
                 "-follower_edges__created_at", "-follower_edges__id"
             ),
-            description="Most recently followed first.",
+            gate=_shares_with_viewer,
+            annotate=_SHARES_HINT,
+            description="Most recently followed first; [] for a private account that does not "
+            "share with the viewer.",
         )
     )
 
@@ -107,14 +149,58 @@ class User(VisibleNode, relay.Node):
     def follows_viewer(self, info: Info) -> bool:
         return self.pk != info.context.viewer.pk and self.follows_the_viewer
 
+    @strawberry_django.field(
+        annotate={"viewer_blocked": lambda info: viewer_has_blocked(info.context.viewer)},
+        description="False for anonymous viewers (true only in blockUser's answer: a "
+        "blocked account is nowhere else).",
+    )
+    def viewer_has_blocked(self, info: Info) -> bool:
+        return self.pk != info.context.viewer.pk and self.viewer_blocked
+
+    @strawberry_django.field(
+        annotate={"viewer_muted": lambda info: viewer_has_muted(info.context.viewer)},
+        description="False for anonymous viewers.",
+    )
+    def viewer_has_muted(self, info: Info) -> bool:
+        return self.pk != info.context.viewer.pk and self.viewer_muted
+
+    @strawberry_django.field(
+        annotate={"viewer_requested": lambda info: viewer_follow_requested(info.context.viewer)},
+        description="The viewer asked to follow this private account and is not yet approved.",
+    )
+    def viewer_follow_requested(self, info: Info) -> bool:
+        return self.pk != info.context.viewer.pk and self.viewer_requested
+
+    @strawberry_django.field(
+        description="The viewer's own only: who asks to follow them, oldest first; null for "
+        "everyone else."
+    )
+    def follow_requests(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated["User", strawberry.lazy("schema.users.types")]] | None:
+        if not info.context.reads_as_owner(self, self.pk):
+            return None
+        asking = models.User.objects.filter(follow_requests_sent__target_id=self.pk).order_by(
+            "follow_requests_sent__created_at", "follow_requests_sent__id"
+        )
+        rows = User.get_queryset(asking, info)
+        return Connection.resolve_connection(
+            optimized(rows, info), info=info, first=first, after=after
+        )
+
 
 UserPayload = Annotated[User | OperationInfo, strawberry.union("UserPayload")]
 
 
-def find_user(info: Info, username: str) -> models.User:
+def find_user(info: Info, username: str, *, to_block: bool = False) -> models.User:
     """The account with this username (any case) that the viewer may see; else `not_found`
-    on `username`, as the mutations that name a user by username answer."""
-    found = User.get_queryset(models.User.objects.all(), info).named(username).first()
+    on `username`, as the mutations that name a user by username answer. `to_block`: one
+    the viewer blocked is found too (to unblock; UserQuerySet.blockable_by)."""
+    if to_block:
+        rows = models.User.objects.blockable_by(info.context.actor)
+    else:
+        rows = User.get_queryset(models.User.objects.all(), info)
+    found = rows.named(username).first()
     if found is None:
         raise NotFound("No user with this username.", field="username")
     return found

@@ -27,13 +27,6 @@ SHARED = Path(settings.BASE_DIR).parent / "shared" / "api-contract.graphql"
 PENDING: set[str] = {
     # Live events (issue 25)
     "Subscription",
-    # Trust and safety (issue 26)
-    "User.isPrivate", "User.viewerHasBlocked", "User.viewerHasMuted",
-    "User.viewerFollowRequested", "User.followRequests", "UpdateProfileInput.isPrivate",
-    "NotificationKind.FOLLOW_REQUESTED", "NotificationKind.FOLLOW_ACCEPTED",
-    "Mutation.blockUser", "Mutation.unblockUser", "Mutation.muteUser",
-    "Mutation.unmuteUser", "Mutation.approveFollowRequest",
-    "Mutation.declineFollowRequest",
     # The owner's library (issue 29)
     "Place", "NearInput", "PhotoFilter.kind", "PhotoFilter.takenAfter",
     "PhotoFilter.takenBefore", "PhotoFilter.near", "Photo.location", "Photo.related",

@@ -66,6 +66,19 @@ def test_a_new_follower_is_mailed_to_the_followee_only(smtp, client_of, after_co
     assert len(smtp.messages()) == 1
 
 
+MUTE = "mutation($u: String!) { muteUser(input: {username: $u}) { __typename } }"
+
+
+@inline
+@pytest.mark.usefixtures("counters_stay_right")
+def test_nothing_is_mailed_from_someone_muted(smtp, client_of, after_commit, alice, bob):
+    photo = gid("Photo", make_photo(bob, "sunset").pk)
+    after_commit(client_of(bob), MUTE, u="alice")
+    after_commit(client_of(alice), FOLLOW, u="bob")
+    after_commit(client_of(alice), COMMENT, p=photo, t="Hello")
+    assert smtp.messages() == []
+
+
 @inline
 @pytest.mark.usefixtures("counters_stay_right")
 def test_a_comment_is_mailed_with_its_text_and_a_like_is_not(

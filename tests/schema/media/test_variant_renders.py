@@ -15,6 +15,7 @@ from django.db import connection
 
 from media_graph import variants
 from media_graph.models import ImageVariant
+from media_graph.services import follow_requests, follows
 from tests.schema.media.photos import mutate_node, upload
 from tests.support.storage import fetch
 
@@ -146,3 +147,12 @@ def test_a_deactivated_owners_photo_renders_nothing_for_others(gql, published, a
 def test_an_own_url_is_only_handed_to_the_owner(gql, published, bob, login):
     login(bob)
     assert "own=1" not in urls(gql, published["id"])["wide"]
+
+
+def test_a_private_accounts_follower_gets_urls_that_render(gql, published, alice, bob, login):
+    follows.user_follow(follower=bob, followee=alice)
+    follow_requests.user_set_private(user=alice, is_private=True)
+    login(bob)
+    url = urls(gql, published["id"])["wide"]
+    assert "own=1" not in url
+    assert fetch(url)[0] == 302

@@ -62,7 +62,7 @@ def find_visible(
     pk = parse_global_id(value, node_type.__name__)
     found = None
     if pk is not None:
-        found = model.objects.visible_to(info.context.actor).filter(pk=pk).first()
+        found = info.context.rows_for_actor(model).filter(pk=pk).first()
     if found is None:
         raise NotFound(f"No {node_type.__name__.lower()} with this ID.", field=field)
     return found
@@ -76,7 +76,7 @@ def refetch(node_type: type[VisibleNode], instance: M, info: Info, *, as_owner=F
     (`Context.reads_as_owner`), on this object alone: what it leads to reads as the
     viewer.
     """
-    rows = type(instance).objects.visible_to(info.context.actor).filter(pk=instance.pk)
+    rows = info.context.rows_for_actor(type(instance)).filter(pk=instance.pk)
     found = optimized(rows, info).get()
     if as_owner:
         setattr(found, OWNER_READS, True)

@@ -1,6 +1,6 @@
 """The per-request context every resolver receives, and who the viewer is."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
 from django.contrib.auth.models import AnonymousUser
@@ -34,6 +34,8 @@ class Context(StrawberryDjangoContext):
     token_error: str | None = None
     # An access token's scopes; None for a password login (JWT), which may do anything.
     scopes: frozenset[str] | None = None
+    # rows_for_actor's querysets, by model.
+    _actor_rows: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_built", True)
@@ -67,6 +69,19 @@ class Context(StrawberryDjangoContext):
         if self.scopes is not None and Scope.PUBLISH in self.scopes:
             return user
         return self.viewer
+
+    def rows_for_actor(self, model):
+        """`model.objects.visible_to(self.actor)`, built once per operation.
+
+        A mutation finds its object and reads it again for its answer through the same
+        rules (schema.core.common): building them twice (blocks, private accounts, hidden
+        content) was a tenth of a like. The rules are subqueries the database evaluates
+        with each statement, so a write in between is seen as it is.
+        """
+        rows = self._actor_rows.get(model)
+        if rows is None:
+            rows = self._actor_rows[model] = model.objects.visible_to(self.actor)
+        return rows
 
     def reads_as_owner(self, obj, owner_pk: int | None, scope: Scope = Scope.READ) -> bool:
         """Whether an owner-only field of `obj` (owned by `owner_pk`) is readable.

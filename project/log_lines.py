@@ -18,15 +18,12 @@ the thread starts with the first line a process logs (so every forked worker has
 own) and hands over what is queued before the process exits.
 """
 
-import atexit
 import logging
-import os
-import queue
 import threading
 import time
-import weakref
+from logging.handlers import QueueListener
 
-from project.logging import LingeringListener
+from project.logging import LingeringListener, ListenerThread
 
 
 class _Flush:
@@ -36,14 +33,10 @@ class _Flush:
         self.done = threading.Event()
 
 
-class LineLog:
+class LineLog(ListenerThread):
     def __init__(self, logger: logging.Logger, level: int, msg: str, pathname: str) -> None:
         self.logger, self.level, self.msg, self.pathname = logger, level, msg, pathname
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._listener: LingeringListener | None = None
-        self._stopped = False
-        self._lock = threading.Lock()
-        _LOGS.add(self)
+        self._reset_listener()
 
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(self.level)
@@ -55,14 +48,14 @@ class LineLog:
         if self._listener is None and not self._start():
             self._handle(line)  # after the thread stopped, at exit
             return
-        self._queue.put(line)
+        self.queue.put(line)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every line queued so far has been handled; False on a timeout."""
         if self._listener is None:
             return True
         marker = _Flush()
-        self._queue.put(marker)
+        self.queue.put(marker)
         return marker.done.wait(timeout)
 
     def _handle(self, item) -> None:
@@ -79,32 +72,13 @@ class LineLog:
         record.thread, record.threadName = thread, thread_name
         self.logger.handle(record)
 
-    def _start(self) -> bool:
-        with self._lock:
-            if self._stopped:
-                return False
-            if self._listener is None:
-                listener = _Listener(self)
-                listener.start()
-                atexit.register(self._stop)
-                self._listener = listener
-            return True
-
-    def _stop(self) -> None:
-        with self._lock:
-            listener, self._listener, self._stopped = self._listener, None, True
-        if listener is not None:
-            listener.stop()  # handles what is queued, then joins the thread
-
-    def _forked(self) -> None:
-        self._queue = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._listener, self._stopped = None, False
+    def _new_listener(self) -> QueueListener:
+        return _Listener(self)
 
 
 class _Listener(LingeringListener):
     def __init__(self, log: LineLog) -> None:
-        super().__init__(log._queue)
+        super().__init__(log.queue)
         self.log = log
 
     def handle(self, item) -> None:
@@ -112,14 +86,3 @@ class _Listener(LingeringListener):
             self.log._handle(item)
         except Exception:  # as logging does: a line that fails is reported, never raised
             logging.getLogger(__name__).exception("a queued log line failed")
-
-
-_LOGS: "weakref.WeakSet[LineLog]" = weakref.WeakSet()
-
-
-def _after_fork_in_child() -> None:
-    for log in list(_LOGS):
-        log._forked()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)

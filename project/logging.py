@@ -81,6 +81,44 @@ class _BatchingListener(LingeringListener):
             self.handler.write(batch)
 
 
+class ListenerThread:
+    """Owns a listener thread over `self.queue`: it starts with the first item a process
+    queues, never at configuration (gunicorn and Celery's prefork pool configure logging
+    once and then fork, and a thread does not survive a fork, so a listener started in
+    the parent would leave every child queueing to nobody); at exit it hands over what
+    is queued and stops; a forked child starts afresh."""
+
+    def _reset_listener(self) -> None:
+        # In a forked child the parent's thread is not here, and its queue and lock may
+        # have been copied mid-use.
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._listener: QueueListener | None = None
+        self._stopped = False
+        _OWNERS.add(self)
+
+    def _new_listener(self) -> QueueListener:
+        raise NotImplementedError
+
+    def _start(self) -> bool:
+        """Start this process's listener; False once it has stopped for good."""
+        with self._lock:
+            if self._stopped:
+                return False
+            if self._listener is None:
+                listener = self._new_listener()
+                listener.start()
+                atexit.register(self._stop)
+                self._listener = listener
+            return True
+
+    def _stop(self) -> None:
+        with self._lock:
+            listener, self._listener, self._stopped = self._listener, None, True
+        if listener is not None:
+            listener.stop()  # handles what is queued, then joins the thread
+
+
 class LineFormatter(logging.Formatter):
     """logging.Formatter, with each second's `asctime` formatted once, not once a line:
     the time was half of what formatting an operation line cost the listener."""
@@ -98,7 +136,7 @@ class LineFormatter(logging.Formatter):
         return self.default_msec_format % (self._second[1], record.msecs)
 
 
-class QueuedHandler(QueueHandler):
+class QueuedHandler(QueueHandler, ListenerThread):
     """Lines to a stream (stderr by default) or appended to `filename`, by a thread of
     their own.
 
@@ -123,10 +161,7 @@ class QueuedHandler(QueueHandler):
         self.filename = filename
         # As StreamHandler: the stream of when it is made (a file: opened when written).
         self.stream = None if filename else (stream or sys.stderr)
-        self._listener: _BatchingListener | None = None
-        self._stopped = False
-        self._lock = threading.Lock()
-        _HANDLERS.add(self)
+        self._reset_listener()
 
     def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
         # Not QueueHandler's (a formatted copy.copy, a sixth of `{ me { id } }`): a copy
@@ -163,30 +198,8 @@ class QueuedHandler(QueueHandler):
         except Exception:
             self.handleError(records[0])
 
-    def _start(self) -> bool:
-        """Start this process's listener; False once it has stopped for good."""
-        with self._lock:
-            if self._stopped:
-                return False
-            if self._listener is None:
-                listener = _BatchingListener(self)
-                listener.start()
-                atexit.register(self._stop)
-                self._listener = listener
-            return True
-
-    def _stop(self) -> None:
-        with self._lock:
-            listener, self._listener, self._stopped = self._listener, None, True
-        if listener is not None:
-            listener.stop()  # drains the queue, then joins the thread
-
-    def _forked(self) -> None:
-        # In a forked child: the parent's listener thread is not here, and its queue
-        # and lock may have been copied mid-use. Start afresh on the first record.
-        self.queue = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._listener, self._stopped = None, False
+    def _new_listener(self) -> QueueListener:
+        return _BatchingListener(self)
 
     def close(self) -> None:
         self._stop()
@@ -196,12 +209,12 @@ class QueuedHandler(QueueHandler):
         super().close()
 
 
-_HANDLERS: "weakref.WeakSet[QueuedHandler]" = weakref.WeakSet()
+_OWNERS: "weakref.WeakSet[ListenerThread]" = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
-    for handler in list(_HANDLERS):
-        handler._forked()
+    for owner in list(_OWNERS):
+        owner._reset_listener()
 
 
 # Registered at import (dictConfig imports this module to build the handler), so it runs

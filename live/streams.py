@@ -1,0 +1,100 @@
+"""One subscription's events: replayed from the outbox, then live from the channel layer.
+
+The order that makes "each once, in order" hold: join the topic's group first (live
+events start to buffer), replay the rows after the client's point, then deliver the
+buffer, dropping ids already delivered (replayed, or a row republished after a crash).
+The buffer is bounded (LIVE_QUEUE_SIZE): a consumer that falls that far behind is cut
+off (`SlowConsumer`) rather than buffered without bound. Every LIVE_RECHECK_SECONDS
+without an event the stream yields `TICK`, so its owner re-checks what may have changed
+without an event (a token signed out, a photo no longer visible).
+"""
+
+import asyncio
+import contextlib
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from live import outbox
+
+TICK = None
+SEEN_IDS_KEPT = 4096
+
+
+class SlowConsumer(Exception):
+    """The subscription's buffer is full: its client reads slower than events come."""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    object_id: int
+
+
+class _Seen:
+    """The ids delivered lately (bounded: a duplicate comes within seconds, not hours)."""
+
+    def __init__(self) -> None:
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def add(self, event_id: int) -> bool:
+        """False when `event_id` was delivered already."""
+        if event_id in self._ids:
+            return False
+        self._ids[event_id] = None
+        if len(self._ids) > SEEN_IDS_KEPT:
+            self._ids.popitem(last=False)
+        return True
+
+
+_OVERFLOW = object()
+
+
+async def _read(layer, channel: str, queue: asyncio.Queue) -> None:
+    while True:
+        message = await layer.receive(channel)
+        if message.get("type") != outbox.EVENT_TYPE:
+            continue
+        if queue.qsize() >= settings.LIVE_QUEUE_SIZE:
+            # The consumer meets the marker after what it already has, and is cut off.
+            queue.put_nowait(_OVERFLOW)
+            return
+        queue.put_nowait(Event(int(message["id"]), int(message["object_id"])))
+
+
+async def topic_events(
+    topic: str, *, replay_after: int | None = None, recheck: float | None = None
+) -> AsyncIterator[Event | None]:
+    """Events of `topic` (replayed after object id `replay_after` first), and TICKs."""
+    layer = get_channel_layer()
+    group = outbox.group_name(topic)
+    channel = await layer.new_channel()
+    await layer.group_add(group, channel)
+    queue: asyncio.Queue = asyncio.Queue()  # bounded by _read
+    reader = asyncio.create_task(_read(layer, channel, queue))
+    seen = _Seen()
+    period = recheck or settings.LIVE_RECHECK_SECONDS
+    try:
+        if replay_after is not None:
+            rows = await sync_to_async(outbox.replay)(topic, after_object_id=replay_after)
+            for row in rows:
+                seen.add(row.pk)
+                yield Event(row.pk, row.object_id)
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), period)
+            except TimeoutError:
+                yield TICK
+                continue
+            if item is _OVERFLOW:
+                raise SlowConsumer(f"more than {settings.LIVE_QUEUE_SIZE} events waiting")
+            if seen.add(item.id):
+                yield item
+    finally:
+        reader.cancel()
+        with contextlib.suppress(Exception):
+            await layer.group_discard(group, channel)

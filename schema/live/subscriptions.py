@@ -1,0 +1,115 @@
+"""Subscription: notifications, a photo's changes and a photo's new comments, live.
+
+Each field is a thin async generator over `live.streams.topic_events`: it checks what
+the viewer may subscribe to, then reads each event's row through the same visibility as
+any query (`visible_to`, in a thread: the ORM is synchronous) and yields it; the
+transport (live/transports/) executes the rest of the selection per event. A TICK (no
+event for a while) re-reads what may have changed silently: a photo the viewer may no
+longer see completes its subscription.
+"""
+
+import functools
+from collections.abc import AsyncGenerator
+
+import strawberry
+from asgiref.sync import sync_to_async
+from strawberry import relay
+
+from live import outbox
+from live.streams import TICK, topic_events
+from media_graph import models
+from schema.core import cursors
+from schema.core.context import Info
+from schema.core.errors import BadUserInput
+from schema.core.nodes import parse_global_id
+from schema.engine.keyset import order_of
+from schema.media.types import Photo
+from schema.social.notifications import Notification
+from schema.social.types import Comment
+
+
+@functools.cache
+def _notification_order():
+    # The order of `notifications`, so its cursors and these events' are one kind.
+    return order_of(models.Notification.objects.newest_first())[1]
+
+
+def _edge(row: models.Notification) -> relay.Edge[Notification]:
+    return relay.Edge(
+        node=row, cursor=cursors.encode(_notification_order(), [row.created_at, row.pk])
+    )
+
+
+def _notification(viewer, pk: int) -> models.Notification | None:
+    return models.Notification.objects.visible_to(viewer).filter(pk=pk).first()
+
+
+def _photo(viewer, pk: int) -> models.Photo | None:
+    return models.Photo.objects.visible_to(viewer).filter(pk=pk).first()
+
+
+def _comment(viewer, pk: int) -> models.Comment | None:
+    return models.Comment.objects.visible_to(viewer).filter(pk=pk).first()
+
+
+def _visible_photo_pk(viewer, value: str, argument: str) -> int:
+    pk = parse_global_id(value, "Photo")
+    if pk is None or not models.Photo.objects.visible_to(viewer).filter(pk=pk).exists():
+        raise BadUserInput(f"'{argument}' is not a photo you may see.")
+    return pk
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "The viewer's notifications as they are created. `after`: a cursor from "
+            "`notifications` or an earlier event: what came after it is replayed first, "
+            "oldest first, then live, each once. UNAUTHENTICATED when anonymous."
+        )
+    )
+    async def notification_added(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[relay.Edge[Notification], None]:
+        viewer = info.context.viewer_or_graphql_error()
+        since = None
+        if after is not None:
+            _, since = cursors.decode(after, _notification_order(), "after")
+        topic = outbox.notification_topic(viewer.pk)
+        async for event in topic_events(topic, replay_after=since):
+            if event is TICK:
+                continue
+            row = await sync_to_async(_notification)(viewer, event.object_id)
+            if row is not None:  # withdrawn (unliked, unfollowed) before it was read
+                yield _edge(row)
+
+    @strawberry.subscription(
+        description=(
+            "A photo the viewer may see, each time it changes (processingStatus, status, "
+            "caption, counters); completes when it is deleted or the viewer may no longer see it."
+        )
+    )
+    async def photo_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Photo, None]:
+        viewer = info.context.viewer
+        pk = await sync_to_async(_visible_photo_pk)(viewer, id, "id")
+        async for event in topic_events(outbox.photo_topic(pk)):
+            photo = await sync_to_async(_photo)(viewer, pk)
+            if photo is None:
+                return
+            if event is not TICK:
+                yield photo
+
+    @strawberry.subscription(description="New comments on a photo the viewer may see.")
+    async def comment_added(
+        self, info: Info, photo_id: strawberry.ID
+    ) -> AsyncGenerator[Comment, None]:
+        viewer = info.context.viewer
+        pk = await sync_to_async(_visible_photo_pk)(viewer, photo_id, "photoId")
+        async for event in topic_events(outbox.comments_topic(pk)):
+            if event is TICK:
+                if await sync_to_async(_photo)(viewer, pk) is None:
+                    return
+                continue
+            comment = await sync_to_async(_comment)(viewer, event.object_id)
+            if comment is not None:
+                yield comment

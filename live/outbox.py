@@ -101,7 +101,7 @@ def expire() -> int:
     return deleted
 
 
-def replay(topic: str, *, after_object_id: int) -> list[OutboxEvent]:
+def replay(topic: str, after_object_id: int) -> list[OutboxEvent]:
     """A topic's events about objects after `after_object_id`, in order (a catch-up)."""
     limit = settings.LIVE_REPLAY_MAX_EVENTS
     return list(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import close_old_connections
 
 from live import outbox
 
@@ -80,7 +81,7 @@ async def topic_events(
     period = recheck or settings.LIVE_RECHECK_SECONDS
     try:
         if replay_after is not None:
-            rows = await sync_to_async(outbox.replay)(topic, after_object_id=replay_after)
+            rows = await in_thread(outbox.replay, topic, replay_after)
             for row in rows:
                 seen.add(row.pk)
                 yield Event(row.pk, row.object_id)
@@ -98,3 +99,15 @@ async def topic_events(
         reader.cancel()
         with contextlib.suppress(Exception):
             await layer.group_discard(group, channel)
+
+
+def _fresh(fn, *args):
+    # A long-lived thread keeps its connection: one the database dropped (a restart) or
+    # older than CONN_MAX_AGE is replaced, as Django does per request.
+    close_old_connections()
+    return fn(*args)
+
+
+async def in_thread(fn, *args):
+    """`fn(*args)` in the thread the ORM runs in (Django's ORM is synchronous)."""
+    return await sync_to_async(_fresh)(fn, *args)

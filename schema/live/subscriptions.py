@@ -1,22 +1,21 @@
 """Subscription: notifications, a photo's changes and a photo's new comments, live.
 
-Each field is a thin async generator over `live.streams.topic_events`: it checks what
-the viewer may subscribe to, then reads each event's row through the same visibility as
-any query (`visible_to`, in a thread: the ORM is synchronous) and yields it; the
-transport (live/transports/) executes the rest of the selection per event. A TICK (no
-event for a while) re-reads what may have changed silently: a photo the viewer may no
-longer see completes its subscription.
+Each field checks what the viewer may subscribe to when it is called (so a refusal is
+an error before any stream starts), then answers an async generator over
+`live.streams.topic_events` that reads each event's row through the same visibility as
+any query (`visible_to`) and yields it; the transport (live/transports/) executes the
+rest of the selection per event. A TICK (no event for a while) re-reads what may have
+changed silently: a photo the viewer may no longer see completes its subscription.
 """
 
 import functools
 from collections.abc import AsyncGenerator
 
 import strawberry
-from asgiref.sync import sync_to_async
 from strawberry import relay
 
 from live import outbox
-from live.streams import TICK, topic_events
+from live.streams import TICK, in_thread, topic_events
 from media_graph import models
 from schema.core import cursors
 from schema.core.context import Info
@@ -35,21 +34,12 @@ def _notification_order():
 
 
 def _edge(row: models.Notification) -> relay.Edge[Notification]:
-    return relay.Edge(
-        node=row, cursor=cursors.encode(_notification_order(), [row.created_at, row.pk])
-    )
+    cursor = cursors.encode(_notification_order(), [row.created_at, row.pk])
+    return relay.Edge(node=row, cursor=cursor)
 
 
-def _notification(viewer, pk: int) -> models.Notification | None:
-    return models.Notification.objects.visible_to(viewer).filter(pk=pk).first()
-
-
-def _photo(viewer, pk: int) -> models.Photo | None:
-    return models.Photo.objects.visible_to(viewer).filter(pk=pk).first()
-
-
-def _comment(viewer, pk: int) -> models.Comment | None:
-    return models.Comment.objects.visible_to(viewer).filter(pk=pk).first()
+def _visible(model, viewer, pk: int):
+    return model.objects.visible_to(viewer).filter(pk=pk).first()
 
 
 def _visible_photo_pk(viewer, value: str, argument: str) -> int:
@@ -57,6 +47,36 @@ def _visible_photo_pk(viewer, value: str, argument: str) -> int:
     if pk is None or not models.Photo.objects.visible_to(viewer).filter(pk=pk).exists():
         raise BadUserInput(f"'{argument}' is not a photo you may see.")
     return pk
+
+
+async def _notifications(viewer, since: int | None) -> AsyncGenerator[relay.Edge[Notification]]:
+    topic = outbox.notification_topic(viewer.pk)
+    async for event in topic_events(topic, replay_after=since):
+        if event is TICK:
+            continue
+        row = await in_thread(_visible, models.Notification, viewer, event.object_id)
+        if row is not None:  # withdrawn (unliked, unfollowed) before it was read
+            yield _edge(row)
+
+
+async def _photo_changes(viewer, pk: int) -> AsyncGenerator[models.Photo]:
+    async for event in topic_events(outbox.photo_topic(pk)):
+        photo = await in_thread(_visible, models.Photo, viewer, pk)
+        if photo is None:  # deleted, or no longer the viewer's to see
+            return
+        if event is not TICK:
+            yield photo
+
+
+async def _new_comments(viewer, pk: int) -> AsyncGenerator[models.Comment]:
+    async for event in topic_events(outbox.comments_topic(pk)):
+        if event is TICK:
+            if await in_thread(_visible, models.Photo, viewer, pk) is None:
+                return
+            continue
+        comment = await in_thread(_visible, models.Comment, viewer, event.object_id)
+        if comment is not None:
+            yield comment
 
 
 @strawberry.type
@@ -75,13 +95,7 @@ class Subscription:
         since = None
         if after is not None:
             _, since = cursors.decode(after, _notification_order(), "after")
-        topic = outbox.notification_topic(viewer.pk)
-        async for event in topic_events(topic, replay_after=since):
-            if event is TICK:
-                continue
-            row = await sync_to_async(_notification)(viewer, event.object_id)
-            if row is not None:  # withdrawn (unliked, unfollowed) before it was read
-                yield _edge(row)
+        return _notifications(viewer, since)
 
     @strawberry.subscription(
         description=(
@@ -91,25 +105,13 @@ class Subscription:
     )
     async def photo_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Photo, None]:
         viewer = info.context.viewer
-        pk = await sync_to_async(_visible_photo_pk)(viewer, id, "id")
-        async for event in topic_events(outbox.photo_topic(pk)):
-            photo = await sync_to_async(_photo)(viewer, pk)
-            if photo is None:
-                return
-            if event is not TICK:
-                yield photo
+        pk = await in_thread(_visible_photo_pk, viewer, id, "id")
+        return _photo_changes(viewer, pk)
 
     @strawberry.subscription(description="New comments on a photo the viewer may see.")
     async def comment_added(
         self, info: Info, photo_id: strawberry.ID
     ) -> AsyncGenerator[Comment, None]:
         viewer = info.context.viewer
-        pk = await sync_to_async(_visible_photo_pk)(viewer, photo_id, "photoId")
-        async for event in topic_events(outbox.comments_topic(pk)):
-            if event is TICK:
-                if await sync_to_async(_photo)(viewer, pk) is None:
-                    return
-                continue
-            comment = await sync_to_async(_comment)(viewer, event.object_id)
-            if comment is not None:
-                yield comment
+        pk = await in_thread(_visible_photo_pk, viewer, photo_id, "photoId")
+        return _new_comments(viewer, pk)

@@ -1,0 +1,101 @@
+"""The realtime server (uvicorn on project.asgi) as a process, and clients of both transports.
+
+`RealtimeServer` is `LiveServer` with uvicorn in place of gunicorn: the same settings,
+database and lifetime. `WsClient` speaks graphql-transport-ws with the `websockets`
+package; `sse_events` reads a graphql-sse stream with the standard library.
+"""
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+from websockets.sync.client import connect
+
+from tests.support.live import BIN, LiveServer
+
+
+class RealtimeServer(LiveServer):
+    def command(self) -> list[str]:
+        return [
+            str(BIN / "uvicorn"),
+            "project.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--ws-ping-interval",
+            "5",
+            "--ws-ping-timeout",
+            "5",
+        ]
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/graphql/"
+
+
+class WsClient:
+    """One graphql-transport-ws connection; `subscribe` then `next_message`."""
+
+    def __init__(self, url: str, *, token: str | None = None, origin: str | None = None):
+        headers = {"Origin": origin} if origin else None
+        self.socket = connect(
+            url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=5
+        ).__enter__()  # as `with connect(...)` does
+        payload = {"Authorization": f"JWT {token}"} if token else {}
+        self.send({"type": "connection_init", "payload": payload})
+        self.ack = self.receive()
+
+    def send(self, message: dict) -> None:
+        self.socket.send(json.dumps(message))
+
+    def receive(self, timeout: float = 10) -> dict:
+        return json.loads(self.socket.recv(timeout=timeout))
+
+    def subscribe(self, op_id: str, query: str, variables: dict | None = None) -> None:
+        payload = {"query": query, "variables": variables or {}}
+        self.send({"type": "subscribe", "id": op_id, "payload": payload})
+
+    def messages(self, count: int, timeout: float = 10) -> list[dict]:
+        return [self.receive(timeout) for _ in range(count)]
+
+    def close(self) -> None:
+        self.socket.close()
+
+    def __enter__(self) -> "WsClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def sse_request(url: str, query: str, variables=None, *, token=None, origin=None):
+    """An open graphql-sse response (distinct connections mode); raises HTTPError on 4xx."""
+    headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+    if token:
+        headers["Authorization"] = f"JWT {token}"
+    if origin:
+        headers["Origin"] = origin
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(url, data=body, headers=headers)
+    return urllib.request.urlopen(request, timeout=10)
+
+
+def sse_events(response) -> Iterator[tuple[str, dict | None]]:
+    """(event, data) per frame of a graphql-sse stream; comments (pings) skipped."""
+    event, data = None, []
+    for raw in response:
+        line = raw.decode().rstrip("\n")
+        if line.startswith(":"):
+            continue
+        if not line:
+            if event is not None:
+                text = "\n".join(data)
+                yield event, (json.loads(text) if text else None)
+            event, data = None, []
+        elif line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:"):
+            data.append(line[5:].strip())

@@ -99,3 +99,40 @@ def sse_events(response) -> Iterator[tuple[str, dict | None]]:
             event = line[6:].strip()
         elif line.startswith("data:"):
             data.append(line[5:].strip())
+
+
+def upload_photo(url: str, token: str, content: bytes, *, publish: bool = True) -> str:
+    """Upload `content` to the server at `url` (the multipart spec, as curl -F does): its id."""
+    boundary = "----live-test-boundary"
+    operations = json.dumps(
+        {
+            "query": "mutation ($input: UploadPhotoInput!) { uploadPhoto(input: $input) "
+            "{ ... on Photo { id } ... on OperationInfo { messages { code message } } } }",
+            "variables": {"input": {"file": None, "publish": publish}},
+        }
+    )
+    parts = [
+        ("operations", None, operations.encode()),
+        ("map", None, b'{"0": ["variables.input.file"]}'),
+        ("0", "photo.jpg", content),
+    ]
+    body = b""
+    for name, filename, data in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        kind = "Content-Type: image/jpeg\r\n" if filename else ""
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n{kind}\r\n".encode()
+        body += data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    request = urllib.request.Request(
+        f"{url}/graphql/",
+        data=body,
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Authorization": f"JWT {token}",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    payload = answer["data"]["uploadPhoto"]
+    assert "id" in payload, answer
+    return payload["id"]

@@ -144,3 +144,25 @@ def test_a_reader_that_falls_behind_is_cut_off(settings):
         return got
 
     assert asyncio.run(scenario()) == [1, 2, 3, 4]
+
+
+def test_beat_republishes_often_and_expires_hourly(settings):
+    from project.celery import app
+
+    republish = settings.CELERY_BEAT_SCHEDULE["republish-live-events"]
+    expire = settings.CELERY_BEAT_SCHEDULE["expire-live-events"]
+    assert republish["task"] in app.tasks and republish["schedule"] <= 60
+    assert expire["task"] in app.tasks and expire["schedule"] == 3600.0
+    assert settings.LIVE_EVENT_RETENTION_SECONDS == 7 * 24 * 3600  # the default
+
+
+def test_a_subscription_sent_as_a_plain_request_is_told_where_to_go(gql):
+    response = gql.http.post(
+        "/graphql/",
+        data={"query": 'subscription { commentAdded(photoId: "x") { text } }'},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "text/event-stream" in error["message"]

@@ -24,6 +24,7 @@ from live import outbox
 
 TICK = None
 SEEN_IDS_KEPT = 4096
+REPLAY_BATCH = 100
 
 
 class SlowConsumer(Exception):
@@ -69,8 +70,12 @@ async def _read(layer, channel: str, queue: asyncio.Queue) -> None:
 
 async def topic_events(
     topic: str, *, replay_after: int | None = None, recheck: float | None = None
-) -> AsyncIterator[Event | None]:
-    """Events of `topic` (replayed after object id `replay_after` first), and TICKs."""
+) -> AsyncIterator[list[Event] | None]:
+    """Events of `topic` (replayed after object id `replay_after` first), and TICKs.
+
+    In batches, so that their rows are read with one query each: the replay in pages of
+    REPLAY_BATCH, live events as many as are waiting.
+    """
     layer = get_channel_layer()
     group = outbox.group_name(topic)
     channel = await layer.new_channel()
@@ -82,19 +87,24 @@ async def topic_events(
     try:
         if replay_after is not None:
             rows = await in_thread(outbox.replay, topic, replay_after)
-            for row in rows:
-                seen.add(row.pk)
-                yield Event(row.pk, row.object_id)
+            for start in range(0, len(rows), REPLAY_BATCH):
+                batch = [Event(row.pk, row.object_id) for row in rows[start : start + REPLAY_BATCH]]
+                for event in batch:
+                    seen.add(event.id)
+                yield batch
         while True:
             try:
-                item = await asyncio.wait_for(queue.get(), period)
+                items = [await asyncio.wait_for(queue.get(), period)]
             except TimeoutError:
                 yield TICK
                 continue
-            if item is _OVERFLOW:
+            while not queue.empty() and len(items) < REPLAY_BATCH:
+                items.append(queue.get_nowait())
+            batch = [item for item in items if item is not _OVERFLOW and seen.add(item.id)]
+            if batch:
+                yield batch
+            if _OVERFLOW in items:
                 raise SlowConsumer(f"more than {settings.LIVE_QUEUE_SIZE} events waiting")
-            if seen.add(item.id):
-                yield item
     finally:
         reader.cancel()
         with contextlib.suppress(Exception):

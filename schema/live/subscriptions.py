@@ -12,6 +12,7 @@ import functools
 from collections.abc import AsyncGenerator
 
 import strawberry
+from django.db.models import Prefetch
 from strawberry import relay
 
 from live import outbox
@@ -42,6 +43,30 @@ def _visible(model, viewer, pk: int):
     return model.objects.visible_to(viewer).filter(pk=pk).first()
 
 
+def _visible_rows(model, viewer, events, related: tuple[str, ...] = (), prefetch=()) -> list:
+    """The rows of `events` the viewer may see, in the events' order, a query per batch.
+
+    Each event's row is executed on its own (the root of its answer), where the
+    optimizer cannot batch: what its fields read is loaded here, for the whole batch.
+    """
+    rows = model.objects.visible_to(viewer).select_related(*related).prefetch_related(*prefetch)
+    by_pk = {row.pk: row for row in rows.filter(pk__in=[e.object_id for e in events])}
+    return [by_pk[e.object_id] for e in events if e.object_id in by_pk]
+
+
+def _notification_rows(viewer, events) -> list[models.Notification]:
+    # What a notification is about, through visibility: null once the viewer may not see it.
+    about = [
+        Prefetch(name, queryset=model.objects.visible_to(viewer))
+        for name, model in (
+            ("photo", models.Photo),
+            ("comment", models.Comment),
+            ("album", models.Album),
+        )
+    ]
+    return _visible_rows(models.Notification, viewer, events, ("actor",), about)
+
+
 def _visible_photo_pk(viewer, value: str, argument: str) -> int:
     pk = parse_global_id(value, "Photo")
     if pk is None or not models.Photo.objects.visible_to(viewer).filter(pk=pk).exists():
@@ -51,31 +76,30 @@ def _visible_photo_pk(viewer, value: str, argument: str) -> int:
 
 async def _notifications(viewer, since: int | None) -> AsyncGenerator[relay.Edge[Notification]]:
     topic = outbox.notification_topic(viewer.pk)
-    async for event in topic_events(topic, replay_after=since):
-        if event is TICK:
+    async for batch in topic_events(topic, replay_after=since):
+        if batch is TICK:
             continue
-        row = await in_thread(_visible, models.Notification, viewer, event.object_id)
-        if row is not None:  # withdrawn (unliked, unfollowed) before it was read
+        # Those withdrawn (unliked, unfollowed) before they were read are left out.
+        for row in await in_thread(_notification_rows, viewer, batch):
             yield _edge(row)
 
 
 async def _photo_changes(viewer, pk: int) -> AsyncGenerator[models.Photo]:
-    async for event in topic_events(outbox.photo_topic(pk)):
+    async for batch in topic_events(outbox.photo_topic(pk)):
         photo = await in_thread(_visible, models.Photo, viewer, pk)
         if photo is None:  # deleted, or no longer the viewer's to see
             return
-        if event is not TICK:
-            yield photo
+        if batch is not TICK:
+            yield photo  # its state now: one answer for the changes waiting
 
 
 async def _new_comments(viewer, pk: int) -> AsyncGenerator[models.Comment]:
-    async for event in topic_events(outbox.comments_topic(pk)):
-        if event is TICK:
+    async for batch in topic_events(outbox.comments_topic(pk)):
+        if batch is TICK:
             if await in_thread(_visible, models.Photo, viewer, pk) is None:
                 return
             continue
-        comment = await in_thread(_visible, models.Comment, viewer, event.object_id)
-        if comment is not None:
+        for comment in await in_thread(_visible_rows, models.Comment, viewer, batch, ("author",)):
             yield comment
 
 

@@ -61,7 +61,7 @@ def record_photos_changed(photo_ids) -> None:
 
 
 def message(event: OutboxEvent) -> dict:
-    return {"type": EVENT_TYPE, "id": event.pk, "object_id": event.object_id}
+    return {"type": EVENT_TYPE, "topic": event.topic, "id": event.pk, "object_id": event.object_id}
 
 
 def publish(events: list[OutboxEvent]) -> int:

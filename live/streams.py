@@ -1,7 +1,7 @@
 """One subscription's events: replayed from the outbox, then live from the channel layer.
 
-The order that makes "each once, in order" hold: join the topic's group first (live
-events start to buffer), replay the rows after the client's point, then deliver the
+The order that makes "each once, in order" hold: join the topic first (live/hub.py:
+live events start to buffer), replay the rows after the client's point, then deliver the
 buffer, dropping ids already delivered (replayed, or a row republished after a crash).
 The buffer is bounded (LIVE_QUEUE_SIZE): a consumer that falls that far behind is cut
 off (`SlowConsumer`) rather than buffered without bound. Every LIVE_RECHECK_SECONDS
@@ -10,17 +10,15 @@ without an event (a token signed out, a photo no longer visible).
 """
 
 import asyncio
-import contextlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections
 
 from live import outbox
+from live.hub import OVERFLOW, Event, Subscriber, hub
 
 TICK = None
 SEEN_IDS_KEPT = 4096
@@ -29,12 +27,6 @@ REPLAY_BATCH = 100
 
 class SlowConsumer(Exception):
     """The subscription's buffer is full: its client reads slower than events come."""
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    object_id: int
 
 
 class _Seen:
@@ -53,21 +45,6 @@ class _Seen:
         return True
 
 
-_OVERFLOW = object()
-
-
-async def _read(layer, channel: str, queue: asyncio.Queue) -> None:
-    while True:
-        message = await layer.receive(channel)
-        if message.get("type") != outbox.EVENT_TYPE:
-            continue
-        if queue.qsize() >= settings.LIVE_QUEUE_SIZE:
-            # The consumer meets the marker after what it already has, and is cut off.
-            queue.put_nowait(_OVERFLOW)
-            return
-        queue.put_nowait(Event(int(message["id"]), int(message["object_id"])))
-
-
 async def topic_events(
     topic: str, *, replay_after: int | None = None, recheck: float | None = None
 ) -> AsyncIterator[list[Event] | None]:
@@ -76,12 +53,9 @@ async def topic_events(
     In batches, so that their rows are read with one query each: the replay in pages of
     REPLAY_BATCH, live events as many as are waiting.
     """
-    layer = get_channel_layer()
-    group = outbox.group_name(topic)
-    channel = await layer.new_channel()
-    await layer.group_add(group, channel)
-    queue: asyncio.Queue = asyncio.Queue()  # bounded by _read
-    reader = asyncio.create_task(_read(layer, channel, queue))
+    subscriber = Subscriber(topic)
+    await hub().join(subscriber)
+    queue = subscriber.queue
     seen = _Seen()
     period = recheck or settings.LIVE_RECHECK_SECONDS
     try:
@@ -100,15 +74,13 @@ async def topic_events(
                 continue
             while not queue.empty() and len(items) < REPLAY_BATCH:
                 items.append(queue.get_nowait())
-            batch = [item for item in items if item is not _OVERFLOW and seen.add(item.id)]
+            batch = [item for item in items if item is not OVERFLOW and seen.add(item.id)]
             if batch:
                 yield batch
-            if _OVERFLOW in items:
+            if OVERFLOW in items:
                 raise SlowConsumer(f"more than {settings.LIVE_QUEUE_SIZE} events waiting")
     finally:
-        reader.cancel()
-        with contextlib.suppress(Exception):
-            await layer.group_discard(group, channel)
+        await hub().leave(subscriber)
 
 
 def _fresh(fn, *args):

@@ -406,7 +406,8 @@ CHANNEL_LAYERS = {
             "CONFIG": {"hosts": [REDIS_URL]},
         }
         if REDIS_URL
-        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        # One channel per process carries every event (live/hub.py): room for bursts.
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10000}}
     )
 }
 # How long outbox rows are kept for replay (then deleted by beat).

@@ -70,7 +70,9 @@ def test_a_rolled_back_write_leaves_no_event_and_a_committed_one_is_published_on
 
     messages = asyncio.run(scenario())
     event = OutboxEvent.objects.get(topic=topic, pk__gt=before)
-    assert messages == [{"type": "live.event", "id": event.pk, "object_id": photo.pk}]
+    assert messages == [
+        {"type": "live.event", "topic": topic, "id": event.pk, "object_id": photo.pk}
+    ]
     assert event.published_at is not None
     # The recipient's notification is an event of its own topic.
     assert OutboxEvent.objects.filter(topic=outbox.notification_topic(alice.pk)).count() == 1
@@ -117,7 +119,8 @@ def test_replayed_and_republished_ids_are_delivered_once_in_order():
         got = await anext(stream)  # replayed: 11, 12, in one batch
         for row in [rows[2], rows[1]]:  # a republish of both, late
             await layer.group_send("live.comments.7", outbox.message(row))
-        await layer.group_send("live.comments.7", {"type": "live.event", "id": 99, "object_id": 13})
+        late = {"type": "live.event", "topic": "comments.7", "id": 99, "object_id": 13}
+        await layer.group_send("live.comments.7", late)
         got += await asyncio.wait_for(anext(stream), 2)
         await stream.aclose()
         await sync_to_async(connections.close_all)()
@@ -136,7 +139,8 @@ def test_a_reader_that_falls_behind_is_cut_off(settings):
         first = asyncio.ensure_future(anext(stream))  # joins the group, then waits
         await asyncio.sleep(0.05)
         for n in range(1, 10):
-            await layer.group_send("live.photo.5", {"type": "live.event", "id": n, "object_id": 5})
+            message = {"type": "live.event", "topic": "photo.5", "id": n, "object_id": 5}
+            await layer.group_send("live.photo.5", message)
         got = [event.id for event in await first]
         with pytest.raises(SlowConsumer):
             while True:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from live.streams import in_thread
+from users import throttle
 from users.credentials import Credential, authenticate_header
 
 
@@ -40,11 +41,6 @@ async def credential_for(authorization: str | None) -> Credential:
     return await in_thread(authenticate_header, authorization)
 
 
-def client_address(scope: dict) -> str:
-    client = scope.get("client") or ("-", 0)
-    return client[0]
-
-
 class ViewerSlots:
     """Subscriptions held per viewer in this process, at most MAX_SUBSCRIPTIONS_PER_VIEWER."""
 
@@ -52,10 +48,11 @@ class ViewerSlots:
         self._held: Counter = Counter()
 
     @staticmethod
-    def key(user, scope: dict) -> str:
+    def key(user, request) -> str:
         if user.is_authenticated:
             return f"user:{user.pk}"
-        return f"address:{client_address(scope)}"
+        # Behind TRUSTED_PROXY_COUNT proxies, the client's, as the throttles read it.
+        return f"address:{throttle.client_address(request)}"
 
     def take(self, key: str) -> bool:
         if self._held[key] >= settings.MAX_SUBSCRIPTIONS_PER_VIEWER:

@@ -123,7 +123,7 @@ class LiveOperation:
             self.single = result_dict(result)
             return None
         viewer = self.context.request.user
-        key = ViewerSlots.key(viewer, self.scope)
+        key = ViewerSlots.key(viewer, self.context.request)
         if not SLOTS.take(key):
             limit = settings.MAX_SUBSCRIPTIONS_PER_VIEWER
             error = RateLimited(f"Too many subscriptions: at most {limit} at once; end one first.")
@@ -137,8 +137,9 @@ class LiveOperation:
             variables,
             name,
         )
-        if isinstance(source, CoreResult):
+        if isinstance(source, CoreResult):  # the field refused (or failed) before streaming
             self._give_back()
+            self.execution.result = source  # so an unexpected error is coded INTERNAL
             return self._formatted(source.errors or [])
         self.source = source
         return None

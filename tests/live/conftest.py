@@ -4,13 +4,15 @@ import pytest
 
 from tests.support.realtime import RealtimeServer
 
+# Short enough that a signed-out token ends its subscriptions within a test.
+ENV = {"LIVE_RECHECK_SECONDS": "1", "RATE_COMMENTS_PER_HOUR": "1000"}
 
-@pytest.fixture(scope="module")
-def realtime(request, tmp_path_factory) -> Iterator[RealtimeServer]:
-    """The module's own uvicorn (project.asgi), with `pytest.mark.live_server(...)` options."""
-    marker = request.node.get_closest_marker("live_server")
-    options = marker.kwargs if marker else {}
-    workdir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
-    server = RealtimeServer(workdir, **options).start()
+
+@pytest.fixture(scope="package")
+def realtime(tmp_path_factory) -> Iterator[RealtimeServer]:
+    """One uvicorn (project.asgi) for the package's socket tests, in-memory channel layer:
+    writes reach it as mutations sent to the same process. Modules sign up users of their
+    own names."""
+    server = RealtimeServer(tmp_path_factory.mktemp("realtime"), extra_env=ENV).start()
     yield server
     server.stop()

@@ -19,9 +19,9 @@ PHOTO = "subscription ($id: ID!) { photoUpdated(id: $id) { status likesCount } }
 def world(realtime):
     tokens = {
         name: sign_up(realtime.url, name, f"pw-{name}-0123456789", f"{name}@example.com")
-        for name in ("alice", "bob")
+        for name in ("sse_alice", "sse_bob")
     }
-    return tokens, upload_photo(realtime.url, tokens["alice"], make_jpeg(64, 48))
+    return tokens, upload_photo(realtime.url, tokens["sse_alice"], make_jpeg(64, 48))
 
 
 def call(realtime, query: str, variables: dict, token: str) -> dict:
@@ -32,8 +32,8 @@ def test_sse_and_websocket_deliver_the_same_events(realtime, world):
     tokens, photo = world
     endpoint = f"{realtime.url}/graphql/"
     with (
-        sse_request(endpoint, COMMENTS, {"id": photo}, token=tokens["bob"]) as stream,
-        WsClient(realtime.ws_url, token=tokens["bob"]) as ws,
+        sse_request(endpoint, COMMENTS, {"id": photo}, token=tokens["sse_bob"]) as stream,
+        WsClient(realtime.ws_url, token=tokens["sse_bob"]) as ws,
     ):
         assert stream.headers["Content-Type"].startswith("text/event-stream")
         ws.subscribe("c", COMMENTS, {"id": photo})
@@ -44,26 +44,31 @@ def test_sse_and_websocket_deliver_the_same_events(realtime, world):
                 "mutation ($id: ID!, $t: String!) { addComment(input: {photoId: $id, text: $t}) "
                 "{ __typename } }",
                 {"id": photo, "t": text},
-                tokens["alice"],
+                tokens["sse_alice"],
             )
         frames = sse_events(stream)
         over_sse = [next(frames) for _ in range(2)]
         over_ws = [m["payload"] for m in ws.messages(2)]
     assert [event for event, _ in over_sse] == ["next", "next"]
     assert [data for _, data in over_sse] == over_ws
-    assert over_ws[0]["data"]["commentAdded"] == {"text": "one", "author": {"username": "alice"}}
+    assert over_ws[0]["data"]["commentAdded"] == {
+        "text": "one",
+        "author": {"username": "sse_alice"},
+    }
 
 
 def test_sse_stream_completes_when_the_photo_goes(realtime, world):
     tokens, _ = world
-    photo = upload_photo(realtime.url, tokens["alice"], make_jpeg(70, 48))
-    with sse_request(f"{realtime.url}/graphql/", PHOTO, {"id": photo}, token=tokens["bob"]) as s:
+    photo = upload_photo(realtime.url, tokens["sse_alice"], make_jpeg(70, 48))
+    with sse_request(
+        f"{realtime.url}/graphql/", PHOTO, {"id": photo}, token=tokens["sse_bob"]
+    ) as s:
         time.sleep(0.2)
         call(
             realtime,
             "mutation ($id: ID!) { likePhoto(input: {photoId: $id}) { __typename } }",
             {"id": photo},
-            tokens["bob"],
+            tokens["sse_bob"],
         )
         frames = sse_events(s)
         assert next(frames) == (
@@ -74,7 +79,7 @@ def test_sse_stream_completes_when_the_photo_goes(realtime, world):
             realtime,
             "mutation ($id: ID!) { deletePhoto(input: {id: $id}) { __typename } }",
             {"id": photo},
-            tokens["alice"],
+            tokens["sse_alice"],
         )
         assert next(frames) == ("complete", None)
 
@@ -90,11 +95,11 @@ def test_sse_refusals(realtime, world):
     status, body = refusal(realtime, "subscription { notificationAdded { cursor } }")
     assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     status, body = refusal(
-        realtime, COMMENTS, {"id": photo}, token=tokens["bob"], origin="https://evil.example"
+        realtime, COMMENTS, {"id": photo}, token=tokens["sse_bob"], origin="https://evil.example"
     )
     assert status == 403 and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    status, body = refusal(realtime, COMMENTS, {"id": "UGhvdG86OTk5OTk="}, token=tokens["bob"])
+    status, body = refusal(realtime, COMMENTS, {"id": "UGhvdG86OTk5OTk="}, token=tokens["sse_bob"])
     assert status == 400 and body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    status, body = refusal(realtime, "subscription { nope }", token=tokens["bob"])
+    status, body = refusal(realtime, "subscription { nope }", token=tokens["sse_bob"])
     assert status == 400
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

@@ -11,10 +11,6 @@ from tests.support.images import make_jpeg
 from tests.support.live import graphql_data, sign_up
 from tests.support.realtime import WsClient, upload_photo
 
-pytestmark = pytest.mark.live_server(
-    extra_env={"LIVE_RECHECK_SECONDS": "1", "RATE_COMMENTS_PER_HOUR": "1000"}
-)
-
 NOTIFICATIONS = (
     "subscription ($after: String) { notificationAdded(after: $after) "
     "{ cursor node { kind comment { text } } } }"

@@ -173,3 +173,21 @@ def test_a_bad_token_is_refused_and_a_signed_out_one_ends_its_subscriptions(real
         with pytest.raises(ConnectionClosed):
             ws.receive(timeout=5)
         assert ws.socket.close_code == 4403
+
+
+def test_access_tokens_subscribe_with_their_scopes(realtime, world):
+    tokens, _ = world
+    made = call(
+        realtime,
+        'mutation ($s: [AccessTokenScope!]!) { createAccessToken(input: {name: "ci", '
+        "scopes: $s}) { ... on NewAccessToken { token } } }",
+        {"s": ["PUBLISH"]},
+        tokens["carol"],
+    )
+    publish_only = made["createAccessToken"]["token"]
+    with WsClient(realtime.ws_url, authorization=f"Bearer {publish_only}") as ws:
+        assert ws.ack == {"type": "connection_ack"}
+        ws.subscribe("n", NOTIFICATIONS)
+        answer = ws.receive()
+        assert answer["type"] == "error"  # notifications need READ
+        assert answer["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"

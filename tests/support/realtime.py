@@ -36,15 +36,30 @@ class RealtimeServer(LiveServer):
         return self.url.replace("http://", "ws://") + "/graphql/"
 
 
-class WsClient:
-    """One graphql-transport-ws connection; `subscribe` then `next_message`."""
+def connect_raw(url: str, headers: dict | None = None):
+    """An open graphql-transport-ws socket, nothing sent yet."""
+    return connect(
+        url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=5
+    ).__enter__()  # as `with connect(...)` does
 
-    def __init__(self, url: str, *, token: str | None = None, origin: str | None = None):
-        headers = {"Origin": origin} if origin else None
-        self.socket = connect(
-            url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=5
-        ).__enter__()  # as `with connect(...)` does
-        payload = {"Authorization": f"JWT {token}"} if token else {}
+
+class WsClient:
+    """One graphql-transport-ws connection, initialised: `subscribe`, then `receive`.
+
+    `token` a JWT; `authorization` the whole value instead ("Bearer <access token>").
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        authorization: str | None = None,
+        origin: str | None = None,
+    ):
+        self.socket = connect_raw(url, {"Origin": origin} if origin else None)
+        authorization = authorization or (f"JWT {token}" if token else None)
+        payload = {"Authorization": authorization} if authorization else {}
         self.send({"type": "connection_init", "payload": payload})
         self.ack = self.receive()
 

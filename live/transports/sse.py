@@ -32,15 +32,19 @@ def wants_stream(scope: dict) -> bool:
     )
 
 
-async def _answer(send, status: int, errors: list[dict]) -> None:
+def _cors(scope: dict) -> list[tuple[bytes, bytes]]:
+    """What lets a browser app of an allowed origin read the answer (its preflight is
+    Django's: django-cors-headers answers OPTIONS at this path)."""
+    origin = checks.header(scope, b"origin")
+    if not origin or not checks.origin_allowed(scope):
+        return []
+    return [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"origin")]
+
+
+async def _answer(send, status: int, errors: list[dict], scope: dict) -> None:
     body = json.dumps({"errors": errors}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"cache-control", b"no-store")],
-        }
-    )
+    headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": status, "headers": headers + _cors(scope)})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -65,7 +69,8 @@ async def _body(receive) -> bytes | None:
 
 async def serve(schema, scope, receive, send) -> None:
     if not checks.origin_allowed(scope):
-        await _answer(send, 403, _error("This origin may not subscribe.", ErrorCode.FORBIDDEN))
+        message = "This origin may not subscribe."
+        await _answer(send, 403, _error(message, ErrorCode.FORBIDDEN), scope)
         return
     body = await _body(receive)
     if body is None:
@@ -76,27 +81,27 @@ async def serve(schema, scope, receive, send) -> None:
         payload = None
     if not isinstance(payload, dict):
         message = "The body must be a JSON GraphQL request."
-        await _answer(send, 400, _error(message, ErrorCode.BAD_REQUEST))
+        await _answer(send, 400, _error(message, ErrorCode.BAD_REQUEST), scope)
         return
     authorization = checks.header(scope, b"authorization")
     credential = await checks.credential_for(authorization)
     if credential.error:
         message = f"Not authenticated: {credential.error}."
-        await _answer(send, 401, _error(message, ErrorCode.UNAUTHENTICATED))
+        await _answer(send, 401, _error(message, ErrorCode.UNAUTHENTICATED), scope)
         return
     operation = LiveOperation(schema, payload, credential, scope)
     try:
         errors = await operation.start()
         if errors:
             code = (errors[0].get("extensions") or {}).get("code")
-            await _answer(send, STATUS_FOR.get(code, 400), errors)
+            await _answer(send, STATUS_FOR.get(code, 400), errors, scope)
             return
-        await _stream(operation, authorization, credential, receive, send)
+        await _stream(operation, authorization, credential, receive, send, _cors(scope))
     finally:
         await operation.close()
 
 
-async def _stream(operation, authorization, credential, receive, send) -> None:
+async def _stream(operation, authorization, credential, receive, send, cors) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -106,6 +111,7 @@ async def _stream(operation, authorization, credential, receive, send) -> None:
                 (b"cache-control", b"no-cache"),
                 # nginx: pass each frame on at once, never buffer the stream.
                 (b"x-accel-buffering", b"no"),
+                *cors,
             ],
         }
     )

@@ -5,7 +5,11 @@ import pytest
 from tests.support.realtime import RealtimeServer
 
 # Short enough that a signed-out token ends its subscriptions within a test.
-ENV = {"LIVE_RECHECK_SECONDS": "1", "RATE_COMMENTS_PER_HOUR": "1000"}
+ENV = {
+    "LIVE_RECHECK_SECONDS": "1",
+    "RATE_COMMENTS_PER_HOUR": "1000",
+    "CORS_ALLOWED_ORIGINS": "https://app.example",  # a browser app's own origin
+}
 
 
 @pytest.fixture(scope="package")

@@ -103,3 +103,25 @@ def test_sse_refusals(realtime, world):
     status, body = refusal(realtime, "subscription { nope }", token=tokens["sse_bob"])
     assert status == 400
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_a_browser_app_of_an_allowed_origin_subscribes_and_reads_the_stream(realtime, world):
+    tokens, photo = world
+    app = "https://app.example"
+    preflight = urllib.request.Request(
+        f"{realtime.url}/graphql/",
+        method="OPTIONS",
+        headers={
+            "Origin": app,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    with urllib.request.urlopen(preflight, timeout=10) as answer:  # Django's CORS answer
+        assert answer.headers["Access-Control-Allow-Origin"] == app
+    with sse_request(
+        f"{realtime.url}/graphql/", COMMENTS, {"id": photo}, token=tokens["sse_bob"], origin=app
+    ) as stream:
+        assert stream.headers["Access-Control-Allow-Origin"] == app
+    with WsClient(realtime.ws_url, token=tokens["sse_bob"], origin=app) as ws:
+        assert ws.ack == {"type": "connection_ack"}

@@ -2,6 +2,9 @@
 in-memory channel layer: the writes are mutations sent to the same process over HTTP.
 """
 
+import base64
+import os
+import socket
 import time
 
 import pytest
@@ -191,3 +194,21 @@ def test_access_tokens_subscribe_with_their_scopes(realtime, world):
         answer = ws.receive()
         assert answer["type"] == "error"  # notifications need READ
         assert answer["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_peer_that_stops_answering_pings_is_closed(realtime):
+    """A raw upgrade that then never answers the server's pings (a dead phone)."""
+    with socket.create_connection(("127.0.0.1", realtime.port), timeout=10) as peer:
+        key = base64.b64encode(os.urandom(16)).decode()
+        peer.sendall(
+            f"GET /graphql/ HTTP/1.1\r\nHost: 127.0.0.1:{realtime.port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            f"Sec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n".encode()
+        )
+        assert peer.recv(4096).startswith(b"HTTP/1.1 101")
+        started = time.monotonic()
+        while peer.recv(4096):  # pings, then the close frame, then the end
+            pass
+        # uvicorn's ping timeout (1 s here), well before connection_init's (10 s).
+        assert time.monotonic() - started < 6

@@ -25,10 +25,11 @@ class RealtimeServer(LiveServer):
             str(self.port),
             "--log-level",
             "warning",
+            # Short, so that a test sees a dead peer closed (clients answer pings).
             "--ws-ping-interval",
-            "5",
+            "1",
             "--ws-ping-timeout",
-            "5",
+            "1",
         ]
 
     @property

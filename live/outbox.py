@@ -8,6 +8,7 @@ retention. A row published twice is harmless: subscribers drop an event id they 
 delivered (live/streams.py).
 """
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ logger = logging.getLogger("live.outbox")
 REPUBLISH_AFTER = timedelta(seconds=5)
 REPUBLISH_BATCH = 500
 EVENT_TYPE = "live.event"
+PUBLISH_TIMEOUT = 2.0  # seconds, as the task broker's connection timeout
 
 
 def notification_topic(recipient_id: int) -> str:
@@ -79,8 +81,14 @@ def publish(events: list[OutboxEvent]) -> int:
 
 async def _send(events: list[OutboxEvent]) -> None:
     layer = get_channel_layer()
-    for event in events:
-        await layer.group_send(group_name(event.topic), message(event))
+
+    async def send_all() -> None:
+        for event in events:
+            await layer.group_send(group_name(event.topic), message(event))
+
+    # A Redis that does not answer must not hold the request that committed: the rows
+    # wait for `republish` instead.
+    await asyncio.wait_for(send_all(), PUBLISH_TIMEOUT)
 
 
 def republish(*, older_than: timedelta = REPUBLISH_AFTER) -> int:

@@ -171,3 +171,24 @@ def test_a_subscription_sent_as_a_plain_request_is_told_where_to_go(gql):
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert "text/event-stream" in error["message"]
+
+
+@pytest.mark.django_db
+def test_a_layer_that_is_down_leaves_the_write_and_its_row_for_republish(
+    settings, alice, bob, django_capture_on_commit_callbacks, caplog
+):
+    from tests.support.ports import free_port
+
+    nobody = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [nobody]},
+        }
+    }
+    photo = make_photo(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert photo_like(photo=photo, user=bob)
+    event = OutboxEvent.objects.filter(topic=outbox.photo_topic(photo.pk)).latest("pk")
+    assert event.published_at is None  # republish sends it once the layer is back
+    assert "republish will retry" in caplog.text

@@ -1,4 +1,5 @@
-"""Who may open a live connection: its Origin, its credential, how many it holds.
+"""Who may open a live connection: its Origin and its credential (how many subscriptions
+it may hold: live/transports/slots.py).
 
 Browsers send an Origin on WebSocket upgrades and on cross-site POSTs, and CORS does
 not apply to WebSockets, so the Origin is checked here against CORS's own list (plus the
@@ -7,13 +8,11 @@ cannot be a page's victim and is accepted; it still needs a token for what is pr
 """
 
 import re
-from collections import Counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from live.streams import in_thread
-from users import throttle
 from users.credentials import Credential, authenticate_header
 
 
@@ -39,37 +38,6 @@ def origin_allowed(scope: dict) -> bool:
 async def credential_for(authorization: str | None) -> Credential:
     """users.credentials' answer for an Authorization value (its lookups are the ORM's)."""
     return await in_thread(authenticate_header, authorization)
-
-
-class ViewerSlots:
-    """Subscriptions held per viewer in this process, at most MAX_SUBSCRIPTIONS_PER_VIEWER."""
-
-    def __init__(self) -> None:
-        self._held: Counter = Counter()
-
-    @staticmethod
-    def key(user, request) -> str:
-        if user.is_authenticated:
-            return f"user:{user.pk}"
-        # Behind TRUSTED_PROXY_COUNT proxies, the client's, as the throttles read it.
-        return f"address:{throttle.client_address(request)}"
-
-    def take(self, key: str) -> bool:
-        if self._held[key] >= settings.MAX_SUBSCRIPTIONS_PER_VIEWER:
-            return False
-        self._held[key] += 1
-        return True
-
-    def give_back(self, key: str) -> None:
-        self._held[key] -= 1
-        if self._held[key] <= 0:
-            del self._held[key]
-
-    def held(self, key: str) -> int:
-        return self._held[key]
-
-
-SLOTS = ViewerSlots()
 
 
 async def still_valid(authorization: str | None, credential: Credential) -> bool:

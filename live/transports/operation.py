@@ -24,8 +24,9 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from live.streams import in_thread
-from live.transports.checks import SLOTS, ViewerSlots
+from live.transports.slots import SLOTS, viewer_key
 from project.codes import ErrorCode
+from project.stores import CannotCount
 from schema.core.context import Context
 from schema.core.errors import ClientError, RateLimited
 from schema.engine.execution import graphql_schema
@@ -122,13 +123,17 @@ class LiveOperation:
             )
             self.single = result_dict(result)
             return None
-        viewer = self.context.request.user
-        key = ViewerSlots.key(viewer, self.context.request)
-        if not SLOTS.take(key):
+        request = self.context.request
+        try:
+            self.slot = await in_thread(SLOTS.take, viewer_key(request.user, request))
+        except CannotCount:
+            error = RateLimited("Subscriptions cannot be counted now; try again shortly.")
+            return self._formatted([error])
+        if self.slot is None:
             limit = settings.MAX_SUBSCRIPTIONS_PER_VIEWER
             error = RateLimited(f"Too many subscriptions: at most {limit} at once; end one first.")
             return self._formatted([error])
-        self.slot = key
+        SLOTS.renewing()
         source = await create_source_event_stream(
             graphql_schema(self.schema),
             self.execution.graphql_document,
@@ -138,7 +143,7 @@ class LiveOperation:
             name,
         )
         if isinstance(source, CoreResult):  # the field refused (or failed) before streaming
-            self._give_back()
+            await self._give_back()
             self.execution.result = source  # so an unexpected error is coded INTERNAL
             return self._formatted(source.errors or [])
         self.source = source
@@ -218,12 +223,12 @@ class LiveOperation:
                 await source.aclose()
             except Exception:  # its cleanup failed; the slot is still given back
                 logger.exception("closing a subscription's stream failed")
-        self._give_back()
+        await self._give_back()
 
-    def _give_back(self) -> None:
-        if self.slot is not None:
-            SLOTS.give_back(self.slot)
-            self.slot = None
+    async def _give_back(self) -> None:
+        slot, self.slot = self.slot, None
+        if slot is not None:
+            await in_thread(SLOTS.give_back, slot)
 
 
 EXECUTE_BATCH = 100

@@ -192,3 +192,18 @@ def test_a_layer_that_is_down_leaves_the_write_and_its_row_for_republish(
     event = OutboxEvent.objects.filter(topic=outbox.photo_topic(photo.pk)).latest("pk")
     assert event.published_at is None  # republish sends it once the layer is back
     assert "republish will retry" in caplog.text
+
+
+def test_subscription_slots_are_shared_by_every_process_and_freed_when_ended(settings):
+    from live.transports.slots import Slots
+
+    settings.MAX_SUBSCRIPTIONS_PER_VIEWER = 3
+    one, other = Slots(), Slots()  # two realtime processes on one counting store
+    taken = [one.take("user:7"), one.take("user:7"), other.take("user:7")]
+    assert None not in taken and len(set(taken)) == 3
+    assert other.take("user:7") is None and one.take("user:7") is None
+    assert one.take("user:8") is not None  # another viewer counts apart
+    one.give_back(taken[0])
+    assert other.take("user:7") == taken[0]  # the one free
+    one.renew()  # leases held are renewed, none taken
+    assert other.take("user:7") is None

@@ -1,8 +1,7 @@
 """One channel-layer channel per process, fanned out to its subscriptions.
 
-A subscription of its own on the layer cost a Redis subscription (and its teardown an
-unsubscribe, serialized on the layer's one pub/sub connection: 100 subscriptions took
-2 s to close) and a reader task each. Here the process joins a topic's group once, for
+A channel per subscription cost a Redis subscription (two, with its group), their
+unsubscribes at the end, and a reader task each. Here the process joins a topic's group once, for
 its first local subscriber, leaves it with its last, and one pump hands each message to
 the local subscribers of its topic. Each subscriber's buffer is bounded
 (LIVE_QUEUE_SIZE): one that falls behind gets OVERFLOW and nothing more.

@@ -21,6 +21,7 @@ COPY media_graph ./media_graph
 COPY schema ./schema
 COPY moderation ./moderation
 COPY tasks ./tasks
+COPY live ./live
 # collectstatic needs settings, not a real key.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789 \
     python manage.py collectstatic --noinput --verbosity 0

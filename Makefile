@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# What `make run` watches for changes (uvicorn restarts on an edit, as runserver did).
+APP_DIRS := project users media_graph schema live tasks moderation
+
 .PHONY: install install-dev run worker migrate test test-engine-off fuzz lint schema lock bench clean
 
 $(BIN)/python:
@@ -27,7 +30,8 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 # Serves GraphiQL at http://$(HOST):$(PORT)/graphql/ (SQLite and var/media unless the
-# environment says otherwise). DJANGO_DEBUG=0 turns development mode off; SEED=1 fills
+# environment says otherwise): uvicorn on project.asgi, so queries, GraphiQL and
+# subscriptions (WebSocket and SSE, docs/live.md) share the one port. DJANGO_DEBUG=0 turns development mode off; SEED=1 fills
 # an empty database with demo users, photos, likes and albums first.
 run: export DJANGO_DEBUG ?= 1
 # Tokens are signed with a key made on first run and kept in var/ (never one from git).
@@ -35,7 +39,8 @@ run: export DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 run: export DJANGO_ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
 run: migrate
 	if [ -n "$(SEED)" ]; then $(BIN)/python manage.py seed_demo; fi
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/uvicorn project.asgi:application --host $(HOST) --port $(PORT) \
+	    --reload $(foreach d,$(APP_DIRS),--reload-dir $(d))
 
 # A Celery worker for thumbnails and deletes, with beat for scheduled photos (run one
 # worker with --beat; more workers without it), logging each task at INFO. It needs the

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "users",
     "media_graph",
     "moderation",
+    "live",
 ]
 
 # Only the Authorization header authenticates the API, which is what makes the
@@ -390,7 +391,41 @@ CELERY_BEAT_SCHEDULE = {
     "publish-due-photos": {"task": "media.publish_due_photos", "schedule": 30.0},
     # Staged direct uploads nobody finalized (tasks.maintenance.purge_uploads), hourly.
     "purge-uploads": {"task": "media.purge_uploads", "schedule": 3600.0},
+    # Live events a crash left unpublished, and outbox rows past their retention.
+    "republish-live-events": {"task": "live.republish_events", "schedule": 10.0},
+    "expire-live-events": {"task": "live.expire_events", "schedule": 3600.0},
 }
+# --- live events: subscriptions (live/, docs/live.md) ----------------------------------
+# The channel layer that carries outbox events to the realtime processes: Redis when
+# REDIS_URL is set (every process that writes or serves subscriptions must share it),
+# else in memory (one process: `make run`).
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+        if REDIS_URL
+        # One channel per process carries every event (live/hub.py): room for bursts.
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10000}}
+    )
+}
+# How long outbox rows are kept for replay (then deleted by beat).
+LIVE_EVENT_RETENTION_SECONDS = env_int("LIVE_EVENT_RETENTION_SECONDS", 7 * 24 * 3600)
+# Subscriptions one viewer (a user, or an address when anonymous) holds at once, per process.
+MAX_SUBSCRIPTIONS_PER_VIEWER = env_int("MAX_SUBSCRIPTIONS_PER_VIEWER", 20)
+# Events waiting for one subscription's client before it is cut off as too slow.
+LIVE_QUEUE_SIZE = env_int("LIVE_QUEUE_SIZE", 100)
+# How often a subscription re-checks its token and what it may see without an event.
+LIVE_RECHECK_SECONDS = env_float("LIVE_RECHECK_SECONDS", 30.0)
+# Events one `after` replays at most (the rest: page `notifications` first).
+LIVE_REPLAY_MAX_EVENTS = env_int("LIVE_REPLAY_MAX_EVENTS", 1000)
+# Seconds between keep-alive pings (WebSocket protocol pings, SSE comments); a peer that
+# does not answer a WebSocket ping within as long is closed.
+LIVE_PING_SECONDS = env_float("LIVE_PING_SECONDS", 20.0)
+# Seconds a WebSocket may take to send connection_init.
+LIVE_INIT_TIMEOUT_SECONDS = env_float("LIVE_INIT_TIMEOUT_SECONDS", 10.0)
+
 # Storage errors are retried with exponential backoff and full jitter (seconds): a
 # thumbnail set gives up as FAILED after TASK_MAX_RETRIES, a delete keeps trying for
 # hours (storage that is down for a while must not leave objects behind).

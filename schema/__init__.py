@@ -10,6 +10,7 @@ from schema.core import node_query as base
 from schema.core.connections import MAX_PAGE_SIZE, describe_page_arguments
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.engine.execution import LeanSchema, graphql_schema
+from schema.live.subscriptions import Subscription
 from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations
 from schema.media import queries as media_queries
@@ -65,6 +66,7 @@ Mutation = merge_types(
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     operation=operations,
     scalar_overrides=SCALAR_OVERRIDES,
     config=StrawberryConfig(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from live import outbox
 from media_graph.models import Comment, Photo
 from media_graph.services import notifications
 from project import rates
@@ -35,6 +36,8 @@ def _comment_save(comment: Comment, photo: Photo, author: User) -> None:
             comment.save()
             Photo.objects.filter(pk=photo.pk).update(comments_count=F("comments_count") + 1)
             notifications.notify_commented(comment=comment)
+            outbox.record(outbox.comments_topic(photo.pk), comment.pk)
+            outbox.record_photo_changed(photo.pk)
     except IntegrityError:
         # The photo went while this was written (deleted, or its owner's account was).
         if Photo.objects.filter(pk=photo.pk).exists():
@@ -58,4 +61,5 @@ def comment_delete(*, comment: Comment, actor: User) -> int:
         deleted, _ = Comment.objects.filter(pk=pk).delete()
         if deleted and counted:
             Photo.objects.filter(pk=comment.photo_id).update(comments_count=F("comments_count") - 1)
+            outbox.record_photo_changed(comment.photo_id)
     return pk

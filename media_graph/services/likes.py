@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from live import outbox
 from media_graph.models import Like, Photo
 from media_graph.services import notifications
 from project import rates
@@ -38,6 +39,7 @@ def photo_like(*, photo: Photo, user: User) -> bool:
                 Like.objects.create(user=user, photo=photo)
                 Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") + 1)
                 notifications.notify_liked(photo=photo, user=user)
+                outbox.record_photo_changed(photo.pk)
         except IntegrityError:
             # A like that exists already, or a photo that went while this was written
             # (deleted, or its owner's account was).
@@ -55,4 +57,5 @@ def photo_unlike(*, photo: Photo, user: User) -> bool:
         if deleted:
             Photo.objects.filter(pk=photo.pk).update(likes_count=F("likes_count") - 1)
             notifications.withdraw_liked(photo=photo, user=user)
+            outbox.record_photo_changed(photo.pk)
     return bool(deleted)

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from live import outbox
 from media_graph import notification_emails
 from media_graph.models import Album, Comment, Notification, Photo
 from project.errors import field_error
@@ -42,6 +43,7 @@ def _notify(*, recipient_id: int, actor: User, kind: str, **about) -> Notificati
     notification = Notification.objects.create(
         recipient_id=recipient_id, actor=actor, kind=kind, **about
     )
+    outbox.record(outbox.notification_topic(recipient_id), notification.pk)
     if kind in EMAILED_KINDS and notification_emails.wants_email(recipient_id, actor.pk):
         notification_emails.queue_notification_email(notification.pk)
     return notification

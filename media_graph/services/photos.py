@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from live import outbox
 from media_graph import storage
 from media_graph.imaging.video import VideoInfo
 from media_graph.models import Album, Photo, original_key
@@ -167,6 +168,8 @@ def photo_update(
         changed = model_update(photo, data={"caption": caption, "alt_text": alt_text})
         if "caption" in changed:
             photo_set_tags(photo=photo)
+        if changed:
+            outbox.record_photo_changed(photo.pk)
     return photo
 
 
@@ -178,6 +181,7 @@ def _publish(photo: Photo) -> None:
     photo.status = Photo.Status.PUBLISHED
     photo.save(update_fields=["status", "published_at", "updated_at"])
     _count_published(photo, +1)
+    outbox.record_photo_changed(photo.pk)
 
 
 def photo_publish(*, photo: Photo, actor: User) -> Photo:
@@ -206,6 +210,7 @@ def photo_unpublish(*, photo: Photo, actor: User) -> Photo:
             locked.status = Photo.Status.DRAFT
             locked.published_at = None
             locked.save(update_fields=["status", "published_at", "updated_at"])
+            outbox.record_photo_changed(locked.pk)
     return locked
 
 
@@ -226,6 +231,7 @@ def photo_schedule(*, photo: Photo, actor: User, publish_at) -> Photo:
         locked.status = Photo.Status.SCHEDULED
         locked.published_at = publish_at
         locked.save(update_fields=["status", "published_at", "updated_at"])
+        outbox.record_photo_changed(locked.pk)
     return locked
 
 
@@ -269,5 +275,7 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
             _count_published(locked, -1)
         locked.tags.clear()
         locked.delete()
+        # Its subscribers read it again, find it gone and complete.
+        outbox.record_photo_changed(pk)
         queue_delete(names)
     return pk

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from live import outbox
 from media_graph import playback, posters, storage, thumbnails
 from media_graph.imaging import placeholders
 from media_graph.models import Photo
@@ -64,9 +65,12 @@ def photo_make_thumbnails(*, photo_id: int, source=None, decoded=None) -> str | 
     else:
         with thumbnails.open_original(name) as original:
             made = thumbnails.render(original, relative_name=named, decoded=decoded, images=images)
-    marked = Photo.objects.filter(pk=photo_id).update(
-        thumbnails=made, processing_status=Status.READY, **_placeholders(images)
-    )
+    with transaction.atomic():  # the status and its live event, together
+        marked = Photo.objects.filter(pk=photo_id).update(
+            thumbnails=made, processing_status=Status.READY, **_placeholders(images)
+        )
+        if marked:
+            outbox.record_photo_changed(photo_id)
     if not marked:
         # Deleted while its set was being made: its delete task knew nothing of these.
         storage.delete(entry["name"] for entry in made.values())
@@ -110,9 +114,14 @@ def _placeholders(images: dict) -> dict[str, str]:
 
 def photo_processing_failed(*, photo_id: int) -> None:
     """Making the set failed for good: FAILED, until the repair command re-queues it."""
-    Photo.objects.filter(pk=photo_id).exclude(processing_status=Status.READY).update(
-        processing_status=Status.FAILED, thumbnails={}, blurhash="", dominant_color=""
-    )
+    with transaction.atomic():
+        failed = (
+            Photo.objects.filter(pk=photo_id)
+            .exclude(processing_status=Status.READY)
+            .update(processing_status=Status.FAILED, thumbnails={}, blurhash="", dominant_color="")
+        )
+        if failed:
+            outbox.record_photo_changed(photo_id)
 
 
 def photo_thumbnails_gave_up(*, photo_id: int, error: BaseException) -> None:
@@ -148,6 +157,7 @@ def photo_requeue(*, photo_id: int) -> bool:
             dominant_color="",
             thumbnails_version=F("thumbnails_version") + (1 if names else 0),
         )
+        outbox.record_photo_changed(photo_id)
         transaction.on_commit(lambda: storage.delete(names))
     return True
 

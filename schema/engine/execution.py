@@ -115,6 +115,10 @@ class LeanSchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
+        # A subscription is a stream: served by live/transports/, never answered at once.
+        allowed_operation_types = frozenset(
+            allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES
+        ) - {OperationType.SUBSCRIPTION}
         if not switches().lean_path:
             # Strawberry's own path; `get_extensions` adds the operation hooks to its runner.
             return super().execute_sync(

@@ -8,9 +8,12 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from strawberry.django.views import GraphQLView as StrawberryView
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from schema.core.context import Context, authenticate, build_context, why_anonymous
 from schema.server import transport
+
+SUBSCRIPTION = OperationType.SUBSCRIPTION
 
 
 class GraphQLView(StrawberryView):
@@ -42,7 +45,14 @@ class GraphQLView(StrawberryView):
             return transport.error_response(request, 400, "The request body is malformed.")
 
     def _refusal(self, request: HttpRequest, exc: HTTPException) -> HttpResponse:
-        if isinstance(exc.__cause__, InvalidOperationTypeError):
+        cause = exc.__cause__
+        if isinstance(cause, InvalidOperationTypeError) and cause.operation_type == SUBSCRIPTION:
+            message = (
+                "Subscriptions stream: POST with `Accept: text/event-stream` (graphql-sse) "
+                "or open a graphql-transport-ws WebSocket here (docs/live.md)."
+            )
+            return transport.error_response(request, 400, message)
+        if isinstance(cause, InvalidOperationTypeError):
             # GET is for queries only; mutations are POSTed.
             return transport.error_response(
                 request,

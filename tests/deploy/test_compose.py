@@ -48,6 +48,7 @@ def test_compose_wires_the_production_settings():
         "mailpit",
         "app",
         "worker",
+        "realtime",
     }
     app = services["app"]
     env = app["environment"]
@@ -124,3 +125,15 @@ def test_compose_gives_each_redis_use_its_memory_limit_and_eviction_policy():
     assert cache["maxmemory-policy"] == "allkeys-lru" and cache["maxmemory"]
     assert env["REDIS_CACHE_URL"].startswith("redis://redis-cache:6379/")
     assert services["app"]["depends_on"]["redis-cache"]["condition"] == "service_healthy"
+
+
+def test_compose_serves_subscriptions_from_uvicorn_beside_the_app():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    app, realtime = services["app"], services["realtime"]
+    assert realtime["image"] == app["image"]
+    assert realtime["environment"] == app["environment"]  # the same database and Redis
+    command = " ".join(realtime["command"])
+    assert "uvicorn project.asgi:application" in command and "--ws-ping-interval" in command
+    assert realtime["depends_on"]["app"]["condition"] == "service_healthy"
+    assert realtime["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "healthz" in " ".join(realtime["healthcheck"]["test"])

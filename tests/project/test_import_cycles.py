@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-PACKAGES = ("media_graph", "moderation", "project", "schema", "tasks", "users")
+PACKAGES = ("live", "media_graph", "moderation", "project", "schema", "tasks", "users")
 ROOT = Path(settings.BASE_DIR)
 
 

@@ -70,18 +70,7 @@ class LiveServer:
             check=True,
         )
         self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "project.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--worker-class",
-                "gthread",
-                "--workers",
-                "1",
-                "--threads",
-                str(self.threads),
-            ],
+            self.command(),
             cwd=BASE_DIR,
             env=self.env,
             stdout=self.log.open("wb"),
@@ -98,6 +87,20 @@ class LiveServer:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"live server did not start:\n{self.log.read_text()[-3000:]}")
+
+    def command(self) -> list[str]:
+        return [
+            str(BIN / "gunicorn"),
+            "project.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            "1",
+            "--threads",
+            str(self.threads),
+        ]
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

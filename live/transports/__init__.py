@@ -1,0 +1,1 @@
+"""How subscriptions reach clients: graphql-transport-ws (WebSocket) and graphql-sse (SSE)."""

@@ -1,0 +1,1 @@
+"""Subscriptions: the live events of live/, as GraphQL."""

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from live import outbox
 from media_graph.models import Comment, Photo
 from users.locks import hold_users
 
@@ -25,6 +26,8 @@ def photo_set_hidden(*, photo: Photo, hidden: bool) -> bool:
         changed = Photo.objects.filter(pk=photo.pk, hidden_at__isnull=hidden).update(
             hidden_at=timezone.now() if hidden else None
         )
+        if changed:  # photoUpdated completes for everyone it no longer shows to
+            outbox.record_photo_changed(photo.pk)
     photo.refresh_from_db(fields=["hidden_at"])
     return bool(changed)
 
@@ -42,5 +45,6 @@ def comment_set_hidden(*, comment: Comment, hidden: bool) -> bool:
             Photo.objects.filter(pk=comment.photo_id).update(
                 comments_count=F("comments_count") + delta
             )
+            outbox.record_photo_changed(comment.photo_id)  # its commentsCount moved
     comment.refresh_from_db(fields=["hidden_at"])
     return bool(changed)

@@ -207,3 +207,25 @@ def test_subscription_slots_are_shared_by_every_process_and_freed_when_ended(set
     assert other.take("user:7") == taken[0]  # the one free
     one.renew()  # leases held are renewed, none taken
     assert other.take("user:7") is None
+
+
+@pytest.mark.django_db
+def test_hiding_a_photo_or_a_comment_is_an_event_of_the_photo(alice, bob):
+    # photoUpdated hears it at once: it completes for those the photo no longer shows
+    # to, and a hidden comment moves its photo's commentsCount.
+    from media_graph.services.comments import comment_add
+    from media_graph.services.hiding import comment_set_hidden, photo_set_hidden
+
+    photo = make_photo(alice)
+    comment = comment_add(photo=photo, author=bob, text="hi")
+    topic = outbox.photo_topic(photo.pk)
+
+    def events() -> int:
+        return OutboxEvent.objects.filter(topic=topic).count()
+
+    before = events()
+    assert comment_set_hidden(comment=comment, hidden=True)
+    assert photo_set_hidden(photo=photo, hidden=True)
+    assert events() == before + 2
+    assert not photo_set_hidden(photo=photo, hidden=True)  # nothing changed: no event
+    assert events() == before + 2

@@ -99,9 +99,11 @@ lock: install-dev
 # Benchmarks (not in `make test`; see bench/RESULTS.md). Builds the data set when it is
 # missing (PostgreSQL database photo_bench when DATABASE_URL names a server, else
 # var/bench.sqlite3), then prints one line per scenario. BENCH_ARGS="--quick feed".
+# Then the live events (bench/live.py: a uvicorn and Redis at BENCH_REDIS_URL).
 bench: install-dev
 	$(BIN)/python -m bench.build_data
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.live
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -11,6 +11,11 @@ are two processes, as in production.
 - idle_subscriptions: 1,000 photoUpdated subscriptions (10 sockets x 100) held open; the
   realtime process's RSS growth per subscription, measured after one event reached all
   of them. Target: <= 64 KiB each.
+- feed20_idle: feed(first: 20) over HTTP from a gunicorn web process (as deployed: the
+  realtime service beside the web one, on the same machine) while the 1,000 are open,
+  against before they were opened (median wall time of a sequential series each).
+  Target: <= 1.05. feed20_idle_same_process (info): the same, served by the uvicorn that
+  holds the subscriptions (as under `make run`).
 - replay_1000: a notificationAdded subscription with `after` replaying 1,000 missed
   notifications, against reading the same 1,000 through `notifications` (10 pages of
   100) over HTTP from the same server, same selection. Target: ratio <= 2.
@@ -32,6 +37,7 @@ BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 WORKDIR = Path(tempfile.mkdtemp(prefix="bench-live-"))
 PORT = int(os.environ.get("BENCH_LIVE_PORT", "8871"))
+WEB_PORT = PORT + 1
 ENV = {
     "DJANGO_SETTINGS_MODULE": "project.settings",
     "DJANGO_DEBUG": "0",
@@ -63,6 +69,7 @@ from users.jwt_tokens import issue_tokens  # noqa: E402
 from users.models import User  # noqa: E402
 
 URL = f"http://127.0.0.1:{PORT}"
+WEB_URL = f"http://127.0.0.1:{WEB_PORT}"
 WS_URL = f"ws://127.0.0.1:{PORT}/graphql/"
 PHOTO_SUBSCRIPTION = "subscription ($id: ID!) { photoUpdated(id: $id) { id likesCount } }"
 NOTIFICATION_FIELDS = "cursor node { id kind createdAt actor { username } comment { text } }"
@@ -156,9 +163,48 @@ def event_latency(alice, bob, runs: int = 200) -> None:
     line("event_latency", figure, p95 <= 50)
 
 
-def idle_subscriptions(server: subprocess.Popen, alice, bob, sockets: int = 10, each: int = 100):
+def start_web() -> subprocess.Popen:
+    """A gunicorn web process over the same database, as the web service runs."""
+    log = (WORKDIR / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "project.wsgi:application", "--bind", f"127.0.0.1:{WEB_PORT}",
+         "--workers", "1", "--log-level", "warning"],
+        cwd=BASE_DIR, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{WEB_URL}/healthz", timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start: " + (WORKDIR / "gunicorn.log").read_text())
+
+
+def feed_seconds(token: str, base: str, runs: int = 60) -> float:
+    """Median wall time of feed(first: 20) over HTTP, one request after another."""
+    from bench.scenarios.feed import QUERY
+
+    for _ in range(5):
+        post(QUERY, {"first": 20}, token, base)
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = post(QUERY, {"first": 20}, token, base)
+        samples.append(time.perf_counter() - started)
+        assert len(answer["data"]["feed"]["edges"]) == 20, answer
+    return statistics.median(samples)
+
+
+def idle_subscriptions(
+    server: subprocess.Popen, alice, bob, token: str, sockets: int = 10, each: int = 100
+):
     photo = new_photo(alice)
+    for _ in range(25):  # alice's feed: her own photos
+        new_photo(alice)
     variables = {"id": global_id("Photo", photo.pk)}
+    web = start_web()
+    feed_before = {base: feed_seconds(token, base) for base in (WEB_URL, URL)}
     before = rss_kib(server.pid)
     held = [socket() for _ in range(sockets)]
     for s, ws in enumerate(held):
@@ -182,14 +228,25 @@ def idle_subscriptions(server: subprocess.Popen, alice, bob, sockets: int = 10, 
     per = (rss_kib(server.pid) - before) / (sockets * each)
     line("idle_subscriptions", f"{per:.1f} KiB each for {sockets * each} (target <= 64 KiB)",
          per <= 64)  # fmt: skip
+    for name, base in (("feed20_idle", WEB_URL), ("feed20_idle_same_process", URL)):
+        feed_open = feed_seconds(token, base)
+        ratio = feed_open / feed_before[base]
+        target = "target <= 1.05" if base == WEB_URL else "info"
+        figure = (
+            f"{feed_open * 1000:.2f} ms with {sockets * each} open / "
+            f"{feed_before[base] * 1000:.2f} ms before = {ratio:.2f} ({target})"
+        )
+        line(name, figure, ratio <= 1.05 or base != WEB_URL)
+    web.terminate()
+    web.wait(timeout=10)
     for ws in held:
         ws.close()
 
 
-def post(query: str, variables: dict, token: str) -> dict:
+def post(query: str, variables: dict, token: str, base: str = URL) -> dict:
     body = json.dumps({"query": query, "variables": variables}).encode()
     request = urllib.request.Request(
-        f"{URL}/graphql/", data=body,
+        f"{base}/graphql/", data=body,
         headers={"Content-Type": "application/json", "Authorization": f"JWT {token}"},
     )  # fmt: skip
     with urllib.request.urlopen(request, timeout=60) as response:
@@ -246,7 +303,7 @@ def main() -> None:
         if "event_latency" in scenarios:
             event_latency(alice, bob)
         if "idle_subscriptions" in scenarios:
-            idle_subscriptions(server, alice, bob)
+            idle_subscriptions(server, alice, bob, token)
         if "replay_1000" in scenarios:
             replay(alice, bob, token)
     finally:

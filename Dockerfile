@@ -14,7 +14,7 @@ RUN useradd --create-home --uid 10001 app
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY project ./project
 COPY users ./users
 COPY media_graph ./media_graph
@@ -30,6 +30,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789 \
 RUN mkdir -p /app/var && chown app:app /app/var
 USER app
 EXPOSE 8000
+# Liveness only (/healthz touches nothing); compose's app waits on /readyz instead.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
 CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn project.wsgi --bind 0.0.0.0:8000 --worker-class gthread --workers ${WEB_CONCURRENCY:-2} --threads ${GUNICORN_THREADS:-4} --access-logfile -"]

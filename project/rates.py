@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from project import metrics
 from project.codes import PayloadCode
 from project.stores import STORE_ERRORS, CannotCount, counting, store
 
@@ -107,6 +108,7 @@ def take(rate: Rate, actor: int | str) -> Charge:
             count = counts.incr(key)
             previous = counts.get(_key(rate, actor, window - 1), 0)
     except (CannotCount, ValueError):  # ValueError: expired between add and incr
+        metrics.rate_limited(rate.name)
         raise RateLimited(
             "Cannot count this right now; try again in a minute.", retry_after=60
         ) from None
@@ -114,6 +116,7 @@ def take(rate: Rate, actor: int | str) -> Charge:
     if previous * weight + count > rate.limit:
         Charge(key).refund()
         wait = rate.window - into if count > rate.limit else _wait(previous, count, rate, into)
+        metrics.rate_limited(rate.name)
         raise RateLimited(
             f"You have {rate.what} in the last {_PER.get(rate.window, _span(rate.window))}: "
             f"try again in {_span(wait)}.",

@@ -536,3 +536,16 @@ LOGGING = {
 
 HOST = env_str("HOST", "127.0.0.1")
 PORT = env_int("PORT", 8000)
+
+# --- operations: metrics and readiness (docs/operating.md) ----------------------------
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404 and
+# nothing is counted. With PROMETHEUS_MULTIPROC_DIR (environment only) every process
+# writes its counts to that folder and a scrape sums them.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# Distinct operation names kept as labels; later ones are counted as "other".
+METRICS_MAX_OPERATION_NAMES = env_int("METRICS_MAX_OPERATION_NAMES", 200)
+# The Celery worker serves its own /metrics here (same token) when set; 0: not served.
+METRICS_WORKER_PORT = env_int("METRICS_WORKER_PORT", 0)
+# Each /readyz check (database, storage, broker) gets this long; all of them together
+# stay under 3 s. A queue-depth read at scrape time gets the same.
+READYZ_CHECK_SECONDS = env_float("READYZ_CHECK_SECONDS", 0.8)

@@ -8,13 +8,17 @@ from media_graph.storage.local_serving import serve_signed
 from media_graph.variants import PREFIX as VARIANTS
 from media_graph.views import variant_redirect
 from project.health import healthz
+from project.metrics_view import metrics
+from project.readiness import readyz
 from schema import schema
 from schema.server.view import GraphQLView
 
 urlpatterns = [
     # CSRF-exempt only because cookies never authenticate (see schema/core/context.py).
     path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="graphql"),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),  # liveness: touches nothing
+    path("readyz", readyz, name="readyz"),  # database, storage, broker, each with a deadline
+    path("metrics", metrics, name="metrics"),  # Prometheus, with METRICS_TOKEN only
     # Direct uploads' target with local storage (signed, expiring); 404 with S3.
     re_path(r"^uploads/(?P<name>[0-9a-f]{32})$", local_put.receive, name="local-upload"),
     # Image variants: a signed app URL that redirects to the stored object (made once).

@@ -13,6 +13,7 @@ calls.
 The worker loads them through CELERY_IMPORTS (the package imports each module).
 """
 
+from project import task_metrics  # noqa: F401 (connects the task metrics' signals)
 from tasks import email, maintenance, media
 
 __all__ = ["email", "maintenance", "media"]

@@ -25,6 +25,7 @@ from strawberry.types.graphql import OperationType
 
 from live.streams import in_thread
 from live.transports.slots import SLOTS, viewer_key
+from project import metrics
 from project.codes import ErrorCode
 from project.stores import CannotCount
 from schema.core.context import Context
@@ -127,10 +128,12 @@ class LiveOperation:
         try:
             self.slot = await in_thread(SLOTS.take, viewer_key(request.user, request))
         except CannotCount:
+            metrics.rate_limited("subscriptions")
             error = RateLimited("Subscriptions cannot be counted now; try again shortly.")
             return self._formatted([error])
         if self.slot is None:
             limit = settings.MAX_SUBSCRIPTIONS_PER_VIEWER
+            metrics.rate_limited("subscriptions")
             error = RateLimited(f"Too many subscriptions: at most {limit} at once; end one first.")
             return self._formatted([error])
         SLOTS.renewing()

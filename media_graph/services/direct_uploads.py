@@ -29,6 +29,7 @@ from media_graph.services.upload_checks import (
     upload_check_file,
 )
 from media_graph.storage.base import ChecksumMismatch
+from project import metrics
 from project.codes import PayloadCode
 from project.errors import field_error
 from users.models import User
@@ -92,6 +93,7 @@ def photo_upload_create(
     check_not_duplicate(owner=owner, sha256=digest, field="sha256")
     open_uploads = StagedUpload.objects.filter(owner=owner, expires_at__gt=timezone.now())
     if open_uploads.count() >= MAX_OPEN_UPLOADS:
+        metrics.rate_limited("open-uploads")
         raise ValidationError(
             f"At most {MAX_OPEN_UPLOADS} uploads may be open at once: finalize some, "
             "or wait until their targets expire.",

@@ -26,6 +26,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter
 from strawberry.types import ExecutionContext
 
+from project import metrics
 from project.log_lines import LineLog
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
@@ -198,15 +199,34 @@ def begin(context: ExecutionContext) -> Started:
 
 
 def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
-    """The operation is over (`refused`: by an exception): one log line.
+    """The operation is over (`refused`: by an exception): one log line, and its metrics.
 
     The line holds the operation's name, type, duration, SQL count and status, so an
-    operator can find slow operations.
+    operator can find slow operations; the metrics (project/metrics.py) the same numbers
+    summed, when they are on.
     """
     uninstall(started.token)
     started.wrappers.remove(started.counter)
     if operation_lines.enabled():
         _log(context, time.perf_counter() - started.at, started.counter.count, refused=refused)
+    if metrics.enabled():
+        _record(context, time.perf_counter() - started.at, started.counter.count, refused=refused)
+
+
+def _record(context: ExecutionContext, seconds: float, queries: int, *, refused: bool) -> None:
+    result = context.result
+    document = context.graphql_document
+    name = context.operation_name if document else None
+    operation = get_operation_ast(document, name) if document else None
+    if refused or result is None or (result.errors and result.data is None):
+        outcome = "refused"  # never executed: limits, validation, a bad document
+    else:
+        outcome = "error" if result.errors else "ok"
+    if operation is None:
+        metrics.operation(None, "-", seconds, queries, outcome)
+    else:  # the name in the document, also when the request did not send one
+        name = operation.name.value if operation.name else None
+        metrics.operation(name, operation.operation.value, seconds, queries, outcome)
 
 
 class _SqlCounter:

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from project import metrics
 from project.codes import PayloadCode
 from project.services import model_update
 from users import throttle
@@ -105,6 +106,7 @@ def user_authenticate(*, username: str, password: str, address: str) -> User:
     try:
         wait = throttle.login_wait(username=username, address=address)
         if wait is not None:
+            metrics.rate_limited("login")
             raise TooManyAttempts(retry_after=wait)
         user = authenticate(username=username, password=password)
         if user is None:
@@ -112,6 +114,7 @@ def user_authenticate(*, username: str, password: str, address: str) -> User:
             raise InvalidCredentials
         throttle.login_succeeded(username=username)
     except throttle.CannotCount:
+        metrics.rate_limited("login")
         raise TooManyAttempts(retry_after=CANNOT_COUNT_RETRY_SECONDS) from None
     return user
 

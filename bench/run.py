@@ -37,6 +37,7 @@ SCENARIOS = (
     "upload_direct",
     "images",
     "video",
+    "metrics_overhead",
 )
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
 NEED_S3 = {"upload", "upload_queued", "uploads_parallel", "upload_direct"}

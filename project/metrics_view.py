@@ -77,6 +77,7 @@ def registry() -> CollectorRegistry:
         scraped = CollectorRegistry(auto_describe=False)
         scraped.register(_Everything())
     else:
+        os.makedirs(folder, exist_ok=True)  # a process that counted nothing yet made none
         scraped = CollectorRegistry()
         MultiProcessCollector(scraped, path=folder)
         ProcessCollector(registry=scraped)

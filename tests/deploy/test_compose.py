@@ -9,6 +9,12 @@ import yaml
 from tests.support.live import BASE_DIR
 
 COMPOSE = BASE_DIR / "docker-compose.yml"
+# What each service sets for itself: its own metrics folder (and the worker its port).
+OWN = {"PROMETHEUS_MULTIPROC_DIR", "METRICS_WORKER_PORT"}
+
+
+def shared(environment: dict) -> dict:
+    return {name: value for name, value in environment.items() if name not in OWN}
 
 
 def compose_command() -> list[str] | None:
@@ -62,7 +68,13 @@ def test_compose_wires_the_production_settings():
     assert env["DJANGO_SECRET_KEY_FILE"] == "/app/var/secret_key"
     assert "appvar:/app/var" in app["volumes"]
     assert app["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
-    assert "healthz" in " ".join(app["healthcheck"]["test"])
+    # Ready (database, storage, broker) is what the services that wait on the app need.
+    assert "/readyz" in " ".join(app["healthcheck"]["test"])
+    # Metrics: off without a token; each service counts in a folder of its own.
+    assert env["METRICS_TOKEN"] == "${METRICS_TOKEN:-}"
+    worker_env = services["worker"]["environment"]
+    assert worker_env["PROMETHEUS_MULTIPROC_DIR"] != env["PROMETHEUS_MULTIPROC_DIR"]
+    assert worker_env["METRICS_WORKER_PORT"]
     assert "mc mb --ignore-existing local/photos" in " ".join(services["minio-init"]["entrypoint"])
 
 
@@ -85,7 +97,9 @@ def test_compose_runs_a_worker_from_the_app_image_on_the_redis_broker():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
     app, worker = services["app"], services["worker"]
     assert worker["image"] == app["image"] and worker["build"] == app["build"]
-    assert worker["environment"] == app["environment"]  # the same database, storage, key
+    assert shared(worker["environment"]) == shared(
+        app["environment"]
+    )  # the same database, storage, key
     assert app["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
     command = " ".join(worker["command"])
     assert "celery -A project worker --beat" in command and "--loglevel INFO" in command
@@ -101,7 +115,7 @@ def test_compose_sends_notification_email_to_mailpit():
     app, worker, mailpit = services["app"], services["worker"], services["mailpit"]
     # The worker sends (it shares the app's environment); Mailpit listens on 1025 for SMTP.
     assert app["environment"]["EMAIL_URL"] == "smtp://mailpit:1025"
-    assert worker["environment"] == app["environment"]
+    assert shared(worker["environment"]) == shared(app["environment"])
     assert mailpit["image"].startswith("axllent/mailpit:v")
     assert "8025:8025" in mailpit["ports"]  # where the README says to read the mail
     assert "mailpit" in app["depends_on"]
@@ -131,7 +145,9 @@ def test_compose_serves_subscriptions_from_uvicorn_beside_the_app():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
     app, realtime = services["app"], services["realtime"]
     assert realtime["image"] == app["image"]
-    assert realtime["environment"] == app["environment"]  # the same database and Redis
+    assert shared(realtime["environment"]) == shared(
+        app["environment"]
+    )  # the same database and Redis
     command = " ".join(realtime["command"])
     assert "uvicorn project.asgi:application" in command and "--ws-ping-interval" in command
     assert realtime["depends_on"]["app"]["condition"] == "service_healthy"

@@ -2,10 +2,13 @@
 
 import pytest
 import redis
+import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from project import rates
+from project.metrics_view import serve_worker
 from tasks.maintenance import purge_uploads
+from tests.support.ports import free_port
 from tests.support.queue import flush, redis_url_or_skip
 
 TOKEN = "metrics-test-token-0123456789"
@@ -121,3 +124,16 @@ def test_queue_depth_is_read_from_the_broker(client, settings, metrics_on):
         assert value(scrape(client), "celery_queue_depth", queue="celery") == 2
     finally:
         flush(url)
+
+
+def test_the_worker_serves_its_own_metrics_with_the_same_token(metrics_on):
+    port = free_port()
+    serve_worker(port, "127.0.0.1")
+    url = f"http://127.0.0.1:{port}/metrics"
+    assert requests.get(url, timeout=5).status_code == 401
+    assert (
+        requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=5).status_code == 401
+    )
+    response = requests.get(url, headers=AUTH, timeout=5)
+    assert response.status_code == 200
+    assert "celery_queue_depth" in response.text

@@ -2,8 +2,8 @@
 
 Cached parsing and validation (schema/server/documents.py), every limit on what a request may
 ask for (size, tokens, depth, aliases, directives, repeats, strings: schema/server/limits.py;
-cost: schema/server/cost.py), introspection off outside DEBUG, the optimizer, and one log
-line. `schema.engine.execution.LeanSchema` calls `begin`, `parse`, `validate` and `end`
+cost: schema/server/cost.py), introspection off outside DEBUG, the optimizer, one log
+line, and the operation's metrics when they are on (project/metrics.py). `schema.engine.execution.LeanSchema` calls `begin`, `parse`, `validate` and `end`
 directly rather than as a Strawberry extension: the extension runner's four phases, each
 a context manager per extension, cost `{ me { id } }` more than executing it
 (bench/RESULTS.md, "trivial_query"). With the lean path switched off

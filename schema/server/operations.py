@@ -3,9 +3,10 @@
 Cached parsing and validation (schema/server/documents.py), every limit on what a request may
 ask for (size, tokens, depth, aliases, directives, repeats, strings: schema/server/limits.py;
 cost: schema/server/cost.py), introspection off outside DEBUG, the optimizer, one log
-line, and the operation's metrics when they are on (project/metrics.py). `schema.engine.execution.LeanSchema` calls `begin`, `parse`, `validate` and `end`
-directly rather than as a Strawberry extension: the extension runner's four phases, each
-a context manager per extension, cost `{ me { id } }` more than executing it
+line, and the operation's metrics when they are on (project/metrics.py).
+`schema.engine.execution.LeanSchema` calls `begin`, `parse`, `validate` and `end`
+directly rather than as a Strawberry extension: the extension runner's four phases,
+each a context manager per extension, cost `{ me { id } }` more than executing it
 (bench/RESULTS.md, "trivial_query"). With the lean path switched off
 (GRAPHQL_ENGINE_LEAN_PATH=0), Strawberry's runner calls the same four
 (schema/engine/extensions.py).
@@ -207,10 +208,13 @@ def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
     """
     uninstall(started.token)
     started.wrappers.remove(started.counter)
-    if operation_lines.enabled():
-        _log(context, time.perf_counter() - started.at, started.counter.count, refused=refused)
-    if metrics.enabled():
-        _record(context, time.perf_counter() - started.at, started.counter.count, refused=refused)
+    log, record = operation_lines.enabled(), metrics.enabled()
+    if log or record:
+        seconds, queries = time.perf_counter() - started.at, started.counter.count
+        if log:
+            _log(context, seconds, queries, refused=refused)
+        if record:
+            _record(context, seconds, queries, refused=refused)
 
 
 def _record(context: ExecutionContext, seconds: float, queries: int, *, refused: bool) -> None:

@@ -114,8 +114,8 @@ def _worker_app(environ, start_response):
     return [generate_latest(registry())]
 
 
-def serve_worker(port: int, addr: str = "0.0.0.0") -> threading.Thread:
-    """The worker's /metrics, from a daemon thread of its main process."""
+def serve_worker(port: int, addr: str = "0.0.0.0"):
+    """The worker's /metrics, from a daemon thread of its main process; answers the server."""
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
     from prometheus_client.exposition import ThreadingWSGIServer
@@ -125,6 +125,5 @@ def serve_worker(port: int, addr: str = "0.0.0.0") -> threading.Thread:
             pass
 
     server = make_server(addr, port, _worker_app, ThreadingWSGIServer, handler_class=Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True, name="metrics")
-    thread.start()
-    return thread
+    threading.Thread(target=server.serve_forever, daemon=True, name="metrics").start()
+    return server

@@ -128,12 +128,14 @@ def test_queue_depth_is_read_from_the_broker(client, settings, metrics_on):
 
 def test_the_worker_serves_its_own_metrics_with_the_same_token(metrics_on):
     port = free_port()
-    serve_worker(port, "127.0.0.1")
+    server = serve_worker(port, "127.0.0.1")
     url = f"http://127.0.0.1:{port}/metrics"
-    assert requests.get(url, timeout=5).status_code == 401
-    assert (
-        requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=5).status_code == 401
-    )
-    response = requests.get(url, headers=AUTH, timeout=5)
-    assert response.status_code == 200
-    assert "celery_queue_depth" in response.text
+    try:
+        missing = requests.get(url, timeout=5)
+        wrong = requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=5)
+        right = requests.get(url, headers=AUTH, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (missing.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
+    assert "celery_queue_depth" in right.text

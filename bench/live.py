@@ -79,21 +79,27 @@ def line(name: str, figure: str, ok: bool) -> None:
     print(f"{name}: {figure} {'ok' if ok else 'FAIL'}", flush=True)
 
 
-def start_server() -> subprocess.Popen:
-    log = (WORKDIR / "uvicorn.log").open("wb")
+def start(name: str, command: list[str], url: str) -> subprocess.Popen:
+    """`command` (a server from this virtualenv) started, once `url`/healthz answers."""
+    log = (WORKDIR / f"{name}.log").open("wb")
     process = subprocess.Popen(
-        [str(BIN / "uvicorn"), "project.asgi:application", "--port", str(PORT),
-         "--log-level", "warning"],
-        cwd=BASE_DIR, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT,
+        [str(BIN / name), *command], cwd=BASE_DIR, env={**os.environ},
+        stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{URL}/healthz", timeout=1).read()
+            urllib.request.urlopen(f"{url}/healthz", timeout=1).read()
             return process
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("uvicorn did not start: " + (WORKDIR / "uvicorn.log").read_text())
+    raise SystemExit(f"{name} did not start: " + (WORKDIR / f"{name}.log").read_text())
+
+
+def start_server() -> subprocess.Popen:
+    """The realtime process (uvicorn) holding the subscriptions."""
+    command = ["project.asgi:application", "--port", str(PORT), "--log-level", "warning"]
+    return start("uvicorn", command, URL)
 
 
 def rss_kib(pid: int) -> int:
@@ -165,20 +171,9 @@ def event_latency(alice, bob, runs: int = 200) -> None:
 
 def start_web() -> subprocess.Popen:
     """A gunicorn web process over the same database, as the web service runs."""
-    log = (WORKDIR / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "project.wsgi:application", "--bind", f"127.0.0.1:{WEB_PORT}",
-         "--workers", "1", "--log-level", "warning"],
-        cwd=BASE_DIR, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{WEB_URL}/healthz", timeout=1).read()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start: " + (WORKDIR / "gunicorn.log").read_text())
+    command = ["project.wsgi:application", "--bind", f"127.0.0.1:{WEB_PORT}",
+               "--workers", "1", "--log-level", "warning"]  # fmt: skip
+    return start("gunicorn", command, WEB_URL)
 
 
 def feed_seconds(token: str, base: str, runs: int = 60) -> float:

@@ -211,17 +211,19 @@ def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
     log, record = operation_lines.enabled(), metrics.enabled()
     if log or record:
         seconds, queries = time.perf_counter() - started.at, started.counter.count
+        document = context.graphql_document
+        name = context.operation_name if document else None
+        operation = get_operation_ast(document, name) if document else None
         if log:
-            _log(context, seconds, queries, refused=refused)
+            _log(context, name, operation, seconds, queries, refused=refused)
         if record:
-            _record(context, seconds, queries, refused=refused)
+            _record(context, operation, seconds, queries, refused=refused)
 
 
-def _record(context: ExecutionContext, seconds: float, queries: int, *, refused: bool) -> None:
+def _record(
+    context: ExecutionContext, operation, seconds: float, queries: int, *, refused: bool
+) -> None:
     result = context.result
-    document = context.graphql_document
-    name = context.operation_name if document else None
-    operation = get_operation_ast(document, name) if document else None
     if refused or result is None or (result.errors and result.data is None):
         outcome = "refused"  # never executed: limits, validation, a bad document
     else:
@@ -246,12 +248,11 @@ class _SqlCounter:
         return execute(sql, params, many, execute_context)
 
 
-def _log(context: ExecutionContext, seconds: float, queries: int, *, refused: bool) -> None:
+def _log(
+    context: ExecutionContext, name, operation, seconds: float, queries: int, *, refused: bool
+) -> None:
     result = context.result
     errors = len(result.errors or []) if result is not None else int(refused)
-    document = context.graphql_document
-    name = context.operation_name if document else None
-    operation = get_operation_ast(document, name) if document else None
     args = (
         name or "-",
         operation.operation.value if operation else "-",

@@ -8,6 +8,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from project import secret_key
 from project.email import email_settings
@@ -376,11 +377,43 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 15)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+# Redis hands an unacknowledged message to another worker after this long. A pool
+# process killed mid-task is noticed by its worker at once (CELERY_TASK_REJECT_ON_WORKER_LOST
+# puts the task back then); only a task whose WHOLE worker died (kill -9 of the main
+# process, a lost machine) waits this long. It must exceed the time limit plus the longest
+# retry countdown, or a task still running or waiting for its retry runs twice at once.
+TASK_VISIBILITY_TIMEOUT = env_int("TASK_VISIBILITY_TIMEOUT", 3600)
+if CELERY_TASK_TIME_LIMIT + env_float("TASK_RETRY_BACKOFF_MAX", 300.0) >= TASK_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "TASK_VISIBILITY_TIMEOUT must exceed TASK_TIME_LIMIT + TASK_RETRY_BACKOFF_MAX"
+    )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
-    # Redis hands an unacknowledged message to another worker after this long, so it
-    # must exceed the time limit plus the longest retry countdown.
-    "visibility_timeout": 3600,
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+}
+# Queues by workload, so a burst of one never waits behind another and each gets the
+# workers it needs (docs/scaling.md): `media` is CPU work (thumbnail sets, posters,
+# remuxes, ladder variants made ahead), one process per core; `email` waits on mail
+# servers; `maintenance` is beat's periodic work (scheduled publishing, purges, outbox
+# republishing and expiry) and object deletes (storage calls that retry for hours: they
+# must not hold a render slot). Every task is routed by name (producers send by name,
+# without importing tasks/); anything unrouted lands in `maintenance`, which every
+# deployment serves. A worker started without -Q consumes all three.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("media", "email", "maintenance")]
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+_WORKLOADS = {
+    "media": ["media.make_thumbnails"],
+    "email": ["notifications.send_email", "accounts.send_password_reset"],
+    "maintenance": [
+        "media.delete_objects",
+        "media.publish_due_photos",
+        "media.purge_uploads",
+        "live.republish_events",
+        "live.expire_events",
+    ],
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, names in _WORKLOADS.items() for task in names
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configuration
 # Celery beat (`make worker` runs it inside the worker; run exactly one): scheduled photos

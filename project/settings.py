@@ -144,6 +144,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# Reads from a PostgreSQL replica (project/replica/, docs/scaling.md): with
+# DATABASE_REPLICA_URL, GraphQL queries read there unless they must see fresh rows
+# (mutations, transactions, a viewer who wrote in the last READ_YOUR_WRITES_SECONDS,
+# a replica that does not answer). Unset: no alias, no router, nothing changes.
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 5)
+DATABASE_REPLICA_RETRY_SECONDS = env_float("DATABASE_REPLICA_RETRY_SECONDS", 5.0)
+if READ_YOUR_WRITES_SECONDS < 0 or DATABASE_REPLICA_RETRY_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "READ_YOUR_WRITES_SECONDS must be 0 or more, DATABASE_REPLICA_RETRY_SECONDS more than 0"
+    )
+DATABASE_ROUTERS = []
+if _replica_url := env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        # Tests run it as a second way into the test database (tests/support/replica.py).
+        test_options={"MIRROR": "default"},
+    )
+    if "postgresql" not in DATABASES["replica"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+    # A replica that does not answer is given up on quickly (health.py sends reads to
+    # the primary): connect within a few seconds, and a peer that vanished mid-statement
+    # (its host gone, not just its process: that closes the socket at once) is noticed by
+    # TCP within DATABASE_REPLICA_TCP_TIMEOUT ms instead of the kernel's minutes.
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+        "tcp_user_timeout": env_int("DATABASE_REPLICA_TCP_TIMEOUT", 5000),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
+    DATABASE_ROUTERS = ["project.replica.routing.ReplicaRouter"]  # routing.ROUTER
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"

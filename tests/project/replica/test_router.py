@@ -59,11 +59,14 @@ def test_reads_inside_a_transaction_read_the_primary(router):
 
 def test_a_viewer_who_wrote_recently_reads_the_primary_and_others_do_not(router):
     recent.mark(recent.keys_for(1, "192.0.2.1"))
+    recent.mark(recent.keys_for(None, "203.0.113.9"))
     with routing.replica_reads(recent.keys_for(1, "198.51.100.7")):  # same user, elsewhere
         assert router.db_for_read(User) == DEFAULT_DB_ALIAS
-    with routing.replica_reads(recent.keys_for(None, "192.0.2.1")):  # same address, signed out
+    with routing.replica_reads(recent.keys_for(None, "203.0.113.9")):  # same address, anonymous
         assert router.db_for_read(User) == DEFAULT_DB_ALIAS
-    with routing.replica_reads(recent.keys_for(2, "198.51.100.7")):
+    with routing.replica_reads(recent.keys_for(2, "192.0.2.1")):  # another user, same address
+        assert router.db_for_read(User) == REPLICA
+    with routing.replica_reads(recent.keys_for(None, "192.0.2.1")):  # anonymous, same address
         assert router.db_for_read(User) == REPLICA
 
 

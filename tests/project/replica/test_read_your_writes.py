@@ -1,12 +1,17 @@
 """Through GraphQL over HTTP, against a replica that never receives writes (stale): a
 viewer reads back what it just wrote; others read the replica; writes never go there."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
+from media_graph.models import Photo
 from project.replica.health import REPLICA
 from tests.support.client import GraphQLClient
+from tests.support.factories import photo_row
 from tests.support.replica import replica, replica_test, statements
 
 pytestmark = replica_test
@@ -84,3 +89,26 @@ def test_the_guard_fails_a_write_sent_to_the_replica(settings):
             cursor.execute("UPDATE users_user SET display_name = 'x' WHERE false")
         cursor.close()
     assert guard.violations
+
+
+def test_a_query_that_publishes_due_photos_reads_the_primary_after_its_write(
+    alice, bob, login, settings
+):
+    # photos_publish_due runs before a query that reads the counters
+    # (schema/server/scheduled.py): it may find the due photos on the replica (each is
+    # locked and checked again on the primary before it is published), but from its
+    # first write on the query reads the primary, and sees the counters it moved.
+    photo = photo_row(alice, "later", published=False)
+    Photo.objects.filter(pk=photo.pk).update(
+        status="SCHEDULED", published_at=timezone.now() - timedelta(seconds=1)
+    )
+    other = GraphQLClient()
+    login(bob, other)
+    with replica(settings), statements(DEFAULT_DB_ALIAS, REPLICA) as recorded:
+        answer = other.execute('{ user(username: "alice") { photosCount } }').data
+    assert answer == {"user": {"photosCount": 1}}
+    assert Photo.objects.get(pk=photo.pk).status == "PUBLISHED"
+    writes = [sql for sql in recorded[DEFAULT_DB_ALIAS] if sql.lstrip().startswith("UPDATE")]
+    assert writes and "FOR UPDATE" in " ".join(recorded[DEFAULT_DB_ALIAS])
+    # The counter read came after the write: from the primary, not the replica.
+    assert not any('"users_user"' in sql for sql in _reads(recorded, REPLICA))

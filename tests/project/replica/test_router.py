@@ -108,3 +108,11 @@ def test_reads_of_the_orm_follow_the_router(router):
         user.save(update_fields=["display_name"])
         assert User.objects.all().db == DEFAULT_DB_ALIAS
         assert connections[DEFAULT_DB_ALIAS].in_atomic_block is False
+
+
+def test_only_a_failed_query_that_wrote_nothing_runs_again():
+    assert not routing.again_on_primary(routing.Route(KEYS))  # nothing failed
+    failed = routing.Route(KEYS, primary=True, replica_failed=True)
+    assert routing.again_on_primary(failed) and failed.primary and not failed.replica_failed
+    wrote = routing.Route(KEYS, primary=True, wrote=True, replica_failed=True)
+    assert not routing.again_on_primary(wrote)  # its answer, with the error, stands

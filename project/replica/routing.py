@@ -55,6 +55,11 @@ def configured() -> bool:
     return ROUTER in settings.DATABASE_ROUTERS
 
 
+def replica_execute_wrappers() -> list | None:
+    """The replica connection's execute wrappers (this thread's), with a replica routed."""
+    return connections[REPLICA].execute_wrappers if configured() else None
+
+
 def _has_replica() -> bool:
     return REPLICA in connections.settings
 

@@ -1,6 +1,7 @@
 """Through GraphQL over HTTP, against a replica that never receives writes (stale): a
 viewer reads back what it just wrote; others read the replica; writes never go there."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from media_graph.models import Photo
 from project.replica.health import REPLICA
+from schema.server.operations import operation_lines
 from tests.support.client import GraphQLClient
 from tests.support.factories import photo_row
 from tests.support.replica import replica, replica_test, statements
@@ -112,3 +114,17 @@ def test_a_query_that_publishes_due_photos_reads_the_primary_after_its_write(
     assert writes and "FOR UPDATE" in " ".join(recorded[DEFAULT_DB_ALIAS])
     # The counter read came after the write: from the primary, not the replica.
     assert not any('"users_user"' in sql for sql in _reads(recorded, REPLICA))
+
+
+def test_the_operation_log_counts_the_statements_on_both(alice, bob, login, stale, caplog):
+    other = GraphQLClient()
+    login(bob, other)
+    operation_lines.flush()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, "schema.server.operations"):
+        with statements(DEFAULT_DB_ALIAS, REPLICA) as recorded:
+            other.execute('query WhoIs { user(username: "alice") { username } }')
+        operation_lines.flush()
+    [line] = [r.getMessage() for r in caplog.records if r.name == "schema.server.operations"]
+    assert len(recorded[REPLICA]) == 1  # authentication, before the operation, read the primary
+    assert " sql=1 " in line

@@ -553,6 +553,6 @@ READYZ_CHECK_SECONDS = env_float("READYZ_CHECK_SECONDS", 0.8)
 # --- the owner's library: search (docs/library.md) --------------------------------------
 # The PostgreSQL text search configuration of `search`: `simple` matches words as written
 # (tags and names too); `english` and the like stem them. Read by the migration that makes
-# the search column (0018) and by every query: change it, then rebuild the column
-# (`manage.py rebuild_search`).
+# the search column (0018) and by every query: changed later, the column is rebuilt with it
+# (docs/library.md says how).
 SEARCH_CONFIG = env_str("SEARCH_CONFIG", "simple")

@@ -29,8 +29,9 @@ def found(client, query) -> list[str]:
 
 
 def test_a_caption_holding_the_word_twice_ranks_above_one_holding_it_once(viewers, alice, bob):
-    photo_with(alice, "Harbour at dusk")
+    # Made first: the newest-first tie-break alone would put it last.
     photo_with(bob, "Dusk, then more dusk over the hills")
+    photo_with(alice, "Harbour at dusk")
     photo_with(alice, "Morning fog")
     assert found(viewers["anonymous"], "dusk") == [
         "Dusk, then more dusk over the hills",
@@ -72,7 +73,7 @@ def test_drafts_blocked_and_private_people_never_match(viewers, alice, bob, make
 
 
 def test_pages_follow_one_another_by_cursor(viewers, alice):
-    for i in range(1, 6):
+    for i in range(5, 0, -1):  # the best match first: ids run against the ranks
         photo_with(alice, " ".join(["otter"] * i) + f" {i}")
     client = viewers["bob"]
     first = search(client, "otter", first=2)

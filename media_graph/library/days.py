@@ -21,19 +21,23 @@ PHOTOS_PER_MEMORY = 20
 _DAY = re.compile(r"(\d{2})-(\d{2})")
 
 
-def timeline(viewer) -> list[tuple[str, int]]:
-    """("2026-12", count) per month of takenAt (else createdAt), newest month first: one
-    statement over the (owner, taken_at, created_at) index."""
+def timeline_rows(viewer) -> models.QuerySet:
+    """(month start, count) rows, newest first: one statement, an index-only scan of
+    (owner, taken_at, created_at) (COUNT(*), so no other column is read)."""
     month = TruncMonth(Coalesce("taken_at", "created_at"), tzinfo=UTC)
-    rows = (
+    return (
         Photo.objects.own_of(viewer)
         .annotate(month=month)
         .values("month")
-        .annotate(count=models.Count("pk"))
+        .annotate(count=models.Count("*"))
         .order_by("-month")
         .values_list("month", "count")[:TIMELINE_MAX_MONTHS]
     )
-    return [(f"{start.year:04d}-{start.month:02d}", count) for start, count in rows]
+
+
+def timeline(viewer) -> list[tuple[str, int]]:
+    """("2026-12", count) per month of takenAt (else createdAt, UTC), newest month first."""
+    return [(f"{start.year:04d}-{start.month:02d}", n) for start, n in timeline_rows(viewer)]
 
 
 def parse_day(text: str) -> tuple[int, int]:
@@ -52,17 +56,14 @@ class Memory:
     photo_ids: list[int]  # oldest first
 
 
-def memories(viewer, month: int, day: int, today: date) -> list[Memory]:
-    """The viewer's photos taken (UTC) on `month`-`day` in years before `today`'s, grouped
-    by year, most recent year first; the oldest PHOTOS_PER_MEMORY of each year, of the
-    MAX_MEMORIES most recent years. One statement over the (owner, taken_month,
-    taken_day) index."""
+def memory_rows(viewer, month: int, day: int, today: date) -> models.QuerySet:
+    """(year, pk) of the photos `memories` shows, most recent year first, each year's
+    oldest first: one windowed statement over the (owner, taken_month, taken_day) index."""
     year = ExtractYear("taken_at", tzinfo=UTC)
-    rows = (
+    before_this_year = datetime(today.year, 1, 1, tzinfo=UTC)
+    return (
         Photo.objects.own_of(viewer)
-        .filter(
-            taken_month=month, taken_day=day, taken_at__lt=datetime(today.year, 1, 1, tzinfo=UTC)
-        )
+        .filter(taken_month=month, taken_day=day, taken_at__lt=before_this_year)
         .annotate(
             year=year,
             place=models.Window(
@@ -74,7 +75,13 @@ def memories(viewer, month: int, day: int, today: date) -> list[Memory]:
         .order_by("-year", "taken_at", "pk")
         .values_list("year", "pk")
     )
+
+
+def memories(viewer, month: int, day: int, today: date) -> list[Memory]:
+    """The viewer's photos taken (UTC) on `month`-`day` in years before `today`'s, grouped
+    by year, most recent year first; the oldest PHOTOS_PER_MEMORY of each year, of the
+    MAX_MEMORIES most recent years."""
     grouped: dict[int, list[int]] = {}
-    for taken_year, pk in rows:
+    for taken_year, pk in memory_rows(viewer, month, day, today):
         grouped.setdefault(taken_year, []).append(pk)
     return [Memory(today.year - y, ids) for y, ids in grouped.items()]

@@ -82,6 +82,7 @@ def test_memories_hold_at_most_20_photos_each(viewers, alice):
         photo.save()
     assert Photo.objects.filter(taken_month=2, taken_day=3).count() == 25
     [(years_ago, captions)] = memories(viewers["alice"], "02-03")
+    assert years_ago == datetime.now(UTC).year - 2001
     assert captions == ["first", *(f"n{i}" for i in range(1, 20))]
 
 

@@ -129,3 +129,27 @@ def test_malformed_taken_dates_are_codes(viewers, value):
         {"f": {"takenAfter": value}},
     )
     assert response.error_codes and "INTERNAL_SERVER_ERROR" not in response.error_codes
+
+
+def test_a_direct_upload_keeps_its_location_too(gql, alice, login, media):
+    from tests.schema.media.direct import upload_directly
+    from tests.support.images import make_exif, make_jpeg
+
+    login(alice)
+    content = make_jpeg(320, 240, exif=make_exif(gps=LONDON))
+    photo = upload_directly(gql, content)
+    assert photo["__typename"] == "Photo", photo
+    found = gql.execute(
+        "query($id: ID!) { photo(id: $id) { location { latitude longitude } } }",
+        {"id": photo["id"]},
+    )
+    assert found.data["photo"]["location"] == pytest.approx(
+        {"latitude": LONDON[0], "longitude": LONDON[1]}
+    )
+
+
+@pytest.mark.parametrize("gps", [(95.0, 10.0), (10.0, 200.0)])
+def test_a_gps_block_out_of_range_is_no_location_and_no_error(viewers, alice, gps):
+    photo = photo_with(alice, "odd gps", gps=gps)
+    assert (photo.latitude, photo.longitude) == (None, None)
+    assert located(viewers["alice"])["odd gps"] is None

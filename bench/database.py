@@ -2,7 +2,8 @@
 
 PostgreSQL (when DATABASE_URL names one): the database `photo_bench` on the same server
 (BENCH_DB_NAME names another: worktrees whose migrations differ need one each).
-Otherwise SQLite: var/bench.sqlite3. Nothing here imports Django settings, so
+Otherwise SQLite: var/bench.sqlite3. BENCH_DATASET=library: photo_bench_library or
+var/bench-library.sqlite3 (bench/library_data.py). Nothing here imports Django settings, so
 bench/settings.py can use it.
 """
 
@@ -13,8 +14,13 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME") or "photo_bench"
-SQLITE_PATH = VAR_DIR / "bench.sqlite3"
+# BENCH_DATASET=library: the library scenarios' own data set (bench/library_data.py),
+# 100,000 photos, kept apart so the other scenarios keep their data and timings.
+LIBRARY = os.environ.get("BENCH_DATASET") == "library"
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME") or (
+    "photo_bench_library" if LIBRARY else "photo_bench"
+)
+SQLITE_PATH = VAR_DIR / ("bench-library.sqlite3" if LIBRARY else "bench.sqlite3")
 
 
 def uses_postgres() -> bool:

@@ -38,7 +38,10 @@ SCENARIOS = (
     "images",
     "video",
     "metrics_overhead",
+    "library",
 )
+# Scenarios on the library data set (bench/library_data.py, BENCH_DATASET=library): run alone.
+LIBRARY = {"library"}
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
 NEED_S3 = {"upload", "upload_queued", "uploads_parallel", "upload_direct"}
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,11 +157,16 @@ def _prepare(ctx: Context) -> None:
     from users.jwt_tokens import issue_tokens
     from users.models import User
 
+    viewer = ds.VIEWER
+    if os.environ.get("BENCH_DATASET") == "library":
+        from bench import library_data
+
+        data_present, viewer = library_data.data_present, library_data.OWNER
     if not data_present():
         print("bench data missing: run `python -m bench.build_data` first", file=sys.stderr)
         sys.exit(2)
     ctx.app = App()
-    ctx.viewer = User.objects.get(username=ds.VIEWER)
+    ctx.viewer = User.objects.get(username=viewer)
     ctx.token = issue_tokens(ctx.viewer).token
 
 
@@ -169,7 +177,8 @@ def _cleanup(ctx: Context) -> None:
     from bench import dataset as ds
 
     RefreshToken = apps.get_model("refresh_token", "RefreshToken")
-    RefreshToken.objects.filter(user__username__in=[ds.VIEWER, ds.UPLOADER]).delete()
+    names = [ds.VIEWER, ds.UPLOADER, *([ctx.viewer.username] if ctx.viewer else [])]
+    RefreshToken.objects.filter(user__username__in=names).delete()
 
 
 @contextlib.contextmanager
@@ -216,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.scenarios) - set(SCENARIOS))
     if unknown:
         parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
-    chosen = args.scenarios or list(SCENARIOS)
+    chosen = args.scenarios or [name for name in SCENARIOS if name not in LIBRARY]
+    if LIBRARY & set(chosen):
+        if not set(chosen) <= LIBRARY:
+            parser.error(f"run {', '.join(sorted(LIBRARY))} on its own (its own data set)")
+        os.environ["BENCH_DATASET"] = "library"
     with session(quick=args.quick, media=args.media, need_s3=bool(NEED_S3 & set(chosen))) as ctx:
         return _run(ctx, chosen)
 

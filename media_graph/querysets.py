@@ -62,6 +62,22 @@ class PhotoQuerySet(models.QuerySet):
             return self.filter(published | models.Q(owner=viewer))
         return self.filter(published)
 
+    def own_of(self, viewer) -> "PhotoQuerySet":
+        """The viewer's own photos, every one (drafts, scheduled, hidden): what visible_to
+        grants an owner, read as the owner's library (timeline, memories, near) reads
+        it, on the owner's indexes. Nothing for anonymous viewers."""
+        pk = viewer_pk(viewer)
+        if pk is None:
+            return self.none()
+        return self.filter(owner_id=pk)
+
+    def near(self, viewer, *, latitude: float, longitude: float, radius_km: float):
+        """The viewer's own photos within `radius_km` of the point (great-circle): a
+        location is its owner's alone, so nobody else's is ever compared."""
+        from media_graph.library.places import within
+
+        return self.own_of(viewer).filter(within(latitude, longitude, radius_km))
+
     def served_to_anyone(self) -> "PhotoQuerySet":
         """Photos whose signed (non-owner) URLs still render: published, by an active
         owner. A private account's photos too: their URLs were handed only to those who

@@ -617,3 +617,10 @@ METRICS_WORKER_PORT = env_int("METRICS_WORKER_PORT", 0)
 # Each /readyz check (database, storage, broker) gets this long; all of them together
 # stay under 3 s. A queue-depth read at scrape time gets the same.
 READYZ_CHECK_SECONDS = env_float("READYZ_CHECK_SECONDS", 0.8)
+
+# --- the owner's library: search (docs/library.md) --------------------------------------
+# The PostgreSQL text search configuration of `search`: `simple` matches words as written
+# (tags and names too); `english` and the like stem them. Read by the migration that makes
+# the search column (0018) and by every query: changed later, the column is rebuilt with it
+# (docs/library.md says how).
+SEARCH_CONFIG = env_str("SEARCH_CONFIG", "simple")

@@ -10,6 +10,7 @@ from schema.core import node_query as base
 from schema.core.connections import MAX_PAGE_SIZE, describe_page_arguments
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.engine.execution import LeanSchema, graphql_schema
+from schema.library import queries as library_queries
 from schema.live.subscriptions import Subscription
 from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations
@@ -44,6 +45,7 @@ Query = merge_types(
         social_queries.Query,
         social_notifications.Query,
         album_queries.Query,
+        library_queries.Query,
     ),
 )
 Mutation = merge_types(

@@ -1,5 +1,6 @@
 import uuid
 from collections.abc import Iterable
+from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -108,6 +109,18 @@ class Photo(models.Model):
     # still sees it, marked. Cleared to undo; counters keep it (docs/moderation.md).
     hidden_at = models.DateTimeField(null=True, blank=True)
 
+    # The owner's library (docs/library.md). Where it was taken, from the EXIF GPS or a
+    # clip's location atom: the owner's alone (Photo.location, PhotoFilter.near).
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    # The UTC month and day of taken_at, so "on this day" reads an index (save() fills them).
+    taken_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    taken_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Caption, alt text and tag names as lower-case words, each wrapped in spaces
+    # (media_graph/library/search.py): what search matches. PostgreSQL keeps a tsvector
+    # of it in a generated column with a GIN index (migration 0018, not on the model).
+    search_document = models.TextField(blank=True, default="")
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -153,10 +166,26 @@ class Photo(models.Model):
                 condition=~models.Q(processing_status="READY"),
                 name="photo_unprocessed",
             ),
+            # `near`: the owner's photos in a latitude band, then longitude (a bounding box).
+            models.Index(fields=["owner", "latitude", "longitude"], name="photo_owner_place"),
+            # `memories`: the owner's photos taken on a month and day.
+            models.Index(fields=["owner", "taken_month", "taken_day"], name="photo_owner_day"),
+            # `timeline`: the owner's months, counted from the index alone.
+            models.Index(fields=["owner", "taken_at", "created_at"], name="photo_owner_taken"),
         ]
 
     def __str__(self) -> str:
         return f"Photo {self.pk} by {self.owner_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The day columns follow taken_at wherever it is written (bulk writes set them
+        # through taken_day_columns themselves).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "taken_at" in update_fields:
+            self.taken_month, self.taken_day = taken_day_columns(self.taken_at)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "taken_month", "taken_day"}
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:
@@ -200,6 +229,14 @@ def stored_names(original: str, thumbnails: dict, variants: Iterable[str]) -> li
     that a photo gains is added here, once.
     """
     return [original, *(entry["name"] for entry in thumbnails.values()), *variants]
+
+
+def taken_day_columns(taken_at) -> tuple[int | None, int | None]:
+    """(month, day) of a takenAt in UTC, for the memories index; (None, None) without one."""
+    if taken_at is None:
+        return None, None
+    utc = taken_at.astimezone(UTC)
+    return utc.month, utc.day
 
 
 def original_key(extension: str) -> str:

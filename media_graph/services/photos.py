@@ -12,11 +12,13 @@ from django.utils import timezone
 from live import outbox
 from media_graph import storage
 from media_graph.imaging.video import VideoInfo
+from media_graph.library import places, search
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.processing import queue_delete, queue_thumbnails
 from media_graph.services.tags import photo_set_tags
 from media_graph.services.upload_checks import CheckedFile, upload_check_file
+from media_graph.tags import parse_tags
 from project.celery import broker_configured
 from project.errors import DuplicatePhoto, field_error
 from project.services import model_update
@@ -138,6 +140,7 @@ def _new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> P
     """The row for a checked file, validated (caption, alt text) before anything is stored."""
     info = checked.info
     is_video = isinstance(info, VideoInfo)
+    latitude, longitude = places.location_of(info.exif)
     photo = Photo(
         owner=owner,
         kind=Photo.Kind.VIDEO if is_video else Photo.Kind.PHOTO,
@@ -151,6 +154,9 @@ def _new(*, owner: User, checked: CheckedFile, caption: str, alt_text: str) -> P
         height=info.height,
         exif=info.exif,
         taken_at=info.taken_at,
+        latitude=latitude,
+        longitude=longitude,
+        search_document=_search_document(caption, alt_text),
     )
     photo.full_clean(exclude=["original", "owner", "tags"], validate_constraints=False)
     return photo
@@ -165,12 +171,23 @@ def photo_update(
         # Locked: a delete that raced this edit makes it not_found, not a failed save.
         if Photo.objects.select_for_update().filter(pk=photo.pk).values_list("pk").first() is None:
             raise Photo.DoesNotExist("This photo no longer exists.")
-        changed = model_update(photo, data={"caption": caption, "alt_text": alt_text})
+        document = _search_document(
+            photo.caption if caption is None else caption,
+            photo.alt_text if alt_text is None else alt_text,
+        )
+        changed = model_update(
+            photo, data={"caption": caption, "alt_text": alt_text, "search_document": document}
+        )
         if "caption" in changed:
             photo_set_tags(photo=photo)
         if changed:
             outbox.record_photo_changed(photo.pk)
     return photo
+
+
+def _search_document(caption: str, alt_text: str) -> str:
+    # Tags are the caption's own (services/tags.py), so the caption says them all.
+    return search.document(caption, alt_text, parse_tags(caption))
 
 
 def _publish(photo: Photo) -> None:

@@ -4,7 +4,8 @@ from enum import Enum
 import strawberry
 from strawberry.file_uploads import Upload
 
-from schema.media.types import PhotoStatus
+from schema.library.places import NearInput
+from schema.media.types import MediaKind, PhotoStatus
 
 
 @strawberry.enum
@@ -39,6 +40,20 @@ class PhotoFilter:
         description=(
             f"Words in the caption, all of them (any case): at most {MAX_SEARCH_WORDS} words "
             f"and {MAX_SEARCH_CHARS} characters."
+        ),
+    )
+    kind: MediaKind | None = None
+    taken_after: datetime | None = strawberry.field(
+        default=None, description="Photos with a takenAt after this moment."
+    )
+    taken_before: datetime | None = strawberry.field(
+        default=None, description="Photos with a takenAt before this moment."
+    )
+    near: NearInput | None = strawberry.field(
+        default=None,
+        description=(
+            "Only the viewer's own photos with a location, within radiusKm (great-circle) "
+            "of the point: others' locations are never searched (anonymous: nothing)."
         ),
     )
 

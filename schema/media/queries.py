@@ -11,6 +11,7 @@ from schema.core.connections import Connection
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
 from schema.core.nodes import rows_with_id
+from schema.library.places import checked_near
 from schema.media.inputs import (
     MAX_FILTER_TAGS,
     MAX_SEARCH_CHARS,
@@ -33,7 +34,7 @@ def _check_bounds(filters: PhotoFilter) -> None:
             raise BadUserInput(f"'filters.search' takes at most {MAX_SEARCH_WORDS} words.")
 
 
-def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
+def _filtered(photos: PhotoQuerySet, filters: PhotoFilter, viewer) -> PhotoQuerySet:
     _check_bounds(filters)
     if filters.owner:
         photos = photos.filter(owner__in=User.objects.named(filters.owner))
@@ -47,6 +48,17 @@ def _filtered(photos: PhotoQuerySet, filters: PhotoFilter) -> PhotoQuerySet:
         photos = photos.filter(published_at__lt=filters.published_before)
     if filters.search:
         photos = photos.caption_has_words(filters.search)
+    if filters.kind:
+        photos = photos.filter(kind=filters.kind.value)
+    if filters.taken_after:
+        photos = photos.filter(taken_at__gt=filters.taken_after)
+    if filters.taken_before:
+        photos = photos.filter(taken_at__lt=filters.taken_before)
+    if filters.near:
+        near = checked_near(filters.near)
+        photos = photos.near(
+            viewer, latitude=near.latitude, longitude=near.longitude, radius_km=near.radius_km
+        )
     return photos
 
 
@@ -65,13 +77,14 @@ class Query:
     )
     def photos(
         self,
+        info: Info,
         filters: PhotoFilter | None = None,
         # Not `order` in Python: strawberry-django would take it for its own ordering.
         ordering: Annotated[PhotoOrder | None, strawberry.argument(name="order")] = None,
     ) -> Iterable[models.Photo]:
         photos = models.Photo.objects.all()
         if filters is not None:
-            photos = _filtered(photos, filters)
+            photos = _filtered(photos, filters, info.context.viewer)
         if ordering is not None and ordering.published_at == Ordering.ASC:
             return photos.oldest_first()
         return photos.newest_first()

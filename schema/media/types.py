@@ -15,6 +15,7 @@ from schema.core.common import VisibleNode
 from schema.core.connections import Connection, nested_connection
 from schema.core.context import Info
 from schema.engine.joins import joined
+from schema.library.places import Place
 from schema.media import images
 from schema.moderation.status import (
     MODERATION_STATUS_DESCRIPTION,
@@ -192,6 +193,15 @@ class Photo(VisibleNode, relay.Node):
     @strawberry_django.field(only=["exif", "owner_id"], description="Owner only.")
     def exif(self, info: Info) -> JSON | None:
         return self.exif if _is_owner(info, self) else None
+
+    @strawberry_django.field(
+        only=["latitude", "longitude", "owner_id"],
+        description="Owner only: from EXIF GPS or the clip's location; null for everyone else.",
+    )
+    def location(self, info: Info) -> Place | None:
+        if not _is_owner(info, self) or self.latitude is None or self.longitude is None:
+            return None
+        return Place(latitude=self.latitude, longitude=self.longitude)
 
     @strawberry_django.field(
         only=["thumbnails"], description="Null only while its variants are still being made."

@@ -37,6 +37,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from media_graph.library.days import MAX_MEMORIES, PHOTOS_PER_MEMORY, TIMELINE_MAX_MONTHS
 from media_graph.models.albums import MAX_ALBUM_MEMBERS
 from media_graph.tags import MAX_TAGS_PER_CAPTION
 from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -45,6 +46,9 @@ from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 LIST_LENGTHS = {
     ("Photo", "tags"): MAX_TAGS_PER_CAPTION,
     ("Album", "members"): MAX_ALBUM_MEMBERS,
+    ("Query", "timeline"): TIMELINE_MAX_MONTHS,
+    ("Query", "memories"): MAX_MEMORIES,
+    ("Memory", "photos"): PHOTOS_PER_MEMORY,
 }
 PAGE_ARGUMENTS = ("first", "last")
 

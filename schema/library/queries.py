@@ -85,7 +85,8 @@ class Query:
 
     @strawberry_django.field(
         description=(
-            "Full text over captions, alt text and tags of the photos the viewer may see, "
+            "Full text over captions, alt text and tags of the published photos the viewer "
+            "may see, "
             f"best match first (then newest); query 1-{search.MAX_QUERY_CHARS} characters, "
             f"at most {search.MAX_QUERY_WORDS} words, every one of which must match."
         )
@@ -94,7 +95,9 @@ class Query:
         self, info: Info, query: str, first: int | None = None, after: str | None = None
     ) -> Connection[Photo]:
         words = _query_words(query)
-        rows = Photo.get_queryset(models.Photo.objects.all(), info)
+        # Published only, the viewer's own drafts too: the issue says drafts never match,
+        # and the contract's "photos the viewer may see" bounds it from above.
+        rows = Photo.get_queryset(models.Photo.objects.all(), info).published()
         found = search.matching(rows, words)
         return Connection.resolve_connection(
             optimized(found, info), info=info, first=first, after=after

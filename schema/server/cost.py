@@ -38,6 +38,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from media_graph.models.albums import MAX_ALBUM_MEMBERS
+from media_graph.services.related import MAX_GROUP
 from media_graph.tags import MAX_TAGS_PER_CAPTION
 from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -45,6 +46,7 @@ from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 LIST_LENGTHS = {
     ("Photo", "tags"): MAX_TAGS_PER_CAPTION,
     ("Album", "members"): MAX_ALBUM_MEMBERS,
+    ("Photo", "related"): MAX_GROUP - 1,
 }
 PAGE_ARGUMENTS = ("first", "last")
 

@@ -27,12 +27,8 @@ SHARED = Path(settings.BASE_DIR).parent / "shared" / "api-contract.graphql"
 PENDING: set[str] = {
     # The owner's library (issue 29)
     "Place", "NearInput", "PhotoFilter.kind", "PhotoFilter.takenAfter",
-    "PhotoFilter.takenBefore", "PhotoFilter.near", "Photo.location", "Photo.related",
-    "Event", "EventEdge", "EventConnection", "TimelineBucket", "Memory", "User.events",
-    "CreateEventInput", "UpdateEventInput", "RelatePhotosInput", "EventPayload",
-    "Query.timeline", "Query.memories", "Query.search",
-    "Mutation.createEvent", "Mutation.updateEvent", "Mutation.deleteEvent",
-    "Mutation.relatePhotos", "Mutation.unrelatePhoto",
+    "PhotoFilter.takenBefore", "PhotoFilter.near", "Photo.location",
+    "TimelineBucket", "Memory", "Query.timeline", "Query.memories", "Query.search",
     # Account export, storage quotas, large uploads (issue 30)
     "ExportStatus", "AccountExport", "AccountExportEdge", "AccountExportConnection",
     "AccountExportPayload", "User.storageUsedBytes", "User.storageQuotaBytes",

@@ -12,8 +12,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from media_graph.models.albums import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Album
+from media_graph.models.span_photos import SpanPhotos
 from media_graph.querysets import EventQuerySet
-from media_graph.span_photos import SpanPhotos
 
 # The longest span (the contract's bound): a year, a leap day included.
 MAX_EVENT_SPAN = timedelta(days=366)
@@ -40,7 +40,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
-    # Its photos, for Prefetch only: found by the span, never stored (span_photos.py).
+    # Its photos, for Prefetch only: found by the span, never stored (models/span_photos.py).
     span_photos = SpanPhotos()
 
     class Meta:

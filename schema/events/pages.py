@@ -1,6 +1,6 @@
 """An event's photos, a page per event, prefetched for a list of events in one query.
 
-The rows come from media_graph/span_photos.py (photos JOIN events by owner and span);
+The rows come from media_graph/models/span_photos.py (photos JOIN events by owner and span);
 this module cuts them: a keyset page per event for `Event.photos`, the first photo per
 event for `Event.cover`. With the optimizer off (or a resolver that loaded an event
 itself), the same rows are read for that one event (`event_photos`).
@@ -14,11 +14,11 @@ from django.db.models.functions import RowNumber
 from graphql import get_argument_values
 
 from media_graph.models import Photo
+from media_graph.models.span_photos import with_cut
 from media_graph.querysets import event_photos, taken_or_made
-from media_graph.span_photos import with_cut
 from schema.core import cursors
 from schema.core.connections import check_page_sizes
-from schema.engine.keyset import order_of, rank_of, total_of, window_page
+from schema.engine.keyset import order_of, window_page
 from schema.engine.optimizer import optimized
 
 PAGE_ATTR = "photos_page_{}"
@@ -93,14 +93,6 @@ def one_event_photos(event, info) -> models.QuerySet:
     return optimized(oldest_first(event_photos(info.context.viewer, event)), info)
 
 
-def prefetched_page(connection, rows: list, *, after: str | None):
-    """The Connection of one event's prefetched page (rows numbered per event)."""
-    _, order = order_of(oldest_first(Photo.objects.all()))
-    return connection._page(
-        rows,
-        order,
-        has_previous=rank_of(rows[0]) > 1 if rows else after is not None,
-        has_next=rank_of(rows[-1]) < total_of(rows[-1]) if rows else False,
-        total=total_of(rows[0]) if rows else None,
-        nodes=rows,
-    )
+def page_order():
+    """The order of every event's photos (the same digest with or without the join)."""
+    return order_of(oldest_first(Photo.objects.all()))[1]

@@ -68,7 +68,7 @@ class Event(VisibleNode, relay.Node):
             return Connection.resolve_connection(
                 pages.one_event_photos(self, info), info=info, first=first, after=after
             )
-        return pages.prefetched_page(Connection, rows, after=after)
+        return Connection.prefetched_page(rows, pages.page_order(), after=after)
 
 
 EventPayload = Annotated[Event | OperationInfo, strawberry.union("EventPayload")]

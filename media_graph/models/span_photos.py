@@ -44,9 +44,9 @@ class SpanPhotos:
         return False
 
     def get_prefetch_querysets(self, instances, querysets=None):
-        from media_graph.models import Photo
-
-        queryset = querysets[0] if querysets else Photo.objects.all()
+        if not querysets:  # whose photos: the caller's visibility rule must say
+            raise ValueError("Prefetch span_photos with a queryset of photos.")
+        queryset = querysets[0]
         # One annotate: every F() reuses the same join to the owner's events.
         rows = (
             queryset.annotate(

@@ -13,6 +13,8 @@ rows with the name of the per-event column, so a page per event is cut in the sa
 statement (the schema cuts keyset pages that way; media_graph knows nothing of pages).
 """
 
+import functools
+import operator
 from collections.abc import Callable
 
 from django.db import models
@@ -61,6 +63,19 @@ class SpanPhotos:
                 **{f"{SPAN_EVENT}__in": [event.pk for event in instances]},
                 span_moment__gte=models.F("span_start"),
                 span_moment__lte=models.F("span_end"),
+            )
+        )
+        # The spans are known here: given as constants too, PostgreSQL reads the index
+        # photo_owner_taken once per span. With the join's conditions alone it cannot
+        # estimate a range between two columns, hashes all of the owners' photos instead
+        # and filters (EXPLAIN ANALYZE, 20 events over 40,000 photos: 332 ms; so, 16 ms).
+        rows = rows.filter(
+            functools.reduce(
+                operator.or_,
+                (
+                    models.Q(owner_id=event.owner_id, span_moment__range=(event.start, event.end))
+                    for event in instances
+                ),
             )
         )
         cut = getattr(queryset.query, "span_cut", None)

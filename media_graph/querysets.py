@@ -226,6 +226,83 @@ class AlbumQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
 
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "EventQuerySet":
+        """PUBLIC events as PUBLIC albums are seen (an active owner who shares with the
+        viewer, no block between them), and all of the viewer's own; a PRIVATE event is
+        its owner's alone."""
+        public = models.Q(
+            owner_shares_with(viewer),
+            unblocked(viewer, "owner_id"),
+            visibility="PUBLIC",
+            owner__is_active=True,
+        )
+        if viewer is not None and viewer.is_authenticated:
+            return self.filter(public | models.Q(owner=viewer))
+        return self.filter(public)
+
+    def newest_first(self) -> "EventQuerySet":
+        return self.order_by("-start", "-id")
+
+
+def taken_or_made() -> models.Expression:
+    """When a photo was taken, else when it was uploaded: the moment events and groups
+    go by. The same expression as the index photo_owner_moment, so that it serves."""
+    return Coalesce("taken_at", "created_at")
+
+
+def event_photos(viewer, event) -> models.QuerySet:
+    """An event's photos as the viewer may see them, oldest first."""
+    from media_graph.models import Photo
+
+    return (
+        Photo.objects.visible_to(viewer)
+        .alias(moment=taken_or_made())
+        .filter(owner_id=event.owner_id, moment__gte=event.start, moment__lte=event.end)
+        .order_by(taken_or_made().asc(), models.F("id").asc())
+    )
+
+
+def event_photos_count(viewer) -> models.Expression:
+    """Annotation on events: how many of its photos the viewer may see."""
+    from media_graph.models import Photo
+
+    counted = (
+        Photo.objects.visible_to(viewer)
+        .alias(moment=taken_or_made())
+        .filter(
+            owner_id=models.OuterRef("owner_id"),
+            moment__gte=models.OuterRef("start"),
+            moment__lte=models.OuterRef("end"),
+        )
+        .order_by()
+        .values("owner_id")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(counted[:1]), 0)
+
+
+def event_cover_pk(viewer) -> models.Expression:
+    """Annotation on events: the explicit cover when the viewer may see it and it is
+    still in the span, else the first of its photos the viewer may see (NULL: none)."""
+    from media_graph.models import Photo
+
+    first = (
+        Photo.objects.visible_to(viewer)
+        .alias(moment=taken_or_made())
+        .filter(
+            owner_id=models.OuterRef("owner_id"),
+            moment__gte=models.OuterRef("start"),
+            moment__lte=models.OuterRef("end"),
+        )
+        .order_by(taken_or_made().asc(), models.F("id").asc())
+        .values("pk")
+    )
+    explicit = first.filter(pk=models.OuterRef("cover_id"))
+    return Coalesce(models.Subquery(explicit[:1]), models.Subquery(first[:1]))
+
+
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "NotificationQuerySet":
         """A user's own notifications, to that user only; none by deactivated actors, by

@@ -11,6 +11,7 @@ from schema.core.connections import MAX_PAGE_SIZE, describe_page_arguments
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.engine.execution import LeanSchema, graphql_schema
 from schema.library import queries as library_queries
+from schema.events import mutations as event_mutations
 from schema.live.subscriptions import Subscription
 from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations
@@ -62,6 +63,7 @@ Mutation = merge_types(
         social_trust.Mutation,
         album_mutations.Mutation,
         moderation_mutations.Mutation,
+        event_mutations.Mutation,
     ),
 )
 

@@ -1,4 +1,5 @@
 from media_graph.models.albums import Album, AlbumMember, AlbumPhoto
+from media_graph.models.events import MAX_EVENT_SPAN, Event, PhotoGroup
 from media_graph.models.notifications import Notification
 from media_graph.models.photos import (
     ALT_TEXT_MAX_LENGTH,
@@ -17,16 +18,19 @@ __all__ = [
     "ALT_TEXT_MAX_LENGTH",
     "CAPTION_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
+    "MAX_EVENT_SPAN",
     "TAG_MAX_LENGTH",
     "Album",
     "AlbumMember",
     "AlbumPhoto",
     "Comment",
+    "Event",
     "Favorite",
     "ImageVariant",
     "Like",
     "Notification",
     "Photo",
+    "PhotoGroup",
     "StagedUpload",
     "Tag",
     "original_key",

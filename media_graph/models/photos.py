@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from media_graph.querysets import PhotoQuerySet, TagQuerySet
@@ -14,6 +15,7 @@ from project.codes import PayloadCode
 
 CAPTION_MAX_LENGTH = 2200
 ALT_TEXT_MAX_LENGTH = 1000
+SOURCE_NAME_MAX_LENGTH = 100
 
 
 def validate_caption_tags(caption: str) -> None:
@@ -108,6 +110,17 @@ class Photo(models.Model):
     # Set by a moderator (moderation/services/): gone for everyone but its owner, who
     # still sees it, marked. Cleared to undo; counters keep it (docs/moderation.md).
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # Related files (services/related.py): a group of the owner's photos of one moment.
+    group = models.ForeignKey(
+        "media_graph.PhotoGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
+    # The client's file name without its extension (IMG_0001 of IMG_0001.HEIC), kept only
+    # to pair uploads (services/related.py); never used as a storage key.
+    source_name = models.CharField(max_length=SOURCE_NAME_MAX_LENGTH, blank=True, default="")
 
     # The owner's library (docs/library.md). Where it was taken, from the EXIF GPS or a
     # clip's location atom: the owner's alone (Photo.location, PhotoFilter.near).
@@ -153,6 +166,19 @@ class Photo(models.Model):
         indexes = [
             models.Index(fields=["-published_at", "-id"], name="photo_published"),
             models.Index(fields=["owner", "-created_at"], name="photo_owner_recent"),
+            # An event's photos: the owner's, by takenAt else createdAt (querysets.taken_or_made).
+            models.Index(
+                models.F("owner"),
+                Coalesce("taken_at", "created_at"),
+                models.F("id"),
+                name="photo_owner_moment",
+            ),
+            # Pairing uploads: the owner's photos of this file name (services/related.py).
+            models.Index(
+                fields=["owner", "source_name"],
+                condition=~models.Q(source_name=""),
+                name="photo_owner_source_name",
+            ),
             # Which scheduled photos are due: asked before every read of photosCount
             # (schema/server/scheduled.py), so it must not scan the published ones.
             models.Index(

@@ -23,6 +23,7 @@ from media_graph import staging
 from media_graph.imaging import video
 from media_graph.models import Album, Photo, StagedUpload
 from media_graph.services.photos import photo_add, photo_check_album
+from media_graph.services.related import source_name_of
 from media_graph.services.upload_checks import (
     check_not_duplicate,
     check_size,
@@ -168,6 +169,7 @@ def photo_upload_finalize(
     alt_text: str = "",
     publish: bool = False,
     album: Album | None = None,
+    group_pairs: bool = False,
 ) -> Photo:
     """Check the staged bytes as an upload's; `photo_add` then moves them to originals/
     (no bytes through the app) and writes the photo."""
@@ -191,6 +193,7 @@ def photo_upload_finalize(
                 alt_text=alt_text,
                 publish=publish,
                 album=album,
+                source_name=source_name_of(upload.filename) if group_pairs else "",
             )
     except ValidationError as error:
         # A storage that is not answering would spend a second deadline on the delete;

@@ -16,6 +16,7 @@ from media_graph.library import places, search
 from media_graph.models import Album, Photo, original_key
 from media_graph.services.albums import album_add_photos
 from media_graph.services.processing import queue_delete, queue_thumbnails
+from media_graph.services.related import photo_left_group, photo_pair, source_name_of
 from media_graph.services.tags import photo_set_tags
 from media_graph.services.upload_checks import CheckedFile, upload_check_file
 from media_graph.tags import parse_tags
@@ -52,6 +53,7 @@ def photo_upload(
     alt_text: str = "",
     publish: bool = False,
     album: Album | None = None,
+    group_pairs: bool = False,
 ) -> Photo:
     """A file sent through the app: checked in the contract's order, then `photo_add`
     stores it (one PUT) and writes the row."""
@@ -77,6 +79,7 @@ def photo_upload(
         alt_text=alt_text,
         publish=publish,
         album=album,
+        source_name=source_name_of(file.name) if group_pairs else "",
     )
 
 
@@ -90,6 +93,7 @@ def photo_add(
     alt_text: str,
     publish: bool,
     album: Album | None,
+    source_name: str = "",
 ) -> Photo:
     """Check, store, write: the one way a photo comes to be, whichever path its bytes took.
 
@@ -97,11 +101,13 @@ def photo_add(
     the server-chosen original key (a PUT of the stream, or a staged object promoted).
     The row is validated (caption, alt text, album) before anything is stored; if it
     cannot be written then (a duplicate that raced this one, anything else), the stored
-    original is deleted again: no orphans. Thumbnails follow the commit, made from
-    `source` while it is still open (inline mode).
+    original is deleted again: no orphans. `source_name` (the client's file name, given
+    when it asked for pairs) groups it with its pair (services/related.py). Thumbnails
+    follow the commit, made from `source` while it is still open (inline mode).
     """
     photo_check_album(album=album, owner=owner)
     photo = _new(owner=owner, checked=checked, caption=caption, alt_text=alt_text)
+    photo.source_name = source_name
     original = original_key(checked.info.extension)
     store(original)
     photo.original.name = original
@@ -111,6 +117,7 @@ def photo_add(
             hold_users(photo.owner_id)
             photo.save()
             photo_set_tags(photo=photo)
+            photo_pair(photo)
             if publish:
                 _publish(photo)
             if album is not None:
@@ -292,6 +299,7 @@ def photo_delete(*, photo: Photo, actor: User) -> int:
             _count_published(locked, -1)
         locked.tags.clear()
         locked.delete()
+        photo_left_group(locked.group_id)
         # Its subscribers read it again, find it gone and complete.
         outbox.record_photo_changed(pk)
         queue_delete(names)

@@ -105,17 +105,7 @@ class Connection(DjangoListConnection[relay.NodeType]):
         """A keyset page of a queryset, in the queryset's order (the primary key breaking ties)."""
         first, last = check_page_sizes(first=first, last=last)
         if is_prefetched_page(nodes):  # cut with its siblings' pages, in one query
-            rows = list(nodes)
-            return cls._page(
-                rows,
-                order_in(nodes),
-                has_previous=rank_of(rows[0]) > 1 if rows else after is not None,
-                has_next=rank_of(rows[-1]) < total_of(rows[-1]) if rows else False,
-                # None for an empty page: then every row is on it (count() reads the
-                # fetched rows), unless the cursor is past the last row.
-                total=total_of(rows[0]) if rows else None,
-                nodes=nodes,
-            )
+            return cls.prefetched_page(list(nodes), order_in(nodes), after=after, nodes=nodes)
         unpaged, (queryset, order) = nodes, order_of(nodes)
         after_key, before_key = _keys(order, after, before)
         rows, has_previous, has_next, total = page_rows(
@@ -129,6 +119,20 @@ class Connection(DjangoListConnection[relay.NodeType]):
         )
         return cls._page(
             rows, order, has_previous=has_previous, has_next=has_next, total=total, nodes=unpaged
+        )
+
+    @classmethod
+    def prefetched_page(cls, rows: list, order: Order, *, after: str | None, nodes=None):
+        """One parent's page, cut with its siblings' (keyset.window_page numbered them)."""
+        return cls._page(
+            rows,
+            order,
+            has_previous=rank_of(rows[0]) > 1 if rows else after is not None,
+            has_next=rank_of(rows[-1]) < total_of(rows[-1]) if rows else False,
+            # None for an empty page: then every row is on it (count() reads the
+            # fetched rows), unless the cursor is past the last row.
+            total=total_of(rows[0]) if rows else None,
+            nodes=rows if nodes is None else nodes,
         )
 
     @classmethod

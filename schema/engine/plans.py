@@ -99,6 +99,10 @@ _PLANNING_CONTEXTS = {
 }
 
 
+def _is_planning_context(context) -> bool:
+    return any(context is planning for planning in _PLANNING_CONTEXTS.values())
+
+
 def begin() -> Token:
     """An operation starts: until `end`, `SIGNED_IN` compiles to its viewer, and only then."""
     return _executing.set(None)
@@ -212,7 +216,10 @@ class PlanCache:
 
     def optimize(self, queryset, info, config):
         """`queryset` shaped for the field of `info`, from a cached plan when there is one."""
-        _executing.set(info.context)
+        if not _is_planning_context(info.context):
+            _executing.set(info.context)
+        # else: a prefetch callable shaping its own rows while a plan is made (an event's
+        # photos): the operation's viewer stays the one SIGNED_IN compiles to.
         limit = settings.GRAPHQL_OPTIMIZER_PLAN_CACHE
         try:
             key = self._key(queryset.model, info, limit)

@@ -14,6 +14,7 @@ from schema.albums.types import Album
 from schema.core.common import find_visible, payload_mutation, refetch
 from schema.core.context import Info, Scope
 from schema.core.errors import NotFound
+from schema.media.inputs import GROUP_PAIRS_DESCRIPTION
 from schema.media.types import Photo, PhotoPayload
 
 
@@ -63,6 +64,7 @@ class FinalizePhotoUploadInput:
         default=False, description="false: the photo is saved as a DRAFT."
     )
     album_id: strawberry.ID | None = None
+    group_pairs: bool | None = strawberry.field(default=False, description=GROUP_PAIRS_DESCRIPTION)
 
 
 # The services name the staged bytes' faults where finalize's client sent the upload.
@@ -121,6 +123,7 @@ class Mutation:
                 alt_text=input.alt_text or "",
                 publish=bool(input.publish),
                 album=album,
+                group_pairs=bool(input.group_pairs),
             )
         except models.StagedUpload.DoesNotExist as error:
             raise NotFound(str(error), field="uploadId") from None

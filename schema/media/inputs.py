@@ -14,6 +14,13 @@ class Ordering(Enum):
     DESC = "DESC"
 
 
+GROUP_PAIRS_DESCRIPTION = (
+    "true: group this photo with the owner's other upload of the same file name without "
+    "its extension (IMG_0001.HEIC and IMG_0001.MOV) taken within a second of it, both "
+    "sent with groupPairs (Photo.related). The file name is kept for that only."
+)
+
+
 # Bounds on what one filter may ask for; beyond them a BAD_USER_INPUT error names the bound.
 MAX_FILTER_TAGS = 10
 MAX_SEARCH_WORDS = 10
@@ -82,6 +89,7 @@ class UploadPhotoInput:
         default=False, description="false: the photo is saved as a DRAFT."
     )
     album_id: strawberry.ID | None = None
+    group_pairs: bool | None = strawberry.field(default=False, description=GROUP_PAIRS_DESCRIPTION)
 
 
 @strawberry.input

@@ -42,6 +42,7 @@ class Mutation:
             alt_text=input.alt_text or "",
             publish=bool(input.publish),
             album=album,
+            group_pairs=bool(input.group_pairs),
         )
         return refetch(Photo, photo, info)
 

@@ -16,6 +16,7 @@ from schema.core.connections import Connection, nested_connection
 from schema.core.context import Info
 from schema.engine.joins import joined
 from schema.library.places import Place
+from schema.events.related import related_photos, related_prefetch
 from schema.media import images
 from schema.moderation.status import (
     MODERATION_STATUS_DESCRIPTION,
@@ -183,6 +184,17 @@ class Photo(VisibleNode, relay.Node):
     )
     def viewer_has_favorited(self, info: Info) -> bool:
         return _viewer_flag(self, info, "viewer_favorited", viewer_has_favorited)
+
+    @strawberry_django.field(
+        only=["group_id"],
+        prefetch_related=[related_prefetch],
+        description="The other files of the same moment (RAW + JPEG, a Live Photo's still "
+        "and clip, an edit and its source) that the viewer may see.",
+    )
+    def related(
+        self, info: Info
+    ) -> list[Annotated["Photo", strawberry.lazy("schema.media.types")]]:
+        return related_photos(self, info)
 
     @strawberry_django.field(
         only=["hidden_at", "owner_id"], description=MODERATION_STATUS_DESCRIPTION

@@ -39,6 +39,7 @@ from graphql.execution.values import get_variable_values
 
 from media_graph.library.days import MAX_MEMORIES, PHOTOS_PER_MEMORY, TIMELINE_MAX_MONTHS
 from media_graph.models.albums import MAX_ALBUM_MEMBERS
+from media_graph.services.related import MAX_GROUP
 from media_graph.tags import MAX_TAGS_PER_CAPTION
 from schema.core.connections import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -49,6 +50,7 @@ LIST_LENGTHS = {
     ("Query", "timeline"): TIMELINE_MAX_MONTHS,
     ("Query", "memories"): MAX_MEMORIES,
     ("Memory", "photos"): PHOTOS_PER_MEMORY,
+    ("Photo", "related"): MAX_GROUP - 1,
 }
 PAGE_ARGUMENTS = ("first", "last")
 

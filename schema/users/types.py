@@ -29,6 +29,7 @@ from users.querysets import (
 
 if TYPE_CHECKING:
     from schema.albums.types import Album
+    from schema.events.types import Event
     from schema.media.types import Photo
 
 
@@ -110,6 +111,12 @@ class User(VisibleNode, relay.Node):
         nested_connection(
             refine=lambda albums: albums.newest_first(),
             description="Those the viewer may see, newest first.",
+        )
+    )
+    events: Connection[Annotated["Event", strawberry.lazy("schema.events.types")]] = (
+        nested_connection(
+            refine=lambda events: events.newest_first(),
+            description="Those the viewer may see, newest (latest start) first.",
         )
     )
     followers: Connection[Annotated["User", strawberry.lazy("schema.users.types")]] = (

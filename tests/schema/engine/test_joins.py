@@ -15,12 +15,12 @@ from django.contrib.auth.models import AnonymousUser
 from strawberry_django.optimizer import DjangoOptimizerExtension
 from strawberry_django.optimizer import optimizer as current_optimizer
 
-from media_graph.models import Album, Comment, Photo
+from media_graph.models import Album, Comment, Event, Photo
 from schema import schema
 from schema.engine.joins import joined_foreign_keys
 from schema.engine.optimizer import Optimizer, joins_foreign_keys
 from schema.server.operations import OPTIMIZER
-from tests.support.factories import make_album, photo_row
+from tests.support.factories import T0, make_album, photo_row
 from tests.support.query_counts import execute_counted
 from users.models import User
 
@@ -48,6 +48,10 @@ def rows(make_user):
         mine = [p for p in photos.values() if p.owner_id == owner.pk]
         make_album(owner, "public", visibility="PUBLIC", photos=mine, cover=mine[1])
         make_album(owner, "private", visibility="PRIVATE", photos=mine)
+        for visibility in ("PUBLIC", "PRIVATE"):
+            Event.objects.create(
+                owner=owner, title=visibility, start=T0, end=T0, visibility=visibility
+            )
     gone.is_active = False
     gone.save(update_fields=["is_active"])
 
@@ -70,6 +74,7 @@ def test_the_declared_joins():
         (Comment, "author"),
         (Comment, "photo"),
         (Album, "owner"),
+        (Event, "owner"),
     }
 
 

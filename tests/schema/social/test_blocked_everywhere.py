@@ -1,5 +1,5 @@
-"""A blocked person never appears, in any field that returns a User, Photo, Comment, Album
-or Notification: the fields are found by walking the served schema from Query, so a
+"""A blocked person never appears, in any field that returns a User, Photo, Comment, Album,
+Event or Notification: the fields are found by walking the served schema from Query, so a
 field added later is walked without editing this test.
 
 The walk runs twice as the viewer, vic: before the blocks (every field must answer
@@ -8,8 +8,10 @@ something, or the walk covers nothing) and after vic blocked bea and ned blocked
 """
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from graphql import (
     GraphQLInterfaceType,
     GraphQLNonNull,
@@ -19,8 +21,16 @@ from graphql import (
     get_named_type,
 )
 
-from media_graph.models import Album, Comment, Notification, Photo, Tag
-from media_graph.services import album_members, comments, favorites, follow_requests, follows, likes
+from media_graph.models import Album, Comment, Event, Notification, Photo, Tag
+from media_graph.services import (
+    album_members,
+    comments,
+    favorites,
+    follow_requests,
+    follows,
+    likes,
+    related,
+)
 from schema import schema
 from schema.engine.execution import graphql_schema
 from tests.support.factories import gid, make_album, make_photo
@@ -33,6 +43,7 @@ TARGETS = {
     "Photo": "id owner { username }",
     "Comment": "id author { username }",
     "Album": "id owner { username }",
+    "Event": "id owner { username }",
     "Notification": "id actor { username }",
 }
 # The rows each Node type is entered by (node(id:)): every row of the world's.
@@ -41,6 +52,7 @@ ENTRIES = {
     "Photo": Photo,
     "Comment": Comment,
     "Album": Album,
+    "Event": Event,
     "Notification": Notification,
     "Tag": Tag,
 }
@@ -55,6 +67,18 @@ def world(make_user):
     for hidden in (bea, ned):
         photo = make_photo(hidden, "#sunset hidden")
         make_album(hidden, "theirs", visibility="PUBLIC", photos=[photo])
+        # A PUBLIC event around their photos (made just now), and two of them related.
+        now = timezone.now()
+        Event.objects.create(
+            owner=hidden,
+            title="theirs",
+            start=now - timedelta(days=1),
+            end=now + timedelta(days=1),
+            visibility="PUBLIC",
+        )
+        related.photos_relate(
+            owner=hidden, photo_ids=[photo.pk, make_photo(hidden, "#sunset raw").pk]
+        )
         shared = make_album(hidden, "shared with vic", photos=[photo])
         album_members.album_member_add(album=shared, actor=hidden, user=vic, role="VIEWER")
         for other in (vic, cal):
@@ -90,6 +114,9 @@ def hidden_ids(bea, ned) -> set[str]:
     ]
     rows += [
         ("Album", pk) for pk in Album.objects.filter(owner__in=people).values_list("pk", flat=True)
+    ]
+    rows += [
+        ("Event", pk) for pk in Event.objects.filter(owner__in=people).values_list("pk", flat=True)
     ]
     rows += [
         ("Notification", pk)

@@ -10,8 +10,8 @@ from schema.core import node_query as base
 from schema.core.connections import MAX_PAGE_SIZE, describe_page_arguments
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.engine.execution import LeanSchema, graphql_schema
-from schema.library import queries as library_queries
 from schema.events import mutations as event_mutations
+from schema.library import queries as library_queries
 from schema.live.subscriptions import Subscription
 from schema.media import direct_uploads as media_direct_uploads
 from schema.media import mutations as media_mutations

@@ -15,8 +15,8 @@ from schema.core.common import VisibleNode
 from schema.core.connections import Connection, nested_connection
 from schema.core.context import Info
 from schema.engine.joins import joined
-from schema.library.places import Place
 from schema.events.related import related_photos, related_prefetch
+from schema.library.places import Place
 from schema.media import images
 from schema.moderation.status import (
     MODERATION_STATUS_DESCRIPTION,

@@ -22,7 +22,6 @@ into those a request starts). The GraphQL operation's own span
 is project/operation_spans.py's.
 """
 
-import importlib
 import os
 import threading
 
@@ -151,10 +150,8 @@ def _instrument() -> None:
     # carried into it, the S3 call would belong to no trace.
     threads.instrument()
     # Celery's instrumentation ends a publish span only for a task this process knows by
-    # name (left open, it stays the current span for the rest of the request), and the
-    # web queues tasks by name alone: the task modules are registered here.
-    for module in settings.CELERY_IMPORTS:
-        importlib.import_module(module)
+    # name (left open, it would stay the current span for the rest of the request): the
+    # web queues tasks by name, and media_graph's AppConfig registers them in every process.
 
 
 def connect_worker_signals() -> None:

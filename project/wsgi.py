@@ -1,7 +1,7 @@
 """The WSGI entry point (gunicorn): Django, traced when an OTLP endpoint is set.
 
 What get_wsgi_application does, with tracing installed in between (project/tracing.py):
-after setup, so the task modules it registers can import models, and before the handler
+after setup (logging configured, the apps and their tasks loaded), and before the handler
 loads the middleware, which Django's instrumentation adds to.
 """
 

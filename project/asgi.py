@@ -6,10 +6,19 @@ service runs it for subscriptions while `web` keeps HTTP on gunicorn (docs/live.
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-django_application = get_asgi_application()  # sets Django up before the imports below
+# What get_asgi_application does, with tracing installed (when an OTLP endpoint is set)
+# after setup and before the handler loads the middleware (project/wsgi.py says why).
+django.setup(set_prefix=False)
+
+from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+
+from project import tracing  # noqa: E402
+
+tracing.install()
+django_application = ASGIHandler()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402

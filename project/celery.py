@@ -14,12 +14,16 @@ from celery import Celery
 from django.conf import settings
 from django.db import transaction
 
+from project import tracing
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 logger = logging.getLogger(__name__)
 
 app = Celery("project")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each worker process installs tracing when an OTLP endpoint is set (project/tracing.py).
+tracing.connect_worker_signals()
 
 
 def broker_configured() -> bool:

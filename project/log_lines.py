@@ -41,10 +41,11 @@ class LineLog(ListenerThread):
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(self.level)
 
-    def log(self, args: tuple) -> None:
-        """Queue one line (`msg % args`) as logged now, by this thread."""
+    def log(self, args: tuple, msg: str | None = None) -> None:
+        """Queue one line (`msg % args`, the log's own `msg` unless given) as logged now,
+        by this thread."""
         thread = threading.current_thread()
-        line = (args, time.time(), thread.ident, thread.name)
+        line = (args, time.time(), thread.ident, thread.name, msg or self.msg)
         if self._listener is None and not self._start():
             self._handle(line)  # after the thread stopped, at exit
             return
@@ -62,9 +63,9 @@ class LineLog(ListenerThread):
         if isinstance(item, _Flush):
             item.done.set()
             return
-        args, created, thread, thread_name = item
+        args, created, thread, thread_name, msg = item
         record = self.logger.makeRecord(
-            self.logger.name, self.level, self.pathname, 0, self.msg, args, None
+            self.logger.name, self.level, self.pathname, 0, msg, args, None
         )
         record.created = created
         record.msecs = int((created - int(created)) * 1000) + 0.0

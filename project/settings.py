@@ -624,3 +624,13 @@ READYZ_CHECK_SECONDS = env_float("READYZ_CHECK_SECONDS", 0.8)
 # the search column (0018) and by every query: changed later, the column is rebuilt with it
 # (docs/library.md says how).
 SEARCH_CONFIG = env_str("SEARCH_CONFIG", "simple")
+# --- tracing: OpenTelemetry over OTLP (project/tracing.py, docs/operating.md) ----------
+# Installed only when an OTLP endpoint is named; unset, nothing of OpenTelemetry is
+# imported. The SDK reads the other standard variables itself (OTEL_SERVICE_NAME,
+# OTEL_TRACES_SAMPLER and _ARG, OTEL_BSP_*, OTEL_EXPORTER_OTLP_HEADERS, ...), and
+# OTEL_SDK_DISABLED=true keeps it off with an endpoint set.
+TRACING = bool(
+    env_str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env_str("OTEL_EXPORTER_OTLP_ENDPOINT")
+) and not env_bool("OTEL_SDK_DISABLED", False)
+# Requests not traced (a comma-separated list of URL patterns): probes and scrapes.
+TRACING_EXCLUDED_URLS = env_str("OTEL_PYTHON_DJANGO_EXCLUDED_URLS", "healthz,readyz,metrics")

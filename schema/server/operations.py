@@ -27,7 +27,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaxAliasesLimiter
 from strawberry.types import ExecutionContext
 
-from project import metrics
+from project import metrics, tracing
 from project.log_lines import LineLog
 from project.replica import routing
 from schema.engine.execution import graphql_schema
@@ -150,6 +150,8 @@ def validate(context: ExecutionContext, parsed: Parsed) -> list[GraphQLError]:
     if errors:
         return list(errors)
     cost = _cost(entry, context)
+    if tracing.operation_spans is not None:  # tracing installed (project/tracing.py)
+        tracing.operation_spans.record_cost(cost)
     if cost > guards.max_cost:
         return [_too_costly(cost, guards.max_cost)]
     if parsed.digest is not None:  # it passed every check above
@@ -187,14 +189,18 @@ class Started(NamedTuple):
     wrappers: list
     token: tuple
     replica_wrappers: list | None  # the replica's, when reads may go there
+    span: tuple | None  # the operation's span when tracing is on (project/operation_spans.py)
 
 
 def begin(context: ExecutionContext) -> Started:
-    """The operation starts: the optimizer is installed and SQL counted until `end`.
+    """The operation starts: the optimizer is installed and SQL counted until `end`, and
+    with tracing on, its span opened (the current one until `end`).
 
     Plain calls rather than context managers: three of those cost a fifth of
     `{ me { id } }`.
     """
+    spans = tracing.operation_spans
+    span = spans.start() if spans is not None else None
     counter = _SqlCounter()
     wrappers = connection.execute_wrappers
     wrappers.append(counter)
@@ -202,7 +208,9 @@ def begin(context: ExecutionContext) -> Started:
     replica_wrappers = routing.replica_execute_wrappers()
     if replica_wrappers is not None:
         replica_wrappers.append(counter)
-    return Started(time.perf_counter(), counter, wrappers, install(OPTIMIZER), replica_wrappers)
+    return Started(
+        time.perf_counter(), counter, wrappers, install(OPTIMIZER), replica_wrappers, span
+    )
 
 
 def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
@@ -210,32 +218,48 @@ def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
 
     The line holds the operation's name, type, duration, SQL count and status, so an
     operator can find slow operations; the metrics (project/metrics.py) the same numbers
-    summed, when they are on.
+    summed, when they are on; the span (tracing on) the same, and the line its trace id.
     """
     uninstall(started.token)
     started.wrappers.remove(started.counter)
     if started.replica_wrappers is not None:
         started.replica_wrappers.remove(started.counter)
+    span = started.span
     log, record = operation_lines.enabled(), metrics.enabled()
-    if log or record:
+    if log or record or span is not None:
         seconds, queries = time.perf_counter() - started.at, started.counter.count
         document = context.graphql_document
         name = context.operation_name if document else None
         operation = get_operation_ast(document, name) if document else None
+        outcome = _outcome(context, refused=refused)
+        trace_id = None
+        if span is not None:
+            trace_id = _finish_span(span, operation, queries, outcome)
         if log:
-            _log(context, name, operation, seconds, queries, refused=refused)
+            _log(context, name, operation, seconds, queries, refused=refused, trace_id=trace_id)
         if record:
-            _record(context, operation, seconds, queries, refused=refused)
+            _record(operation, seconds, queries, outcome)
 
 
-def _record(
-    context: ExecutionContext, operation, seconds: float, queries: int, *, refused: bool
-) -> None:
+def _outcome(context: ExecutionContext, *, refused: bool) -> str:
     result = context.result
     if refused or result is None or (result.errors and result.data is None):
-        outcome = "refused"  # never executed: limits, validation, a bad document
-    else:
-        outcome = "error" if result.errors else "ok"
+        return "refused"  # never executed: limits, validation, a bad document
+    return "error" if result.errors else "ok"
+
+
+def _finish_span(span: tuple, operation, queries: int, outcome: str) -> str | None:
+    # The name in the document (as the metrics count it), also when the request sent none.
+    return tracing.operation_spans.finish(
+        span,
+        name=operation.name.value if operation and operation.name else None,
+        kind=operation.operation.value if operation else None,
+        queries=queries,
+        outcome=outcome,
+    )
+
+
+def _record(operation, seconds: float, queries: int, outcome: str) -> None:
     if operation is None:
         metrics.operation(None, "-", seconds, queries, outcome)
     else:  # the name in the document, also when the request did not send one
@@ -257,7 +281,14 @@ class _SqlCounter:
 
 
 def _log(
-    context: ExecutionContext, name, operation, seconds: float, queries: int, *, refused: bool
+    context: ExecutionContext,
+    name,
+    operation,
+    seconds: float,
+    queries: int,
+    *,
+    refused: bool,
+    trace_id: str | None,
 ) -> None:
     result = context.result
     errors = len(result.errors or []) if result is not None else int(refused)
@@ -269,8 +300,14 @@ def _log(
         "error" if errors else "ok",
         errors,
     )
-    operation_lines.log(args)  # the record is made and handled in the logging thread
+    # The record is made and handled in the logging thread, which does not see this
+    # request's trace: its id goes in the arguments (sampled operations only).
+    if trace_id is None:
+        operation_lines.log(args)
+    else:
+        operation_lines.log((*args, trace_id), msg=TRACED_LINE)
 
 
 LINE = "graphql operation=%s type=%s ms=%.1f sql=%d status=%s errors=%d"
+TRACED_LINE = LINE + " trace=%s"
 operation_lines = LineLog(operation_log, logging.INFO, LINE, __file__)

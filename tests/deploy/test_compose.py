@@ -58,6 +58,7 @@ def test_compose_wires_the_production_settings():
         "worker-media",
         "worker-other",
         "realtime",
+        "jaeger",
     }
     app = services["app"]
     env = app["environment"]
@@ -166,3 +167,16 @@ def test_compose_serves_subscriptions_from_uvicorn_beside_the_app():
     assert realtime["depends_on"]["app"]["condition"] == "service_healthy"
     assert realtime["depends_on"]["redis"]["condition"] == "service_healthy"
     assert "healthz" in " ".join(realtime["healthcheck"]["test"])
+
+
+def test_compose_traces_to_jaeger_only_when_asked():
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    jaeger = services["jaeger"]
+    assert jaeger["profiles"] == ["tracing"]  # not started by a plain `docker compose up`
+    assert jaeger["image"].startswith("jaegertracing/all-in-one:")
+    assert jaeger["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
+    for name in ("app", "worker", "realtime"):
+        env = services[name]["environment"]
+        # Unset by default (tracing off); the sampler applies once an endpoint is given.
+        assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
+        assert env["OTEL_TRACES_SAMPLER"].startswith("${OTEL_TRACES_SAMPLER:-parentbased_")

@@ -378,9 +378,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
-    # Redis hands an unacknowledged message to another worker after this long, so it
-    # must exceed the time limit plus the longest retry countdown.
-    "visibility_timeout": 3600,
+    # Redis hands an unacknowledged message to another worker after this long (a task
+    # whose worker died comes back then), so it must exceed the time limit plus the
+    # longest retry countdown (TASK_VISIBILITY_TIMEOUT, checked below).
+    "visibility_timeout": env_int("TASK_VISIBILITY_TIMEOUT", 3600),
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configuration
 # Celery beat (`make worker` runs it inside the worker; run exactly one): scheduled photos
@@ -436,6 +437,9 @@ TASK_DELETE_MAX_RETRIES = env_int("TASK_DELETE_MAX_RETRIES", 50)
 # Runs of one photo's thumbnail task in all (retries and redeliveries alike) before it is
 # FAILED without trying again: a set killed at the hard time limit is redelivered.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", TASK_MAX_RETRIES + 3)
+# A task redelivered before its first run could have ended would run twice at once.
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("TASK_VISIBILITY_TIMEOUT must exceed TASK_TIME_LIMIT")
 
 # --- email: notification mail (media_graph/notification_emails.py) ---------------------
 # EMAIL_URL (smtp://, smtps://, console://) or EMAIL_HOST and friends; see project/email.py.

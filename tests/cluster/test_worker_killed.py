@@ -1,0 +1,36 @@
+"""A media worker killed (kill -9, with its pool) while it makes a thumbnail set: the
+task was never acknowledged, so Redis hands it out again after TASK_VISIBILITY_TIMEOUT
+and the photo reaches READY, with one set of objects and nothing left over."""
+
+import time
+
+from tests.cluster.repair import drift, keys_of, uuid_of
+
+
+def test_photo_reaches_ready_after_its_worker_is_killed_mid_task(api, cluster):
+    _, token = api.sign_up()
+    control = api.upload(token, width=2400, height=1800).data["uploadPhoto"]
+    assert api.wait_processed(control["id"], token) == "READY"
+
+    worker = cluster.proc("worker-media")
+    offset = worker.log_size()
+    photo = api.upload(token, width=2400, height=1800).data["uploadPhoto"]
+    deadline = time.monotonic() + 30
+    while "media.make_thumbnails[" not in worker.log_since(offset):
+        assert time.monotonic() < deadline, "the media worker never received the task"
+        time.sleep(0.02)
+    cluster.kill("worker-media")
+    # Killed during the task, not after it: the set was not recorded.
+    assert api.photo(photo["id"], token)["processingStatus"] == "PENDING"
+    assert "make_thumbnails" not in worker.log_since(offset).split("received", 1)[1]
+
+    cluster.start("worker-media")
+    visibility = int(cluster.config.app_env()["TASK_VISIBILITY_TIMEOUT"])
+    assert api.wait_processed(photo["id"], token, timeout=visibility + 40) == "READY"
+
+    made = api.photo(photo["id"], token)["thumbnail"]["url"]
+    reference = api.photo(control["id"], token)["thumbnail"]["url"]
+    ours, theirs = keys_of(cluster, uuid_of(made)), keys_of(cluster, uuid_of(reference))
+    # The same objects a photo made in one go has: one set, no second copy of any part.
+    assert len(ours) == len(theirs), (ours, theirs)
+    assert not [line for line in drift(cluster) if uuid_of(made) in line]

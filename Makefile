@@ -43,17 +43,23 @@ run: migrate
 	$(BIN)/uvicorn project.asgi:application --host $(HOST) --port $(PORT) \
 	    --reload $(foreach d,$(APP_DIRS),--reload-dir $(d))
 
-# A Celery worker for thumbnails and deletes, with beat for scheduled photos (run one
-# worker with --beat; more workers without it), logging each task at INFO. It needs the
-# broker the app sends to (CELERY_BROKER_URL, or REDIS_URL) and the same database and
-# storage settings; without a broker `make run` does that work inline and needs none.
+# A Celery worker, logging each task at INFO. QUEUES: the queues it serves, comma-separated
+# (default all three: media, email, maintenance; docs/scaling.md). BEAT=1 runs Celery beat
+# inside it (scheduled photos, purges, outbox): exactly one worker of a deployment may;
+# the default is on when QUEUES is not given, off when it is. CONCURRENCY: its processes
+# (default one per core). It needs the broker the app sends to (CELERY_BROKER_URL, or
+# REDIS_URL) and the same database and storage settings; without a broker `make run`
+# does that work inline and needs none.
+ALL_QUEUES := media,email,maintenance
 worker: export DJANGO_DEBUG ?= 1
 worker: export DJANGO_SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 worker: migrate
 	@if [ -z "$$CELERY_BROKER_URL$$REDIS_URL" ]; then \
 	    echo "make worker: set CELERY_BROKER_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0" >&2; \
 	    exit 2; fi
-	$(BIN)/celery -A project worker --beat --schedule var/celerybeat-schedule --loglevel INFO
+	$(BIN)/celery -A project worker -Q $(or $(QUEUES),$(ALL_QUEUES)) \
+	    $(if $(filter 1,$(or $(BEAT),$(if $(QUEUES),0,1))),--beat --schedule var/celerybeat-schedule) \
+	    $(if $(CONCURRENCY),--concurrency $(CONCURRENCY)) --loglevel INFO
 
 # The Node client suite's packages (tests/e2e/test_node_clients.py), when npm is installed;
 # without them (no npm, or no registry) that one test skips and says why.

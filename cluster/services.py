@@ -21,9 +21,9 @@ from cluster.config import BASE_DIR, BIN, BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY, 
 from cluster.postgres import Server, create_database
 from cluster.procs import Proc, wait_for
 
-# Queues each worker consumes (the replica branch's routes: media, email, maintenance).
-# `celery`, Celery's default, is the media worker's too, so a task no route names still runs.
-MEDIA_QUEUES = os.environ.get("CLUSTER_MEDIA_QUEUES") or "media,celery"
+# Queues each worker consumes (project/settings.py routes every task to one of media,
+# email, maintenance; docs/scaling.md).
+MEDIA_QUEUES = os.environ.get("CLUSTER_MEDIA_QUEUES") or "media"
 REST_QUEUES = os.environ.get("CLUSTER_REST_QUEUES") or "email,maintenance"
 
 

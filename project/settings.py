@@ -8,6 +8,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from project import secret_key
 from project.email import email_settings
@@ -143,6 +144,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# Reads from a PostgreSQL replica (project/replica/, docs/scaling.md): with
+# DATABASE_REPLICA_URL, GraphQL queries read there unless they must see fresh rows
+# (mutations, transactions, a viewer who wrote in the last READ_YOUR_WRITES_SECONDS,
+# a replica that does not answer). Unset: no alias, no router, nothing changes.
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 5)
+DATABASE_REPLICA_RETRY_SECONDS = env_float("DATABASE_REPLICA_RETRY_SECONDS", 5.0)
+if READ_YOUR_WRITES_SECONDS < 0 or DATABASE_REPLICA_RETRY_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "READ_YOUR_WRITES_SECONDS must be 0 or more, DATABASE_REPLICA_RETRY_SECONDS more than 0"
+    )
+DATABASE_ROUTERS = []
+if _replica_url := env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        # Tests run it as a second way into the test database (tests/support/replica.py).
+        test_options={"MIRROR": "default"},
+    )
+    if "postgresql" not in DATABASES["replica"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+    # A replica that does not answer is given up on quickly (health.py sends reads to
+    # the primary): connect within a few seconds, and a peer that vanished mid-statement
+    # (its host gone, not just its process: that closes the socket at once) is noticed by
+    # TCP within DATABASE_REPLICA_TCP_TIMEOUT ms instead of the kernel's minutes.
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+        "tcp_user_timeout": env_int("DATABASE_REPLICA_TCP_TIMEOUT", 5000),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
+    DATABASE_ROUTERS = ["project.replica.routing.ReplicaRouter"]  # routing.ROUTER
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -376,12 +412,43 @@ CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 15)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2.0
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2}
+# Redis hands an unacknowledged message to another worker after this long. A pool
+# process killed mid-task is noticed by its worker at once (CELERY_TASK_REJECT_ON_WORKER_LOST
+# puts the task back then); only a task whose WHOLE worker died (kill -9 of the main
+# process, a lost machine) waits this long. It must exceed the time limit plus the longest
+# retry countdown, or a task still running or waiting for its retry runs twice at once.
+TASK_VISIBILITY_TIMEOUT = env_int("TASK_VISIBILITY_TIMEOUT", 3600)
+if CELERY_TASK_TIME_LIMIT + env_float("TASK_RETRY_BACKOFF_MAX", 300.0) >= TASK_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "TASK_VISIBILITY_TIMEOUT must exceed TASK_TIME_LIMIT + TASK_RETRY_BACKOFF_MAX"
+    )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
-    # Redis hands an unacknowledged message to another worker after this long (a task
-    # whose worker died comes back then), so it must exceed the time limit plus the
-    # longest retry countdown (TASK_VISIBILITY_TIMEOUT, checked below).
-    "visibility_timeout": env_int("TASK_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+}
+# Queues by workload, so a burst of one never waits behind another and each gets the
+# workers it needs (docs/scaling.md): `media` is CPU work (thumbnail sets, posters,
+# remuxes, ladder variants made ahead), one process per core; `email` waits on mail
+# servers; `maintenance` is beat's periodic work (scheduled publishing, purges, outbox
+# republishing and expiry) and object deletes (storage calls that retry for hours: they
+# must not hold a render slot). Every task is routed by name (producers send by name,
+# without importing tasks/); anything unrouted lands in `maintenance`, which every
+# deployment serves. A worker started without -Q consumes all three.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("media", "email", "maintenance")]
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+_WORKLOADS = {
+    "media": ["media.make_thumbnails"],
+    "email": ["notifications.send_email", "accounts.send_password_reset"],
+    "maintenance": [
+        "media.delete_objects",
+        "media.publish_due_photos",
+        "media.purge_uploads",
+        "live.republish_events",
+        "live.expire_events",
+    ],
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, names in _WORKLOADS.items() for task in names
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below stays the one configuration
 # Celery beat (`make worker` runs it inside the worker; run exactly one): scheduled photos
@@ -437,9 +504,6 @@ TASK_DELETE_MAX_RETRIES = env_int("TASK_DELETE_MAX_RETRIES", 50)
 # Runs of one photo's thumbnail task in all (retries and redeliveries alike) before it is
 # FAILED without trying again: a set killed at the hard time limit is redelivered.
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", TASK_MAX_RETRIES + 3)
-# A task redelivered before its first run could have ended would run twice at once.
-if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
-    raise ImproperlyConfigured("TASK_VISIBILITY_TIMEOUT must exceed TASK_TIME_LIMIT")
 
 # --- email: notification mail (media_graph/notification_emails.py) ---------------------
 # EMAIL_URL (smtp://, smtps://, console://) or EMAIL_HOST and friends; see project/email.py.

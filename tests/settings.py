@@ -11,3 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 # The suite runs media tasks inline, whatever broker the shell names; the queue tests
 # (tests/media_graph/test_tasks*.py) point Celery at a Redis of their own.
 CELERY_BROKER_URL = ""
+
+# A second way into the test database, as DATABASE_REPLICA_URL makes one: inert (no
+# router) until a replica test installs the router (tests/support/replica.py).
+if "postgresql" in DATABASES["default"]["ENGINE"] and "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -31,6 +31,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.str_converters import to_camel_case
 
+from project.replica import routing
 from schema.engine.extensions import NO_EXTENSIONS, OperationHooksExtension, Phases
 from schema.engine.plain_fields import context_class
 from schema.engine.switches import switches
@@ -201,6 +202,8 @@ class LeanSchema(strawberry.Schema):
 
     def prepare_execution(self, context: ExecutionContext) -> None:
         """What must precede executing a valid operation, whichever path runs it."""
+        # A mutation reads and writes the primary only (project/replica/).
+        routing.operation_type(context.operation_type.value)
         # Counters first, when this operation reads them (schema/server/scheduled.py).
         publish_due_before_counting(self._schema, context.query, context.graphql_document)
 

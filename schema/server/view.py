@@ -12,8 +12,10 @@ from strawberry.django.views import GraphQLView as StrawberryView
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from project.replica import recent, routing
 from schema.core.context import Context, authenticate, build_context, why_anonymous
 from schema.server import transport
+from users.throttle import client_address
 
 SUBSCRIPTION = OperationType.SUBSCRIPTION
 logger = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ class GraphQLView(StrawberryView):
             # Said as any operation says it: a bad or expired token is named as such.
             return transport.error_response(request, 401, why_anonymous(credential.error))
         try:
-            return self.run(request=request)
+            return self._run_routed(request, credential.user)
         except HTTPException as exc:
             return self._refusal(request, exc)
         except UnicodeDecodeError:  # the request adapter decodes the body before we see it
@@ -57,6 +59,20 @@ class GraphQLView(StrawberryView):
         except (SuspiciousOperation, BadRequest, MultiPartParserError, UnreadablePostError):
             # Too many fields or files, a malformed multipart body, a broken connection.
             return transport.error_response(request, 400, "The request body is malformed.")
+
+    def _run_routed(self, request: HttpRequest, user) -> HttpResponse:
+        """The operation, its reads routed (project/replica/): a query's may go to the
+        replica, once the viewer is known (authentication read the primary). A query
+        whose replica failed under it runs again on the primary, so a replica going
+        down answers what the primary holds rather than an internal error."""
+        if not routing.configured():
+            return self.run(request=request)
+        keys = recent.keys_for(user.pk if user.is_authenticated else None, client_address(request))
+        with routing.replica_reads(keys) as route:
+            response = self.run(request=request)
+            if routing.again_on_primary(route):
+                response = self.run(request=request)
+            return response
 
     def _refusal(self, request: HttpRequest, exc: HTTPException) -> HttpResponse:
         cause = exc.__cause__

@@ -5,12 +5,14 @@ import subprocess
 
 import pytest
 import yaml
+from django.conf import settings
 
 from tests.support.live import BASE_DIR
 
 COMPOSE = BASE_DIR / "docker-compose.yml"
 # What each service sets for itself: its own metrics folder (and the worker its port).
 OWN = {"PROMETHEUS_MULTIPROC_DIR", "METRICS_WORKER_PORT"}
+WORKERS = ("worker-media", "worker-other")
 
 
 def shared(environment: dict) -> dict:
@@ -53,7 +55,8 @@ def test_compose_wires_the_production_settings():
         "redis-cache",
         "mailpit",
         "app",
-        "worker",
+        "worker-media",
+        "worker-other",
         "realtime",
     }
     app = services["app"]
@@ -72,9 +75,10 @@ def test_compose_wires_the_production_settings():
     assert "/readyz" in " ".join(app["healthcheck"]["test"])
     # Metrics: off without a token; each service counts in a folder of its own.
     assert env["METRICS_TOKEN"] == "${METRICS_TOKEN:-}"
-    worker_env = services["worker"]["environment"]
-    assert worker_env["PROMETHEUS_MULTIPROC_DIR"] != env["PROMETHEUS_MULTIPROC_DIR"]
-    assert worker_env["METRICS_WORKER_PORT"]
+    for name in WORKERS:
+        worker_env = services[name]["environment"]
+        assert worker_env["PROMETHEUS_MULTIPROC_DIR"] != env["PROMETHEUS_MULTIPROC_DIR"]
+        assert worker_env["METRICS_WORKER_PORT"]
     assert "mc mb --ignore-existing local/photos" in " ".join(services["minio-init"]["entrypoint"])
 
 
@@ -93,26 +97,35 @@ def test_dockerfile_runs_gunicorn_gthread_as_a_non_root_user():
     assert "--worker-class gthread" in dockerfile and "migrate --noinput" in dockerfile
 
 
-def test_compose_runs_a_worker_from_the_app_image_on_the_redis_broker():
+def test_compose_runs_a_worker_per_workload_from_the_app_image_on_the_redis_broker():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
-    app, worker = services["app"], services["worker"]
-    assert worker["image"] == app["image"] and worker["build"] == app["build"]
-    assert shared(worker["environment"]) == shared(
-        app["environment"]
-    )  # the same database, storage, key
+    app = services["app"]
     assert app["environment"]["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
-    command = " ".join(worker["command"])
-    assert "celery -A project worker --beat" in command and "--loglevel INFO" in command
-    assert "appvar:/app/var" in worker["volumes"]
-    # The app migrates on start: the worker waits until it is healthy.
-    assert worker["depends_on"]["app"]["condition"] == "service_healthy"
     assert app["depends_on"]["redis"]["condition"] == "service_healthy"
     assert "ping" in " ".join(services["redis"]["healthcheck"]["test"])
+    served, beats = [], []
+    for name in WORKERS:
+        worker = services[name]
+        assert worker["image"] == app["image"] and worker["build"] == app["build"]
+        # The same database, storage, key.
+        assert shared(worker["environment"]) == shared(app["environment"])
+        words = " ".join(worker["command"]).split()
+        assert words[words.index("celery") :][:4] == ["celery", "-A", "project", "worker"]
+        assert "--loglevel" in words and words[words.index("--loglevel") + 1] == "INFO"
+        served += words[words.index("-Q") + 1].split(",")
+        beats += [name] if "--beat" in words else []
+        assert "appvar:/app/var" in worker["volumes"]
+        # The app migrates on start: the workers wait until it is healthy.
+        assert worker["depends_on"]["app"]["condition"] == "service_healthy"
+        assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+    # Every queue served exactly once, and beat run by one service only.
+    assert sorted(served) == sorted(queue.name for queue in settings.CELERY_TASK_QUEUES)
+    assert beats == ["worker-other"]
 
 
 def test_compose_sends_notification_email_to_mailpit():
     services = yaml.safe_load(COMPOSE.read_text())["services"]
-    app, worker, mailpit = services["app"], services["worker"], services["mailpit"]
+    app, worker, mailpit = services["app"], services["worker-other"], services["mailpit"]
     # The worker sends (it shares the app's environment); Mailpit listens on 1025 for SMTP.
     assert app["environment"]["EMAIL_URL"] == "smtp://mailpit:1025"
     assert shared(worker["environment"]) == shared(app["environment"])

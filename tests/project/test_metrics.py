@@ -118,10 +118,10 @@ def test_task_runs_and_durations_are_counted_by_task(client, db, metrics_on):
 def test_queue_depth_is_read_from_the_broker(client, settings, metrics_on):
     url = redis_url_or_skip()
     flush(url)
-    redis.Redis.from_url(url).rpush("celery", "one", "two")
+    redis.Redis.from_url(url).rpush("media", "one", "two")
     settings.CELERY_BROKER_URL = url
     try:
-        assert value(scrape(client), "celery_queue_depth", queue="celery") == 2
+        assert value(scrape(client), "celery_queue_depth", queue="media") == 2
     finally:
         flush(url)
 

@@ -26,8 +26,8 @@ FILES = {
 
 
 def queued(url: str) -> int:
-    """Messages waiting in Celery's default queue (no worker runs while it is asked)."""
-    return redis.Redis.from_url(url).llen("celery")
+    """Messages waiting in the media queue (no worker runs while it is asked)."""
+    return redis.Redis.from_url(url).llen("media")
 
 
 @pytest.mark.parametrize(

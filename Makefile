@@ -140,5 +140,17 @@ cluster-test: install-dev
 	CLUSTER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/cluster $(PYTEST_ARGS); \
 	    status=$$?; [ -n "$(CLUSTER_KEEP)" ] || $(BIN)/python -m cluster down; exit $$status
 
+# An open-model load on the cluster (load/locustfile.py, Locust headless; starts the
+# cluster when it is not running): RATE operations arrive per second for DURATION
+# seconds, from USERS accounts, a mix of feed reads, photo views, likes, comments and
+# uploads across the web ports. Ends with p50/p99, throughput and errors per operation.
+USERS ?= 20
+RATE ?= 10
+DURATION ?= 60
+load: install-dev
+	$(BIN)/python -m cluster up
+	LOAD_RATE=$(RATE) LOAD_ACCOUNTS=$(USERS) $(BIN)/locust -f load/locustfile.py --headless \
+	    --users 1 --spawn-rate 1 --run-time $(DURATION)s --stop-timeout 15 --only-summary
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if options.verb == "down":
         cluster.down()
-        if options.wipe:
+        if options.wipe:  # the PostgreSQL folders first: var/cluster/pg may be a link
+            shutil.rmtree(config.pg_dir, ignore_errors=True)
             shutil.rmtree(config.root, ignore_errors=True)
         return 0
     if options.verb == "status":

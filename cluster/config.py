@@ -61,8 +61,8 @@ class Config:
         return self.root / "logs"
 
     @property
-    def pg_dir(self) -> Path:  # owned by the user PostgreSQL runs as
-        return self.root / "pg"
+    def pg_dir(self) -> Path:  # owned by the user PostgreSQL runs as (may be a link)
+        return (self.root / "pg").resolve()
 
     @property
     def s3_root(self) -> Path:

@@ -3,12 +3,15 @@ binaries, in folders under var/cluster/pg/.
 
 PostgreSQL refuses to run as root, so as root (CI, containers) every command runs as
 the `postgres` system user (runuser) in folders chowned to it; as anyone else (a
-newcomer's laptop) it runs as that user. Both servers listen on 127.0.0.1 only, with
+newcomer's laptop) it runs as that user. Where `postgres` cannot reach var/cluster/
+(a checkout under /root, mode 0700), its folders live under /var/tmp and
+var/cluster/pg is a link to them. Both servers listen on 127.0.0.1 only, with
 trust authentication: they are a test bed, never reachable from elsewhere.
 """
 
 import contextlib
 import glob
+import hashlib
 import os
 import pwd
 import re
@@ -43,10 +46,28 @@ def _run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(_as_pg(argv), check=True, capture_output=True, text=True, **kwargs)
 
 
+def ensure_pg_dir(config: Config) -> None:
+    link = config.root / "pg"
+    if link.exists() or link.is_symlink():
+        return
+    config.root.mkdir(parents=True, exist_ok=True)
+    reachable = subprocess.run(
+        _as_pg(["test", "-x", str(config.root)]), check=False, capture_output=True
+    )
+    if reachable.returncode == 0:
+        link.mkdir()
+        return
+    digest = hashlib.sha256(str(config.root).encode()).hexdigest()[:12]
+    target = Path("/var/tmp") / f"photo-graph-cluster-{digest}" / "pg"
+    target.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+
+
 class Server:
     """One PostgreSQL server: `primary`, or `replica` (streaming from the primary)."""
 
     def __init__(self, config: Config, name: str) -> None:
+        ensure_pg_dir(config)
         self.config = config
         self.name = name
         self.data = config.pg_dir / name

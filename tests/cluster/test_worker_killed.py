@@ -1,6 +1,10 @@
 """A media worker killed (kill -9, with its pool) while it makes a thumbnail set: the
 task was never acknowledged, so Redis hands it out again after TASK_VISIBILITY_TIMEOUT
-and the photo reaches READY, with one set of objects and nothing left over."""
+and the photo reaches READY, with one set of objects and nothing left over.
+
+How soon: a live worker looks for such messages every 10 s but acts on every 10th look
+only (kombu's Redis transport), so the task comes back between the visibility timeout
+and about 100 s after it."""
 
 import time
 
@@ -26,7 +30,7 @@ def test_photo_reaches_ready_after_its_worker_is_killed_mid_task(api, cluster):
 
     cluster.start("worker-media")
     visibility = int(cluster.config.app_env()["TASK_VISIBILITY_TIMEOUT"])
-    assert api.wait_processed(photo["id"], token, timeout=visibility + 40) == "READY"
+    assert api.wait_processed(photo["id"], token, timeout=visibility + 120) == "READY"
 
     made = api.photo(photo["id"], token)["thumbnail"]["url"]
     reference = api.photo(control["id"], token)["thumbnail"]["url"]

@@ -149,8 +149,9 @@ RATE ?= 10
 DURATION ?= 60
 load: install-dev
 	$(BIN)/python -m cluster up
-	LOAD_RATE=$(RATE) LOAD_ACCOUNTS=$(USERS) $(BIN)/locust -f load/locustfile.py --headless \
-	    --users 1 --spawn-rate 1 --run-time $(DURATION)s --stop-timeout 15 --only-summary
+	LOAD_RATE=$(RATE) LOAD_ACCOUNTS=$(USERS) LOAD_DURATION=$(DURATION) $(BIN)/locust \
+	    -f load/locustfile.py --headless --users 1 --spawn-rate 1 \
+	    --run-time $$(( $(DURATION) + 30 ))s --only-summary
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -31,6 +31,9 @@ URLS = (
 RATE = float(os.environ.get("LOAD_RATE") or 10)
 ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS") or 20)
 MAX_IN_FLIGHT = int(os.environ.get("LOAD_MAX_IN_FLIGHT") or 100)
+# Arrivals stop after this many seconds; Locust's --run-time is longer by the time the
+# last answers may take (make load adds 30 s), so every arrival is answered or counted.
+DURATION = float(os.environ.get("LOAD_DURATION") or 60)
 
 # The mix, by weight: mostly reads, as a photo app's traffic is.
 MIX = {"feed": 40, "photo": 30, "like": 15, "comment": 10, "upload": 5}
@@ -46,14 +49,15 @@ COMMENT = """mutation ($id: ID!, $text: String!) { addComment(input: {photoId: $
 state = setup.State()
 
 
-@events.test_start.add_listener
+@events.init.add_listener
 def _prepare(environment, **_):
+    # Before the run's clock starts (test_start would count it in --run-time).
     state.prepare(URLS, ACCOUNTS)
 
 
 @events.quitting.add_listener
 def _report(environment, **_):
-    report.print_table(environment.stats, RATE)
+    report.print_table(environment.stats, RATE, DURATION)
 
 
 class OpenModel(HttpUser):
@@ -71,7 +75,8 @@ class OpenModel(HttpUser):
         pool = Pool(MAX_IN_FLIGHT)
         operations, weights = zip(*MIX.items(), strict=True)
         next_at = time.monotonic()
-        while True:
+        end = next_at + DURATION
+        while next_at < end:
             operation = random.choices(operations, weights)[0]
             if pool.full():
                 events.request.fire(
@@ -82,6 +87,9 @@ class OpenModel(HttpUser):
                 pool.spawn(getattr(self, operation))
             next_at += 1 / RATE
             gevent.sleep(max(0.0, next_at - time.monotonic()))
+        pool.join()  # the last answers
+        while True:  # one schedule per run: idle until Locust's run time ends
+            gevent.sleep(1)
 
     # -- the operations ------------------------------------------------------------------
     def _post(self, name: str, query: str, variables=None, *, token=None, files=None):
@@ -94,7 +102,7 @@ class OpenModel(HttpUser):
         else:
             kwargs = {"json": {"query": query, "variables": variables or {}}}
         with self.client.post(
-            url, name=name, headers=headers, catch_response=True, **kwargs
+            url, name=name, headers=headers, catch_response=True, timeout=30, **kwargs
         ) as response:
             problem = setup.problem_of(response)
             if problem:

@@ -1,4 +1,4 @@
-"""python -m cluster up|down [--wipe]|status|env|kill NAME|stop NAME|start NAME|restart NAME|manage ...
+"""python -m cluster up|down [--wipe]|status|env|manage ARGS|kill|stop|start|restart NAME
 
 `up` starts what is not running and returns (every process is detached; `down` ends
 them). `env` prints the app's settings as shell exports, to run anything else against
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if options.verb == "down":
         cluster.down()
-        if "--wipe" in options.args:  # remove var/cluster/ too  # the PostgreSQL folders first: var/cluster/pg may be a link
+        if "--wipe" in options.args:  # var/cluster/ too; PostgreSQL's first (pg may be a link)
             shutil.rmtree(config.pg_dir, ignore_errors=True)
             shutil.rmtree(config.root, ignore_errors=True)
         return 0

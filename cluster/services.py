@@ -80,11 +80,14 @@ class Cluster:
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """manage.py against the cluster (migrate, recount --check, make_thumbnails ...)."""
-        return subprocess.run(
+        result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR, env=self.config.app_env(), check=check, capture_output=True,
+            cwd=BASE_DIR, env=self.config.app_env(), check=False, capture_output=True,
             text=True,
         )  # fmt: skip
+        if check and result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result
 
     # -- one process -----------------------------------------------------------------
     def running(self, name: str) -> bool:

@@ -3,7 +3,7 @@
 Kept in the counting store (project/stores.py: REDIS_URL, never evicted, so a marker
 is not pushed out early; per-process memory without Redis) for
 READ_YOUR_WRITES_SECONDS, so every web process sees them. Set once at the end of a
-request that wrote (one round trip, SET of one or two keys in a pipeline); read at a
+request that wrote (one round trip: one SET with a TTL); read at a
 query's first database read (one MGET). A store that does not answer is taken as "wrote":
 the primary is always right, the replica only usually.
 """
@@ -20,10 +20,12 @@ PREFIX = "ryw:"
 
 
 def keys_for(user_pk: int | None, address: str) -> tuple[str, ...]:
-    """The markers of a request: its signed-in user's, and its client address's (an
-    anonymous write, registering, then a read signed in from the same place)."""
-    address_key = f"{PREFIX}a:{address}"
-    return (f"{PREFIX}u:{user_pk}", address_key) if user_pk is not None else (address_key,)
+    """The markers of a request: its signed-in user's, else its client address's (an
+    anonymous write, then an anonymous read from the same place). Not both: clients
+    behind one address (an office, a carrier's NAT) would pin each other to the primary."""
+    if user_pk is not None:
+        return (f"{PREFIX}u:{user_pk}",)
+    return (f"{PREFIX}a:{address}",)
 
 
 def wrote_recently(keys: tuple[str, ...]) -> bool:

@@ -18,6 +18,7 @@ for the rest of the request once it does:
 Writes always go to the primary. A request that wrote marks its keys when it ends.
 """
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 
 from project.replica import health, recent
 from project.replica.health import REPLICA
@@ -50,9 +53,22 @@ def current() -> Route | None:
 ROUTER = "project.replica.routing.ReplicaRouter"
 
 
+@functools.cache
 def configured() -> bool:
-    """The router is installed (settings do it with DATABASE_REPLICA_URL)."""
+    """The router is installed (settings do it with DATABASE_REPLICA_URL). Read once:
+    a settings lookup costs more than every other step a request takes here."""
     return ROUTER in settings.DATABASE_ROUTERS
+
+
+@receiver(setting_changed)
+def _routers_changed(*, setting: str, **kwargs) -> None:
+    if setting == "DATABASE_ROUTERS":
+        configured.cache_clear()
+
+
+def replica_execute_wrappers() -> list | None:
+    """The replica connection's execute wrappers (this thread's), with a replica routed."""
+    return connections[REPLICA].execute_wrappers if configured() else None
 
 
 def _has_replica() -> bool:

@@ -29,6 +29,7 @@ from strawberry.types import ExecutionContext
 
 from project import metrics
 from project.log_lines import LineLog
+from project.replica import routing
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
 from schema.server import persisted
@@ -185,6 +186,7 @@ class Started(NamedTuple):
     counter: "_SqlCounter"
     wrappers: list
     token: tuple
+    replica_wrappers: list | None  # the replica's, when reads may go there
 
 
 def begin(context: ExecutionContext) -> Started:
@@ -196,7 +198,11 @@ def begin(context: ExecutionContext) -> Started:
     counter = _SqlCounter()
     wrappers = connection.execute_wrappers
     wrappers.append(counter)
-    return Started(time.perf_counter(), counter, wrappers, install(OPTIMIZER))
+    # Statements on the replica count too (project/replica/): one operation, one count.
+    replica_wrappers = routing.replica_execute_wrappers()
+    if replica_wrappers is not None:
+        replica_wrappers.append(counter)
+    return Started(time.perf_counter(), counter, wrappers, install(OPTIMIZER), replica_wrappers)
 
 
 def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
@@ -208,6 +214,8 @@ def end(context: ExecutionContext, started: Started, *, refused: bool) -> None:
     """
     uninstall(started.token)
     started.wrappers.remove(started.counter)
+    if started.replica_wrappers is not None:
+        started.replica_wrappers.remove(started.counter)
     log, record = operation_lines.enabled(), metrics.enabled()
     if log or record:
         seconds, queries = time.perf_counter() - started.at, started.counter.count

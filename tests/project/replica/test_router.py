@@ -59,11 +59,14 @@ def test_reads_inside_a_transaction_read_the_primary(router):
 
 def test_a_viewer_who_wrote_recently_reads_the_primary_and_others_do_not(router):
     recent.mark(recent.keys_for(1, "192.0.2.1"))
+    recent.mark(recent.keys_for(None, "203.0.113.9"))
     with routing.replica_reads(recent.keys_for(1, "198.51.100.7")):  # same user, elsewhere
         assert router.db_for_read(User) == DEFAULT_DB_ALIAS
-    with routing.replica_reads(recent.keys_for(None, "192.0.2.1")):  # same address, signed out
+    with routing.replica_reads(recent.keys_for(None, "203.0.113.9")):  # same address, anonymous
         assert router.db_for_read(User) == DEFAULT_DB_ALIAS
-    with routing.replica_reads(recent.keys_for(2, "198.51.100.7")):
+    with routing.replica_reads(recent.keys_for(2, "192.0.2.1")):  # another user, same address
+        assert router.db_for_read(User) == REPLICA
+    with routing.replica_reads(recent.keys_for(None, "192.0.2.1")):  # anonymous, same address
         assert router.db_for_read(User) == REPLICA
 
 
@@ -105,3 +108,11 @@ def test_reads_of_the_orm_follow_the_router(router):
         user.save(update_fields=["display_name"])
         assert User.objects.all().db == DEFAULT_DB_ALIAS
         assert connections[DEFAULT_DB_ALIAS].in_atomic_block is False
+
+
+def test_only_a_failed_query_that_wrote_nothing_runs_again():
+    assert not routing.again_on_primary(routing.Route(KEYS))  # nothing failed
+    failed = routing.Route(KEYS, primary=True, replica_failed=True)
+    assert routing.again_on_primary(failed) and failed.primary and not failed.replica_failed
+    wrote = routing.Route(KEYS, primary=True, wrote=True, replica_failed=True)
+    assert not routing.again_on_primary(wrote)  # its answer, with the error, stands

@@ -8,7 +8,8 @@ PORT ?= 8000
 # What `make run` watches for changes (uvicorn restarts on an edit, as runserver did).
 APP_DIRS := project users media_graph schema live tasks moderation
 
-.PHONY: install install-dev run worker migrate test test-engine-off fuzz lint schema lock bench clean
+.PHONY: install install-dev run worker migrate test test-engine-off fuzz lint schema lock bench clean \
+    cluster cluster-stop cluster-status cluster-test load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +111,47 @@ bench: install-dev
 	$(BIN)/python -m bench.build_data
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.live
+
+# A whole deployment on this machine (docs/cluster.md): a PostgreSQL primary and a
+# streaming replica (the system's binaries), Redis, an S3 server (rclone), two gunicorn
+# web processes and two Celery workers (media; the rest with beat), all detached, state
+# and logs under var/cluster/. `make cluster` returns once each answers; `make
+# cluster-stop` ends them. The ports are these variables (or the same in the environment).
+export CLUSTER_PG_PORT ?= 55432
+export CLUSTER_REPLICA_PORT ?= 55433
+export CLUSTER_REDIS_PORT ?= 56379
+export CLUSTER_S3_PORT ?= 59000
+export CLUSTER_WEB_PORTS ?= 58101,58102
+cluster: install-dev
+	$(BIN)/python -m cluster up
+
+cluster-stop:
+	$(BIN)/python -m cluster down
+
+cluster-status:
+	$(BIN)/python -m cluster status
+
+# The HTTP-level tests (tests/cluster/, which `make test` does not collect) against the
+# cluster, alternating between its web ports, and the fault tests (kill -9 and restarts
+# of real processes). Starts the cluster if it is not running and stops it after, unless
+# CLUSTER_KEEP=1.
+cluster-test: install-dev
+	$(BIN)/python -m cluster up
+	CLUSTER_TESTS=1 $(BIN)/pytest -p no:cacheprovider tests/cluster $(PYTEST_ARGS); \
+	    status=$$?; [ -n "$(CLUSTER_KEEP)" ] || $(BIN)/python -m cluster down; exit $$status
+
+# An open-model load on the cluster (load/locustfile.py, Locust headless; starts the
+# cluster when it is not running): RATE operations arrive per second for DURATION
+# seconds, from USERS accounts, a mix of feed reads, photo views, likes, comments and
+# uploads across the web ports. Ends with p50/p99, throughput and errors per operation.
+USERS ?= 20
+RATE ?= 10
+DURATION ?= 60
+load: install-dev
+	$(BIN)/python -m cluster up
+	LOAD_RATE=$(RATE) LOAD_ACCOUNTS=$(USERS) LOAD_DURATION=$(DURATION) $(BIN)/locust \
+	    -f load/locustfile.py --headless --users 1 --spawn-rate 1 \
+	    --run-time $$(( $(DURATION) + 30 ))s --only-summary
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,3 +1,4 @@
+import os
 import time
 from collections.abc import Iterator
 
@@ -10,6 +11,10 @@ from tests.support.live import LiveServer
 from tests.support.storage import MediaStore, use_s3
 from users import throttle
 from users.models import User
+
+# tests/cluster/ runs against a whole cluster of processes (make cluster-test sets
+# CLUSTER_TESTS): `make test` neither collects nor skips them.
+collect_ignore = [] if os.environ.get("CLUSTER_TESTS") else ["cluster"]
 
 
 def pytest_configure(config):

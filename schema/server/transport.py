@@ -24,7 +24,9 @@ JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Deeper than any request of this schema needs (body, variables, input objects, lists).
 MAX_JSON_DEPTH = 32
-STATUS_CODES = {401: ErrorCode.UNAUTHENTICATED}  # anything else refused: BAD_REQUEST
+# Anything else refused: BAD_REQUEST. 503: a service the server needs is down (the
+# database), in the contract's vocabulary: the client did nothing wrong.
+STATUS_CODES = {401: ErrorCode.UNAUTHENTICATED, 503: ErrorCode.INTERNAL_SERVER_ERROR}
 
 
 def response_media_type(request: HttpRequest) -> str:

@@ -1,8 +1,10 @@
+import logging
 from typing import Any
 
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -16,6 +18,7 @@ from schema.server import transport
 from users.throttle import client_address
 
 SUBSCRIPTION = OperationType.SUBSCRIPTION
+logger = logging.getLogger(__name__)
 
 
 class GraphQLView(StrawberryView):
@@ -28,6 +31,17 @@ class GraphQLView(StrawberryView):
         super().__init__(**kwargs)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return self._dispatch(request)
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (restarted, failed over, unreachable) outside any
+            # resolver: signing the viewer in, say. A resolver's own is already an
+            # error with a code. The client may retry; nothing was written.
+            logger.warning("database unavailable for %s: %s", request.path, exc)
+            message = "The service is unavailable for a moment; try again."
+            return transport.error_response(request, 503, message, {"Retry-After": "1"})
+
+    def _dispatch(self, request: HttpRequest) -> HttpResponse:
         credential = authenticate(request)
         if request.content_type == "multipart/form-data" and not credential.user.is_authenticated:
             # Refused before Django reads the body: an anonymous client's file parts

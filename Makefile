@@ -67,8 +67,13 @@ tests/clients/node_modules/.installed: tests/clients/package-lock.json
 	npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error \
 	    && touch $@ || echo "npm ci failed: the Node client test will skip"
 
+# Test files are spread over the cores (pytest-xdist, one file per worker at a time so a
+# module's live server starts once); at most 4 workers, since each takes a Redis database
+# of its own (tests/support/queue.py). TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile)
 test: install-dev $(if $(shell command -v npm),tests/clients/node_modules/.installed)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # The GraphQL tests once more with every piece of schema/engine/ switched off
 # (GRAPHQL_ENGINE=0, docs/engine.md): the engine may make answers faster, never decide
@@ -80,7 +85,7 @@ ENGINE_OFF_TESTS ?= tests/schema tests/test_readme.py tests/e2e/test_publish_pho
     tests/project/test_live_transport.py tests/users/test_login_throttle.py \
     tests/users/test_throttle_fail_closed.py tests/users/test_throttle_redis.py
 test-engine-off: install-dev
-	GRAPHQL_ENGINE=0 $(BIN)/pytest -m "not engine" $(ENGINE_OFF_TESTS) $(PYTEST_ARGS)
+	GRAPHQL_ENGINE=0 $(BIN)/pytest $(XDIST) -m "not engine" $(ENGINE_OFF_TESTS) $(PYTEST_ARGS)
 
 # The fuzzing test (tests/schema/test_fuzz.py) at length, with fresh randomness each run;
 # `make test` runs it small and derandomized. FUZZ_EXAMPLES per root field and mode.

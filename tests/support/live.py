@@ -76,7 +76,8 @@ class LiveServer:
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
+        # Generous: two xdist workers may start servers at once on a busy machine.
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break

@@ -1,9 +1,10 @@
 """A real broker and a real worker for the task tests: Redis, and Celery's testing worker.
 
 The broker is the Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379/11: a
-database number of the suite's own, flushed before each use). Where none answers the
-tests that need it skip, saying so; under CI (`CI` set, as .ci/run runs) they fail
-instead, because CI starts a Redis and a skip there would hide a missing one.
+database number of the suite's own, one more per xdist worker, flushed before each use).
+Where none answers the tests that need it skip, saying so; under CI (`CI` set, as
+.ci/run runs) they fail instead, because CI starts a Redis and a skip there would hide
+a missing one.
 """
 
 import logging
@@ -21,7 +22,24 @@ from django.db import connections
 
 from project.celery import app
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+def _per_worker(url: str) -> str:
+    """`url` with its database number moved up by the xdist worker's index (gw1: +1).
+
+    Tests flush the database before use; two workers sharing one would flush each
+    other's queued tasks. `make test` caps the workers at 4, so 11 becomes 11-14.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw") or 0)
+    parts = urlsplit(url)
+    database = int(parts.path.lstrip("/") or 0) + index
+    if database > 15:
+        raise RuntimeError(f"{url} has no database {database} for xdist worker {worker}")
+    return parts._replace(path=f"/{database}").geturl()
+
+
+TEST_REDIS_URL = _per_worker(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11"))
 
 
 def redis_url_or_skip() -> str:

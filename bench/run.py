@@ -38,6 +38,7 @@ SCENARIOS = (
     "images",
     "video",
     "metrics_overhead",
+    "budget_overhead",
 )
 # Scenarios that store uploads in a bucket of their own (an rclone S3 server).
 NEED_S3 = {"upload", "upload_queued", "uploads_parallel", "upload_direct"}

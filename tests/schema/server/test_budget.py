@@ -1,12 +1,20 @@
 """Per-viewer cost budgets, through the API: every answer reports extensions.cost, and an
 operation that costs more than is left runs nothing and answers 429 with Retry-After."""
 
+import asyncio
 import json
 import time
 
 import pytest
+from django.core.cache import caches
+from django.db import connections
 
+from live.streams import in_thread
+from live.transports.operation import LiveOperation
+from schema import schema
 from tests.support.client import ENDPOINT, codes
+from tests.support.redisserver import RedisServer
+from users.credentials import ANONYMOUS
 from users.models import AccessToken, User
 
 # 1 (the connection) + 1 per edge: n + 1 points (schema/server/cost.py).
@@ -20,7 +28,7 @@ CREATE_TOKEN = """mutation ($input: CreateAccessTokenInput!) { createAccessToken
 
 
 def cost_of(response) -> dict:
-    return response.body["extensions"]["cost"]
+    return response.cost
 
 
 def available(response) -> int:
@@ -45,7 +53,7 @@ def test_every_answer_reports_its_cost_in_shopifys_shape(gql, alice, login):
     login(alice)
     answer = gql.execute(ME)
     assert answer.status == 200
-    assert answer.body["extensions"]["cost"] == {
+    assert answer.cost == {
         "requestedQueryCost": 1,
         "throttleStatus": {
             "maximumAvailable": 20_000,
@@ -204,3 +212,78 @@ def test_a_budget_that_is_not_an_int_is_a_coded_error(gql, alice, login):
     )
     assert answer.error_codes == ["BAD_USER_INPUT"]
     assert not AccessToken.objects.exists()
+
+
+COMMENTS = 'subscription { commentAdded(photoId: "UGhvdG86MQ==") { text } }'
+
+
+def subscribe(query: str) -> list[dict] | None:
+    """A subscription started as the live transports start one (anonymous, 127.0.0.1)."""
+    operation = LiveOperation(
+        schema,
+        {"query": query},
+        ANONYMOUS,
+        {"type": "websocket", "path": "/graphql/", "client": ("127.0.0.1", 5000), "headers": []},
+    )
+
+    async def start_and_close():
+        try:
+            return await operation.start()
+        finally:
+            await operation.close()
+            # The ORM's thread opened a connection of its own: closed, or the test
+            # database could not be dropped.
+            await in_thread(connections.close_all)
+
+    return asyncio.run(start_and_close())
+
+
+def test_a_subscription_pays_at_subscribe_and_is_refused_over_budget(gql, budget):
+    budget(10, 0.01)
+    subscribe(COMMENTS)  # 1 point, whatever the stream then does
+    assert available(gql.execute("{ __typename }", headers={})) == 9
+    assert photos_costing(gql, 9).status == 200
+    errors = subscribe(COMMENTS)
+    assert [error["extensions"]["code"] for error in errors] == ["RATE_LIMITED"]
+    assert errors[0]["extensions"]["retryAfter"] >= 1
+
+
+@pytest.fixture
+def redis_store(settings, tmp_path):
+    """The counting store on a redis-server of the test's own (to stop or fill)."""
+    server = RedisServer(tmp_path).start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttles": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": "throttle",
+        },
+    }
+    yield server
+    caches["throttles"].close()
+    server.stop()
+
+
+def test_the_buckets_live_in_redis_and_a_stopped_redis_refuses_every_operation(
+    gql, alice, login, redis_store
+):
+    login(alice)
+    assert available(gql.execute(ME)) == 19_999
+    assert redis_store.client().keys("throttle:*budget:user:*")
+    redis_store.stop()
+    for operation, variables in ((ME, None), (PROFILE, {"name": "Changed"})):
+        refused = gql.execute(operation, variables)
+        assert refused.status == 429
+        assert refused.error_codes == ["RATE_LIMITED"]
+        assert refused.errors[0]["extensions"]["retryAfter"] == 60
+        assert refused.body["data"] is None
+        assert cost_of(refused)["throttleStatus"]["currentlyAvailable"] is None
+    assert User.objects.get(pk=alice.pk).display_name == "Alice"
+
+
+def test_a_full_redis_refuses_operations_that_cost_something(gql, redis_store):
+    redis_store.fill()
+    refused = gql.execute(ME, headers={})
+    assert refused.status == 429
+    assert refused.error_codes == ["RATE_LIMITED"]

@@ -1,0 +1,82 @@
+"""budget_overhead: `{ me { id } }` over HTTP with the cost budgets on against off.
+
+On: GRAPHQL_BUDGET_MAX set (large: a long run must not empty the bucket), the counting
+store on the Redis at BENCH_REDIS_URL (loopback), so each operation runs the budget's
+Lua script once (project/budgets.py) and its answer carries extensions.cost.
+Off: GRAPHQL_BUDGET_MAX = 0, the same store, nothing asked of it. Interleaved, the
+same request, through the whole WSGI stack. Target: on <= 1.10 of off, in CPU time as
+every scenario; the wall time (which includes waiting for Redis's answer) is printed
+beside it for information.
+"""
+
+import time
+
+from bench.measure import Line, at_most, interleave, median
+
+NAME = "budget_overhead"
+LIMIT = 1.10
+QUERY = "{ me { id } }"
+
+
+def _switch(maximum: int) -> None:
+    from django.conf import settings
+
+    from schema.server import budget
+
+    settings.GRAPHQL_BUDGET_MAX = maximum
+    budget._settings.cache_clear()
+
+
+def run(ctx) -> list[Line | str]:
+    from django.conf import settings
+    from django.test import override_settings
+
+    from bench.scenarios.upload_queued import REDIS_URL, redis_answers
+
+    if not redis_answers():
+        return [f"#   {NAME}: no Redis at {REDIS_URL} (BENCH_REDIS_URL): not measured"]
+    store = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "bench-budget",
+    }
+    saved = settings.GRAPHQL_BUDGET_MAX
+    with override_settings(CACHES={**settings.CACHES, "throttles": store}):
+        try:
+            return _run(ctx)
+        finally:
+            _switch(saved)
+
+
+def _run(ctx) -> list[Line | str]:
+    app = ctx.app
+    walls: dict[bool, list[float]] = {True: [], False: []}
+
+    def me(on: bool) -> float:
+        environ = app.graphql(QUERY, token=ctx.token)
+        _switch(10_000_000 if on else 0)
+        started = time.perf_counter()
+        reply = app.call(environ)
+        walls[on].append(time.perf_counter() - started)
+        cost = reply.json().get("extensions", {}).get("cost", {})
+        if reply.status != 200 or ("throttleStatus" in cost) is not on:
+            raise AssertionError(f"{QUERY} answered {reply.status} {reply.body[:200]!r}")
+        return reply.cpu
+
+    samples = interleave(
+        {"on": lambda: me(True), "off": lambda: me(False)},
+        runs=ctx.runs(400, 150),
+        warmup=ctx.runs(20, 5),
+    )
+    on_wall, off_wall = median(walls[True]), median(walls[False])
+    return [
+        at_most(NAME, median(samples["on"]), median(samples["off"]), LIMIT),
+        Line(
+            f"{NAME}_wall",
+            f"{on_wall * 1000:.2f} ms",
+            f"{off_wall * 1000:.2f} ms",
+            on_wall / off_wall,
+            "-",
+            "info",
+        ),
+    ]

@@ -19,6 +19,7 @@ answer raises CannotCount: the caller refuses (fail closed).
 import math
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 from django.core.cache.backends.redis import RedisCache
@@ -61,6 +62,8 @@ return {1, tostring(available), '0'}
 """
 
 _script = None  # redis-py's Script: EVALSHA, and EVAL once when the server lacks it
+# Each thread's cache has pools of its own; a pool's client goes with it.
+_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -74,12 +77,23 @@ def debit(key: str, cost: int, *, maximum: int, rate: float) -> Status:
 
 def _redis_debit(store: RedisCache, key: str, cost: int, maximum: int, rate: float) -> Status:
     global _script
-    full_key = store.make_and_validate_key(key)
-    client = store._cache.get_client(full_key, write=True)
+    full_key = store.make_key(key)  # ours: nothing to validate
+    client = _client(store)
     if _script is None:
         _script = client.register_script(_LUA)
     taken, available, wait = _script(keys=[full_key], args=[maximum, rate, cost], client=client)
     return Status(bool(taken), float(available), float(wait))
+
+
+def _client(store: RedisCache):
+    """The Redis client on the store's write pool, made once per pool: Django's
+    `get_client` makes a new one each call, which cost as much CPU as the round trip."""
+    backend = store._cache
+    pool = backend._get_connection_pool(write=True)
+    client = _clients.get(pool)
+    if client is None:
+        client = _clients[pool] = backend._client(connection_pool=pool)
+    return client
 
 
 def _local_debit(store, key: str, cost: int, maximum: int, rate: float) -> Status:

@@ -2,6 +2,7 @@
 operation that costs more than is left runs nothing and answers 429 with Retry-After."""
 
 import asyncio
+import hashlib
 import json
 import time
 
@@ -11,8 +12,10 @@ from django.db import connections
 
 from live.streams import in_thread
 from live.transports.operation import LiveOperation
+from media_graph.models import Photo
 from schema import schema
-from tests.support.client import ENDPOINT, codes
+from tests.support.client import ENDPOINT, codes, multipart_operation
+from tests.support.images import make_jpeg
 from tests.support.redisserver import RedisServer
 from users.credentials import ANONYMOUS
 from users.models import AccessToken, User
@@ -287,3 +290,38 @@ def test_a_full_redis_refuses_operations_that_cost_something(gql, redis_store):
     refused = gql.execute(ME, headers={})
     assert refused.status == 429
     assert refused.error_codes == ["RATE_LIMITED"]
+
+
+UPLOAD = """mutation ($input: UploadPhotoInput!) { uploadPhoto(input: $input) {
+  __typename ... on Photo { id } ... on OperationInfo { messages { code field } } } }"""
+
+
+def test_a_refused_upload_leaves_no_row_and_no_stored_object(gql, alice, login, budget, media):
+    login(alice)
+    budget(5, 0.01)
+    assert photos_costing(gql, 5).status == 200
+    jpeg = ("a.jpg", make_jpeg(64, 48), "image/jpeg")
+    refused = multipart_operation(gql, UPLOAD, {"input": {"file": None}}, {"input.file": jpeg})
+    assert refused.status == 429
+    assert refused.error_codes == ["RATE_LIMITED"]
+    assert not Photo.objects.exists()
+    assert media.list_keys() == []
+
+
+def test_a_persisted_query_sent_by_hash_pays_and_is_refused_alike(gql, budget):
+    budget(10, 0.01)
+    query = "{ photos(first: 4) { edges { cursor } } }"  # 5 points
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    registered = gql.http.post(
+        ENDPOINT,
+        data=json.dumps({"query": query, "extensions": persisted}),
+        content_type="application/json",
+    )
+    assert registered.status_code == 200
+    assert registered.json()["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] == 5
+    by_hash = {"extensions": json.dumps(persisted)}
+    assert gql.http.get(ENDPOINT, by_hash).status_code == 200  # 0 left
+    refused = gql.http.get(ENDPOINT, by_hash)
+    assert refused.status_code == 429
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"

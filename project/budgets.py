@@ -5,7 +5,7 @@ restores it by the time elapsed since it was last written, takes `cost` if that 
 is left, and answers what is left and, when it is not, how long until it would be.
 
 The buckets live in the counting store (project/stores.py), beside the login throttles:
-- Redis: one Lua script per debit, so restore-and-take is atomic across every web
+- Redis: one Lua script per debit (EVALSHA), so restore-and-take is atomic across every web
   process, in one round trip. The clock is Redis's own (TIME): web processes whose
   clocks disagree would otherwise refill a bucket by their skew.
 - In-process (no REDIS_URL): the same arithmetic under a lock, in the store's own
@@ -16,13 +16,14 @@ again: a missing bucket is a full one, so idle viewers hold no keys. A store tha
 answer raises CannotCount: the caller refuses (fail closed).
 """
 
+import hashlib
 import math
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import NoScriptError
 
 from project.stores import CannotCount, counting
 
@@ -61,9 +62,7 @@ end
 return {1, tostring(available), '0'}
 """
 
-_script = None  # redis-py's Script: EVALSHA, and EVAL once when the server lacks it
-# Each thread's cache has pools of its own; a pool's client goes with it.
-_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SHA = hashlib.sha1(_LUA.encode()).hexdigest()  # what EVALSHA names it by
 _lock = threading.Lock()
 
 
@@ -76,24 +75,31 @@ def debit(key: str, cost: int, *, maximum: int, rate: float) -> Status:
 
 
 def _redis_debit(store: RedisCache, key: str, cost: int, maximum: int, rate: float) -> Status:
-    global _script
     full_key = store.make_key(key)  # ours: nothing to validate
-    client = _client(store)
-    if _script is None:
-        _script = client.register_script(_LUA)
-    taken, available, wait = _script(keys=[full_key], args=[maximum, rate, cost], client=client)
+    pool = store._cache._get_connection_pool(write=True)  # Django's, made once per store
+    # One command on a pooled connection, past redis-py's command layer (its retries,
+    # its observability hooks, Script's checks): that layer cost more CPU than the round
+    # trip itself (bench budget_overhead). The pool still checks the connection is live.
+    connection = pool.get_connection()
+    try:
+        try:
+            reply = _evalsha(connection, full_key, cost, maximum, rate)
+        except NoScriptError:  # a restarted (or flushed) Redis: load it, once
+            connection.send_command("SCRIPT", "LOAD", _LUA)
+            connection.read_response()
+            reply = _evalsha(connection, full_key, cost, maximum, rate)
+    except BaseException:
+        connection.disconnect()  # a half-read reply must not reach the next user
+        raise
+    finally:
+        pool.release(connection)
+    taken, available, wait = reply
     return Status(bool(taken), float(available), float(wait))
 
 
-def _client(store: RedisCache):
-    """The Redis client on the store's write pool, made once per pool: Django's
-    `get_client` makes a new one each call, which cost as much CPU as the round trip."""
-    backend = store._cache
-    pool = backend._get_connection_pool(write=True)
-    client = _clients.get(pool)
-    if client is None:
-        client = _clients[pool] = backend._client(connection_pool=pool)
-    return client
+def _evalsha(connection, key: str, cost: int, maximum: int, rate: float):
+    connection.send_command("EVALSHA", _SHA, 1, key, maximum, rate, cost)
+    return connection.read_response()
 
 
 def _local_debit(store, key: str, cost: int, maximum: int, rate: float) -> Status:

@@ -7,12 +7,13 @@ Off: GRAPHQL_BUDGET_MAX = 0, the same store, nothing asked of it. Interleaved, t
 same request, through the whole WSGI stack. Target: on <= 1.10 of off, in CPU time as
 every scenario; the wall time (which includes waiting for Redis's answer) is printed
 beside it for information, and the same pair with the in-process store (no REDIS_URL):
-what the budget's own work costs without the round trip.
+what the budget's own work costs without the round trip; and what one PING to that
+Redis costs this process, the floor of a debit atomic across processes.
 """
 
 import time
 
-from bench.measure import Line, at_most, interleave, median
+from bench.measure import Line, at_most, interleave, median, us
 
 NAME = "budget_overhead"
 LIMIT = 1.10
@@ -50,7 +51,22 @@ def run(ctx) -> list[Line | str]:
                 lines += _run(ctx, name, target=name == NAME)
     finally:
         _switch(saved)
-    return lines
+    return [*lines, _one_round_trip(ctx, REDIS_URL)]
+
+
+def _one_round_trip(ctx, url: str) -> Line:
+    """What one Redis round trip (PING) costs this process here: the floor of any debit
+    that is atomic across processes."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    samples = []
+    for _ in range(ctx.runs(400, 150)):
+        started = time.process_time()
+        client.ping()
+        samples.append(time.process_time() - started)
+    client.close()
+    return Line(f"{NAME}_redis_ping", us(median(samples)), "one PING", None, "-", "info")
 
 
 def _run(ctx, name: str, *, target: bool) -> list[Line]:

@@ -75,6 +75,15 @@ def test_concurrent_debits_never_take_more_than_the_bucket_holds(store):
     assert len(taken) == 40
 
 
+def test_a_redis_that_lost_the_script_is_given_it_again(store):
+    if store is None:
+        pytest.skip("Redis only")
+    assert budgets.debit("b", 10, maximum=100, rate=1.0).taken
+    store.client().script_flush()  # as a restarted Redis has it
+    status = budgets.debit("b", 10, maximum=100, rate=1.0)
+    assert status.taken and 80 <= status.available < 81
+
+
 def test_a_store_that_cannot_count_raises(store, settings):
     if store is None:
         settings.CACHES = {

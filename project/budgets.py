@@ -29,6 +29,12 @@ from project.stores import CannotCount, counting
 
 __all__ = ["CannotCount", "Status", "debit"]
 
+# Django's Redis cache, reached into for its connection pool (fenced: schema/engine).
+PRIVATE_NAMES = (
+    "django.core.cache.backends.redis.RedisCache._cache",
+    "django.core.cache.backends.redis.RedisCacheClient._get_connection_pool",
+)
+
 
 @dataclass(frozen=True)
 class Status:

@@ -11,3 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 # The suite runs media tasks inline, whatever broker the shell names; the queue tests
 # (tests/media_graph/test_tasks*.py) point Celery at a Redis of their own.
 CELERY_BROKER_URL = ""
+
+# Budgets stay on (every answer carries extensions.cost, every operation is debited), in
+# a bucket no test empties by accident: query-count tests run the same costly document
+# many times. tests/schema/server/test_budget.py sets the sizes it tests.
+GRAPHQL_BUDGET_MAX = 1_000_000_000

@@ -11,8 +11,10 @@ from django.core.cache import caches
 from django.db import connections
 
 from live.streams import in_thread
+from live.transports import sse
 from live.transports.operation import LiveOperation
 from media_graph.models import Photo
+from project import settings as project_settings
 from schema import schema
 from tests.support.client import ENDPOINT, codes, multipart_operation
 from tests.support.images import make_jpeg
@@ -52,7 +54,16 @@ def budget(settings):
     return set_to
 
 
-def test_every_answer_reports_its_cost_in_shopifys_shape(gql, alice, login):
+def test_the_defaults_are_20000_points_restored_at_200_a_second():
+    # The suite's own settings (tests/settings.py) use a bucket no test empties.
+    assert (project_settings.GRAPHQL_BUDGET_MAX, project_settings.GRAPHQL_BUDGET_RESTORE_RATE) == (
+        20_000,
+        200.0,
+    )
+
+
+def test_every_answer_reports_its_cost_in_shopifys_shape(gql, alice, login, budget):
+    budget(20_000, 200.0)
     login(alice)
     answer = gql.execute(ME)
     assert answer.status == 200
@@ -68,7 +79,8 @@ def test_every_answer_reports_its_cost_in_shopifys_shape(gql, alice, login):
     assert cost_of(photos_costing(gql, 42))["requestedQueryCost"] == 42
 
 
-def test_an_answer_refused_before_it_ran_reports_what_it_would_have_cost(gql, settings):
+def test_an_answer_refused_before_it_ran_reports_what_it_would_have_cost(gql, settings, budget):
+    budget(20_000, 200.0)
     settings.GRAPHQL_MAX_COST = 50
     too_costly = photos_costing(gql, 60)
     assert too_costly.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
@@ -197,7 +209,8 @@ def test_a_token_made_with_a_budget_has_a_bucket_of_its_own(gql, alice, login, b
 
 
 @pytest.mark.parametrize("value", [0, -1, 20_001])
-def test_a_token_budget_outside_1_to_the_maximum_is_invalid(gql, alice, login, value):
+def test_a_token_budget_outside_1_to_the_maximum_is_invalid(gql, alice, login, budget, value):
+    budget(20_000, 200.0)
     login(alice)
     refused = gql.mutate(
         "createAccessToken",
@@ -269,8 +282,9 @@ def redis_store(settings, tmp_path):
 
 
 def test_the_buckets_live_in_redis_and_a_stopped_redis_refuses_every_operation(
-    gql, alice, login, redis_store
+    gql, alice, login, redis_store, budget
 ):
+    budget(20_000, 200.0)
     login(alice)
     assert available(gql.execute(ME)) == 19_999
     assert redis_store.client().keys("throttle:*budget:user:*")
@@ -325,3 +339,15 @@ def test_a_persisted_query_sent_by_hash_pays_and_is_refused_alike(gql, budget):
     refused = gql.http.get(ENDPOINT, by_hash)
     assert refused.status_code == 429
     assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+def test_an_sse_refusal_over_budget_says_retry_after_in_its_header():
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    error = {"message": "over", "extensions": {"code": "RATE_LIMITED", "retryAfter": 7}}
+    asyncio.run(sse._answer(send, 429, [error], {"headers": []}))
+    assert sent[0]["status"] == 429
+    assert (b"retry-after", b"7") in sent[0]["headers"]

@@ -39,6 +39,7 @@ SCENARIOS = (
     "video",
     "metrics_overhead",
     "library",
+    "budget_overhead",
     "tracing_overhead",  # last: it installs tracing in this process (and takes it out)
 )
 # Scenarios on the library data set (bench/library_data.py, BENCH_DATASET=library): run alone.

@@ -541,6 +541,16 @@ GRAPHQL_MAX_QUERY_CHARS = env_int("GRAPHQL_MAX_QUERY_CHARS", 32_768)
 GRAPHQL_MAX_DIRECTIVES = env_int("GRAPHQL_MAX_DIRECTIVES", 20)
 GRAPHQL_MAX_REPEATED_FIELDS = env_int("GRAPHQL_MAX_REPEATED_FIELDS", 20)
 GRAPHQL_MAX_STRING_CHARS = env_int("GRAPHQL_MAX_STRING_CHARS", 10_000)
+# Per-viewer cost budgets (project/budgets.py, docs/operating.md "Budgets"): every
+# operation's cost is debited from a token bucket of GRAPHQL_BUDGET_MAX points per user
+# (per address when anonymous), refilled at GRAPHQL_BUDGET_RESTORE_RATE points a second.
+# GRAPHQL_BUDGET_MAX = 0 turns budgets off.
+GRAPHQL_BUDGET_MAX = env_int("GRAPHQL_BUDGET_MAX", 20_000)
+GRAPHQL_BUDGET_RESTORE_RATE = env_float("GRAPHQL_BUDGET_RESTORE_RATE", 200.0)
+if GRAPHQL_BUDGET_MAX < 0 or (GRAPHQL_BUDGET_MAX and GRAPHQL_BUDGET_RESTORE_RATE <= 0):
+    raise ImproperlyConfigured(
+        "GRAPHQL_BUDGET_MAX must be 0 (off) or more, and GRAPHQL_BUDGET_RESTORE_RATE above 0"
+    )
 GRAPHQL_DOCUMENT_CACHE_ENTRIES = env_int("GRAPHQL_DOCUMENT_CACHE_ENTRIES", 256)
 GRAPHQL_DOCUMENT_CACHE_BYTES = env_int("GRAPHQL_DOCUMENT_CACHE_BYTES", 64 * 1024 * 1024)
 # The optimizer's plans kept (schema/engine/plans.py): one per field of a document, viewer

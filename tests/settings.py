@@ -16,3 +16,8 @@ CELERY_BROKER_URL = ""
 # router) until a replica test installs the router (tests/support/replica.py).
 if "postgresql" in DATABASES["default"]["ENGINE"] and "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
+# Budgets stay on (every answer carries extensions.cost, every operation is debited), in
+# a bucket no test empties by accident: query-count tests run the same costly document
+# many times. tests/schema/server/test_budget.py sets the sizes it tests.
+GRAPHQL_BUDGET_MAX = 1_000_000_000

@@ -19,6 +19,8 @@ class Credential:
     user: Any  # a User, or AnonymousUser
     scopes: frozenset[str] | None = None  # None: a password login, which may do anything
     error: str | None = None  # why the header did not authenticate, when it did not
+    token_id: int | None = None  # the access token's row, when one authenticated
+    budget: int | None = None  # that token's own cost budget (schema/server/budget.py)
 
 
 ANONYMOUS = Credential(AnonymousUser())
@@ -38,7 +40,9 @@ def authenticate_header(header: str | None) -> Credential:
             row = access_tokens.authenticate(token)
         except access_tokens.AccessTokenError as exc:
             return Credential(AnonymousUser(), error=str(exc))
-        return Credential(row.user, scopes=frozenset(row.scopes))
+        return Credential(
+            row.user, scopes=frozenset(row.scopes), token_id=row.pk, budget=row.budget
+        )
     try:
         return Credential(jwt_tokens.user_for_access_token(token))
     except jwt_tokens.TokenError as exc:

@@ -232,6 +232,9 @@ class AccessToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Its own cost budget, lower than GRAPHQL_BUDGET_MAX (schema/server/budget.py); null:
+    # the token spends its owner's.
+    budget = models.PositiveIntegerField(null=True, blank=True)
 
     objects = AccessTokenQuerySet.as_manager()
 

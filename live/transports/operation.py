@@ -32,7 +32,7 @@ from schema.core.context import Context
 from schema.core.errors import ClientError, RateLimited
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import install, uninstall
-from schema.server import operations
+from schema.server import budget, operations
 from users.credentials import Credential
 
 logger = logging.getLogger("live.operation")
@@ -123,6 +123,9 @@ class LiveOperation:
                 extensions,
             )
             self.single = result_dict(result)
+            charged = budget.answered(self.context.request)
+            if charged is not None:  # as over HTTP: what it cost, what is left
+                self.single["extensions"] = {"cost": charged.extension()}
             return None
         request = self.context.request
         try:

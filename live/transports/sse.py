@@ -44,6 +44,9 @@ def _cors(scope: dict) -> list[tuple[bytes, bytes]]:
 async def _answer(send, status: int, errors: list[dict], scope: dict) -> None:
     body = json.dumps({"errors": errors}).encode()
     headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+    retry_after = (errors[0].get("extensions") or {}).get("retryAfter") if errors else None
+    if status == 429 and retry_after is not None:  # over budget: as the HTTP view says it
+        headers.append((b"retry-after", str(retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers + _cors(scope)})
     await send({"type": "http.response.body", "body": body})
 

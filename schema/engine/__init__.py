@@ -1,7 +1,8 @@
 """Every use of a private Strawberry, strawberry-django or graphql-core API, in one place.
 
-(One more module outside the schema, media_graph.storage.s3, fences django-storages' private
-names the same way; FENCED_MODULES lists it, so the same test checks it.)
+(Two more modules outside the schema fence their private names the same way:
+media_graph.storage.s3 django-storages', project.budgets Django's Redis cache's;
+FENCED_MODULES lists them, so the same test checks them.)
 
 The rest of `schema/` speaks only the libraries' documented APIs and this package's
 names. Each module here lists, in `PRIVATE_NAMES`, the private names it relies on (as
@@ -81,4 +82,5 @@ FENCED_MODULES = (
     "schema.engine.prefetch_pages",
     "schema.engine.plans",
     "media_graph.storage.s3",
+    "project.budgets",
 )

@@ -32,7 +32,7 @@ from project.log_lines import LineLog
 from project.replica import routing
 from schema.engine.execution import graphql_schema
 from schema.engine.optimizer import Optimizer, install, uninstall
-from schema.server import persisted
+from schema.server import budget, persisted
 from schema.server.cost import coerced_variables, operation_cost
 from schema.server.documents import Checked, DocumentCache, checked
 from schema.server.limits import (
@@ -143,7 +143,8 @@ def parse(context: ExecutionContext) -> Parsed:
 
 
 def validate(context: ExecutionContext, parsed: Parsed) -> list[GraphQLError]:
-    """The errors that refuse the operation: validation, every limit, the variables, the cost."""
+    """The errors that refuse the operation: validation, every limit, the variables, the
+    cost, and the viewer's budget (debited here when it runs: schema/server/budget.py)."""
     guards = _guards()
     entry = parsed.entry
     errors = entry.errors or variable_errors(context.variables, guards.limits)
@@ -152,8 +153,15 @@ def validate(context: ExecutionContext, parsed: Parsed) -> list[GraphQLError]:
     cost = _cost(entry, context)
     if tracing.operation_spans is not None:  # tracing installed (project/tracing.py)
         tracing.operation_spans.record_cost(cost)
-    if cost > guards.max_cost:
-        return [_too_costly(cost, guards.max_cost)]
+    request = getattr(context.context, "request", None)
+    # A token's own budget lower than the limit is its limit: waiting would never help.
+    max_cost = min(guards.max_cost, budget.limit_for(request) or guards.max_cost)
+    if cost > max_cost:
+        budget.charge(request, cost, runs=False)  # reported, not debited
+        return [_too_costly(cost, max_cost)]
+    refusal = budget.charge(request, cost, runs=True)
+    if refusal is not None:
+        return [refusal]
     if parsed.digest is not None:  # it passed every check above
         persisted.register(
             context.query,

@@ -14,7 +14,7 @@ from strawberry.types.graphql import OperationType
 
 from project.replica import recent, routing
 from schema.core.context import Context, authenticate, build_context, why_anonymous
-from schema.server import transport
+from schema.server import budget, transport
 from users.throttle import client_address
 
 SUBSCRIPTION = OperationType.SUBSCRIPTION
@@ -121,6 +121,13 @@ class GraphQLView(StrawberryView):
     def get_context(self, request: HttpRequest, response: HttpResponse) -> Context:
         return build_context(request, response)
 
+    def process_result(self, request: HttpRequest, result) -> dict:
+        answer = super().process_result(request, result)
+        charged = budget.answered(request)
+        if charged is not None:  # every answer says what it cost and what is left
+            answer["extensions"] = {**(answer.get("extensions") or {}), "cost": charged.extension()}
+        return answer
+
     def create_response(self, response_data, sub_response: HttpResponse) -> HttpResponse:
         response = super().create_response(response_data, sub_response)
         request = sub_response.request
@@ -131,6 +138,12 @@ class GraphQLView(StrawberryView):
             response_data.pop("data", None)
             response.content = self.encode_json(response_data)
             response.status_code = 400
+        charged = getattr(request, budget.ATTRIBUTE, None)
+        if charged is not None and charged.error is not None:
+            # Over budget, nothing ran: 429 whatever the media type, so that clients and
+            # proxies can back off by the status and header alone.
+            response.status_code = 429
+            response["Retry-After"] = str(charged.retry_after)
         return response
 
     def get_sub_response(self, request: HttpRequest):

@@ -42,6 +42,9 @@ class AccessToken(VisibleNode, relay.Node):
     last_used_at: datetime | None = strawberry_django.field(
         description="When it last authenticated a request, to the minute."
     )
+    budget: int | None = strawberry_django.field(
+        description="Its own cost budget in points (extensions.cost); null: its owner's."
+    )
 
     @strawberry_django.field(only=["scopes"])
     def scopes(self) -> list[AccessTokenScope]:
@@ -67,6 +70,13 @@ class CreateAccessTokenInput:
     scopes: list[AccessTokenScope]
     expires_in_days: int | None = strawberry.field(
         default=None, description="1 to 3650; null: never expires."
+    )
+    budget: int | None = strawberry.field(
+        default=None,
+        description=(
+            "Its own cost budget: 1 to GRAPHQL_BUDGET_MAX points (20,000 by default); "
+            "null: it spends its owner's."
+        ),
     )
 
 
@@ -96,6 +106,7 @@ class Mutation:
             name=input.name,
             scopes=[scope.value for scope in input.scopes],
             expires_in_days=input.expires_in_days,
+            budget=input.budget,
         )
         return NewAccessToken(token=token, access_token=refetch(AccessToken, row, info))
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.support.client import without_cost
 from tests.support.live import sign_up
 
 ASSET = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)\"""")
@@ -139,7 +140,7 @@ def test_graphiql_in_headless_chromium(browser_module, live, tmp_path):
             10,
             RESPONSE,
         )
-        assert json.loads(response) == {"data": {"me": {"username": USERNAME}}}
+        assert without_cost(json.loads(response)) == {"data": {"me": {"username": USERNAME}}}
 
         # GraphiQL kept the headers (shouldPersistHeaders) in the browser's storage.
         stored = driver.execute_script("return JSON.stringify(localStorage)")

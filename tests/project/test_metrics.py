@@ -3,11 +3,16 @@
 import pytest
 import redis
 import requests
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from prometheus_client.parser import text_string_to_metric_families
 
+from media_graph.models import Photo
 from project import rates
 from project.metrics_view import serve_worker
 from tasks.maintenance import purge_uploads
+from tasks.media import make_thumbnails
+from tests.support.factories import photo_row
 from tests.support.ports import free_port
 from tests.support.queue import flush, redis_url_or_skip
 
@@ -139,3 +144,37 @@ def test_the_worker_serves_its_own_metrics_with_the_same_token(metrics_on):
         server.server_close()
     assert (missing.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
     assert "celery_queue_depth" in right.text
+
+
+def test_a_task_that_raises_is_counted_as_a_failure(client, alice, metrics_on, settings, tmp_path):
+    # A real failure: the original is not an image, so rendering the set raises (not a
+    # storage outage: no retry) and the photo ends FAILED.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    photo = photo_row(alice, published=False)
+    default_storage.save(photo.original.name, ContentFile(b"not an image at all"))
+    name = "media.make_thumbnails"
+    before = scrape(client)
+    result = make_thumbnails.apply(args=[photo.pk])
+    after = scrape(client)
+    assert result.failed()
+    failures = "celery_task_failures_total"
+    assert value(after, failures, task=name) - value(before, failures, task=name) == 1
+    photo.refresh_from_db()
+    assert photo.processing_status == Photo.ProcessingStatus.FAILED
+
+
+def test_a_budget_refusal_is_counted_as_rate_limited(gql, client, settings, metrics_on):
+    settings.GRAPHQL_BUDGET_MAX = 10
+    settings.GRAPHQL_BUDGET_RESTORE_RATE = 0.01
+    before = value(scrape(client), "rate_limited_answers_total", limit="budget")
+    query = "{ photos(first: 9) { edges { cursor } } }"  # 10 points
+    assert gql.execute(query).status == 200
+    assert gql.execute(query).status == 429
+    after = value(scrape(client), "rate_limited_answers_total", limit="budget")
+    assert after - before == 1

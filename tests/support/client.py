@@ -9,10 +9,29 @@ from django.test import Client
 ENDPOINT = "/graphql/"
 
 
+def without_cost(body: Any) -> Any:
+    """An answer without its `extensions.cost`, which every answer carries (the viewer's
+    budget, schema/server/budget.py; tests/schema/server/test_budget.py checks it), so
+    tests can compare whole answers."""
+    if isinstance(body, dict) and isinstance(body.get("extensions"), dict):
+        extensions = {k: v for k, v in body["extensions"].items() if k != "cost"}
+        body = {k: v for k, v in body.items() if k != "extensions"}
+        if extensions:
+            body["extensions"] = extensions
+    return body
+
+
 @dataclass
 class Response:
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any]  # without extensions.cost: that is `cost`
+    cost: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, response) -> "Response":
+        body = response.json()
+        cost = (body.get("extensions") or {}).get("cost") if isinstance(body, dict) else None
+        return cls(response.status_code, without_cost(body), cost)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -68,7 +87,7 @@ class GraphQLClient:
             content_type="application/json",
             headers=self.headers() if headers is None else headers,
         )
-        return Response(response.status_code, response.json())
+        return Response.of(response)
 
     def mutate(self, name: str, query: str, variables: dict[str, Any] | None = None) -> dict:
         """Run a mutation and answer its payload (whichever union member it is)."""
@@ -109,4 +128,4 @@ def multipart_operation(
         },
         headers=client.headers() if headers is None else headers,
     )
-    return Response(response.status_code, response.json())
+    return Response.of(response)

@@ -23,7 +23,6 @@ from django.db import connections
 from project.celery import app
 
 
-
 def _per_worker(url: str) -> str:
     """`url` with its database number moved up by the xdist worker's index (gw1: +1).
 

@@ -4,6 +4,7 @@ Creations are rated per user (project/rates.py ACCESS_TOKENS)."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,10 +17,16 @@ from users.models import AccessToken, User
 MAX_TOKENS_PER_USER = 50
 MAX_EXPIRY_DAYS = 3650
 NAME_MAX_LENGTH = 100
+MAX_INT = 2**31 - 1
 
 
 def access_token_create(
-    *, user: User, name: str, scopes: list[str], expires_in_days: int | None
+    *,
+    user: User,
+    name: str,
+    scopes: list[str],
+    expires_in_days: int | None,
+    budget: int | None = None,
 ) -> tuple[str, AccessToken]:
     """(the token, shown once; its row). The token itself is never stored."""
     name = name.strip()
@@ -35,6 +42,13 @@ def access_token_create(
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
         errors["expires_at"] = ValidationError(
             f"A token expires after 1 to {MAX_EXPIRY_DAYS} days (or never).",
+            code=PayloadCode.INVALID,
+        )
+    # Budgets off (0): any GraphQL Int above 0, kept for when they are turned on.
+    ceiling = settings.GRAPHQL_BUDGET_MAX or MAX_INT
+    if budget is not None and not 1 <= budget <= ceiling:
+        errors["budget"] = ValidationError(
+            f"A token's budget is 1 to {ceiling:,} points (or null: its owner's).",
             code=PayloadCode.INVALID,
         )
     if errors:
@@ -58,6 +72,7 @@ def access_token_create(
             digest=access_tokens.digest(token),
             prefix=token[: access_tokens.SHOWN_CHARACTERS],
             expires_at=expires_at,
+            budget=budget,
         )
     return token, row
 

@@ -165,6 +165,9 @@ def test_a_store_that_cannot_count_refuses_the_write(client_of, alice, bob, sett
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
         },
     }
+    # The budget, in the same store, would refuse the operation itself first (fail
+    # closed: tests/schema/server/test_budget.py); the write's own rate is tested here.
+    settings.GRAPHQL_BUDGET_MAX = 0
     assert refused(answer(alice_client, FOLLOW, u="bob"))
     assert not Follow.objects.exists()
 

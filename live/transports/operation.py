@@ -11,6 +11,7 @@ as over HTTP (Strawberry's graphql-transport-ws allows them too).
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -132,12 +133,19 @@ class LiveOperation:
             self.slot = await in_thread(SLOTS.take, viewer_key(request.user, request))
         except CannotCount:
             metrics.rate_limited("subscriptions")
-            error = RateLimited("Subscriptions cannot be counted now; try again shortly.")
+            error = RateLimited(
+                "Subscriptions cannot be counted now; try again shortly.",
+                retry_after=math.ceil(settings.LIVE_RECHECK_SECONDS),
+            )
             return self._formatted([error])
         if self.slot is None:
             limit = settings.MAX_SUBSCRIPTIONS_PER_VIEWER
             metrics.rate_limited("subscriptions")
-            error = RateLimited(f"Too many subscriptions: at most {limit} at once; end one first.")
+            # A slot frees when one ends, or when a dead process's lease runs out.
+            error = RateLimited(
+                f"Too many subscriptions: at most {limit} at once; end one first.",
+                retry_after=math.ceil(settings.LIVE_RECHECK_SECONDS),
+            )
             return self._formatted([error])
         SLOTS.renewing()
         source = await create_source_event_stream(

@@ -61,7 +61,14 @@ class Unauthenticated(ClientError):
 
 
 class RateLimited(ClientError):
+    """Refused for a rate or budget: `extensions.retryAfter` says when to try again, and
+    over HTTP the answer is a 429 with `Retry-After` (schema/server/view.py)."""
+
     code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.extensions = {**self.extensions, "retryAfter": max(1, retry_after)}
 
 
 def payload_code(code: str | None) -> PayloadCode:

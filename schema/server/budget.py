@@ -130,9 +130,7 @@ def charge(request: HttpRequest | None, cost: int, *, runs: bool) -> GraphQLErro
 
 
 def _refusal(message: str, retry_after: int) -> GraphQLError:
-    error = RateLimited(message)
-    error.extensions = {**error.extensions, "retryAfter": retry_after}
-    return error
+    return RateLimited(message, retry_after=retry_after)
 
 
 def _key(request: HttpRequest) -> str:

@@ -60,6 +60,18 @@ def is_request_error(response_data: dict[str, Any]) -> bool:
     )
 
 
+def rate_limited_for(response_data: dict[str, Any]) -> int | None:
+    """The longest `retryAfter` of the answer's RATE_LIMITED errors (None: there are none).
+
+    The contract: a top-level RATE_LIMITED error is, over HTTP, a 429 with Retry-After."""
+    waits = [
+        (error.get("extensions") or {}).get("retryAfter") or 1
+        for error in response_data.get("errors") or ()
+        if (error.get("extensions") or {}).get("code") == ErrorCode.RATE_LIMITED
+    ]
+    return max(waits) if waits else None
+
+
 def load_json(raw: str | bytes) -> Any:
     """A JSON request body (or form field) as an object or list, else HTTP 400."""
     try:

@@ -138,12 +138,12 @@ class GraphQLView(StrawberryView):
             response_data.pop("data", None)
             response.content = self.encode_json(response_data)
             response.status_code = 400
-        charged = getattr(request, budget.ATTRIBUTE, None)
-        if charged is not None and charged.error is not None:
-            # Over budget, nothing ran: 429 whatever the media type, so that clients and
-            # proxies can back off by the status and header alone.
+        retry_after = transport.rate_limited_for(response_data)
+        if retry_after is not None:
+            # Over budget (nothing ran) or a refused login: 429 whatever the media type,
+            # so that clients and proxies can back off by the status and header alone.
             response.status_code = 429
-            response["Retry-After"] = str(charged.retry_after)
+            response["Retry-After"] = str(retry_after)
         return response
 
     def get_sub_response(self, request: HttpRequest):

@@ -63,7 +63,9 @@ class Mutation:
             )
         except services.TooManyAttempts as exc:
             seconds = max(1, math.ceil(exc.retry_after))
-            raise RateLimited(f"Too many failed logins; try again in {seconds} s.") from None
+            raise RateLimited(
+                f"Too many failed logins; try again in {seconds} s.", retry_after=seconds
+            ) from None
         except services.InvalidCredentials:
             raise Unauthenticated("Please enter valid credentials.") from None
         return _pair(jwt_tokens.issue_tokens(user), ObtainJSONWebToken)

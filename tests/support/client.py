@@ -26,12 +26,13 @@ class Response:
     status: int
     body: dict[str, Any]  # without extensions.cost: that is `cost`
     cost: dict[str, Any] | None = None
+    headers: Any = None  # the response's, case-insensitive (Django's ResponseHeaders)
 
     @classmethod
     def of(cls, response) -> "Response":
         body = response.json()
         cost = (body.get("extensions") or {}).get("cost") if isinstance(body, dict) else None
-        return cls(response.status_code, without_cost(body), cost)
+        return cls(response.status_code, without_cost(body), cost, response.headers)
 
     @property
     def data(self) -> dict[str, Any]:

@@ -180,3 +180,16 @@ def test_a_steady_guesser_is_held_to_one_guess_per_maximum_delay(alice, settings
     # 5 free guesses (t = 0..4), 9 more as the delay doubles from 1 s to 256 s (the last
     # at t = 4 + 511 = 515), then one per 300 s: about 12 an hour, however long it runs.
     assert guesses == 5 + 9 + (hours * 3600 - 1 - 515) // 300
+
+
+def test_a_refused_login_is_a_429_whose_retry_after_is_the_errors(gql, alice, settings, clock):
+    # The contract: a top-level RATE_LIMITED error carries extensions.retryAfter, and
+    # over HTTP the answer is a 429 with the same Retry-After.
+    fail_until_the_limit(gql, settings)
+    response = token_auth(gql, "alice", PASSWORD)
+    error = response.body["errors"][0]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert response.status == 429
+    assert response.headers["Retry-After"] == str(error["extensions"]["retryAfter"]) == "1"
+    clock.advance(1)
+    assert token_auth(gql, "alice", PASSWORD).status == 200

@@ -175,7 +175,7 @@ def test_compose_traces_to_jaeger_only_when_asked():
     assert jaeger["profiles"] == ["tracing"]  # not started by a plain `docker compose up`
     assert jaeger["image"].startswith("jaegertracing/all-in-one:")
     assert jaeger["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
-    for name in ("app", "worker", "realtime"):
+    for name in ("app", *WORKERS, "realtime"):
         env = services[name]["environment"]
         # Unset by default (tracing off); the sampler applies once an endpoint is given.
         assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"

@@ -7,8 +7,9 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-# Top-level packages that are not the app's: the tests and the benchmarks stay out.
-NOT_SHIPPED = {"tests", "bench"}
+# Top-level packages that are not the app's: the tests, the benchmarks, the one-machine
+# cluster (make cluster) and the load generator (make load) stay out.
+NOT_SHIPPED = {"tests", "bench", "cluster", "load"}
 
 
 def test_the_image_copies_every_package_of_the_app():

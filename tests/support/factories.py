@@ -4,9 +4,11 @@ import base64
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from media_graph.library import search
 from media_graph.models import Album, AlbumPhoto, Photo
 from media_graph.services.photos import photo_publish
 from media_graph.services.tags import photo_set_tags
+from media_graph.tags import parse_tags
 
 T0 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)  # "now" of row-made photos: dates never drift
 _unique = itertools.count()
@@ -35,6 +37,8 @@ def photo_row(owner, caption: str = "", *, published: bool = True, published_at=
         status=Photo.Status.PUBLISHED if published else Photo.Status.DRAFT,
         published_at=published_at if published else None,
         caption=caption,
+        # As the upload service writes it, so that search finds rows made here too.
+        search_document=search.document(caption, "", parse_tags(caption)),
         original=f"originals/row-{n}.jpg",
         content_type="image/jpeg",
         size_bytes=1000 + n,

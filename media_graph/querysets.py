@@ -263,18 +263,21 @@ def event_photos(viewer, event) -> models.QuerySet:
     )
 
 
+def _in_outer_event(photos: models.QuerySet) -> models.QuerySet:
+    """`photos` of the outer query's event: its owner's, taken (else made) in its span."""
+    return photos.alias(moment=taken_or_made()).filter(
+        owner_id=models.OuterRef("owner_id"),
+        moment__gte=models.OuterRef("start"),
+        moment__lte=models.OuterRef("end"),
+    )
+
+
 def event_photos_count(viewer) -> models.Expression:
     """Annotation on events: how many of its photos the viewer may see."""
     from media_graph.models import Photo
 
     counted = (
-        Photo.objects.visible_to(viewer)
-        .alias(moment=taken_or_made())
-        .filter(
-            owner_id=models.OuterRef("owner_id"),
-            moment__gte=models.OuterRef("start"),
-            moment__lte=models.OuterRef("end"),
-        )
+        _in_outer_event(Photo.objects.visible_to(viewer))
         .order_by()
         .values("owner_id")
         .annotate(n=models.Count("pk"))
@@ -289,13 +292,7 @@ def event_cover_pk(viewer) -> models.Expression:
     from media_graph.models import Photo
 
     first = (
-        Photo.objects.visible_to(viewer)
-        .alias(moment=taken_or_made())
-        .filter(
-            owner_id=models.OuterRef("owner_id"),
-            moment__gte=models.OuterRef("start"),
-            moment__lte=models.OuterRef("end"),
-        )
+        _in_outer_event(Photo.objects.visible_to(viewer))
         .order_by(taken_or_made().asc(), models.F("id").asc())
         .values("pk")
     )

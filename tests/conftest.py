@@ -8,6 +8,7 @@ from django.core.cache import cache, caches
 from tests.support.accounts import PASSWORD, TOKEN_AUTH
 from tests.support.client import GraphQLClient
 from tests.support.live import LiveServer
+from tests.support.redisserver import RedisServer, count_in
 from tests.support.storage import MediaStore, use_s3
 from users import throttle
 from users.models import User
@@ -190,3 +191,14 @@ def clock(monkeypatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(throttle, "now", clock)
     return clock
+
+
+@pytest.fixture
+def redis_store(settings, tmp_path) -> Iterator[RedisServer]:
+    """The counting store (throttles, rates, budgets) on a redis-server of the test's own,
+    to stop or fill."""
+    server = RedisServer(tmp_path).start()
+    count_in(settings, server)
+    yield server
+    caches["throttles"].close()
+    server.stop()

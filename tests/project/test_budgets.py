@@ -5,32 +5,14 @@ import threading
 import time
 
 import pytest
-from django.core.cache import caches
 
 from project import budgets
-from tests.support.redisserver import RedisServer
 
 
 @pytest.fixture(params=["memory", "redis"])
 def store(request):
     """Each test once in the process's own store (None) and once in a Redis of its own."""
     return request.getfixturevalue("redis_store") if request.param == "redis" else None
-
-
-@pytest.fixture
-def redis_store(settings, tmp_path):
-    server = RedisServer(tmp_path).start()
-    settings.CACHES = {
-        **settings.CACHES,
-        "throttles": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "throttle",
-        },
-    }
-    yield server
-    caches["throttles"].close()
-    server.stop()
 
 
 def test_a_debit_takes_what_is_left_and_says_how_long_the_rest_takes(store):

@@ -74,3 +74,15 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+def count_in(settings, server: RedisServer) -> None:
+    """The counting store (`throttles`: login throttles, rates, budgets) on `server`."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttles": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": "throttle",
+        },
+    }

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import caches
 
 from tests.support.accounts import PASSWORD, token_auth
-from tests.support.redisserver import RedisServer
+from tests.support.redisserver import RedisServer, count_in
 
 
 @pytest.fixture
@@ -23,14 +23,7 @@ def throttles_on(settings):
         # Budgets count in the same store and would refuse every operation first (fail
         # closed too: tests/schema/server/test_budget.py); here the login throttle is tested.
         settings.GRAPHQL_BUDGET_MAX = 0
-        settings.CACHES = {
-            **settings.CACHES,
-            "throttles": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": server.url,
-                "KEY_PREFIX": "throttle",
-            },
-        }
+        count_in(settings, server)
 
     return use
 

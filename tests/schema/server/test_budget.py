@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-from django.core.cache import caches
 from django.db import connections
 
 from live.streams import in_thread
@@ -18,7 +17,6 @@ from project import settings as project_settings
 from schema import schema
 from tests.support.client import ENDPOINT, codes, multipart_operation
 from tests.support.images import make_jpeg
-from tests.support.redisserver import RedisServer
 from users.credentials import ANONYMOUS
 from users.models import AccessToken, User
 
@@ -262,23 +260,6 @@ def test_a_subscription_pays_at_subscribe_and_is_refused_over_budget(gql, budget
     errors = subscribe(COMMENTS)
     assert [error["extensions"]["code"] for error in errors] == ["RATE_LIMITED"]
     assert errors[0]["extensions"]["retryAfter"] >= 1
-
-
-@pytest.fixture
-def redis_store(settings, tmp_path):
-    """The counting store on a redis-server of the test's own (to stop or fill)."""
-    server = RedisServer(tmp_path).start()
-    settings.CACHES = {
-        **settings.CACHES,
-        "throttles": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "throttle",
-        },
-    }
-    yield server
-    caches["throttles"].close()
-    server.stop()
 
 
 def test_the_buckets_live_in_redis_and_a_stopped_redis_refuses_every_operation(

@@ -111,11 +111,15 @@ lock: install-dev
 # Benchmarks (not in `make test`; see bench/RESULTS.md). Builds the data set when it is
 # missing (PostgreSQL database photo_bench when DATABASE_URL names a server, else
 # var/bench.sqlite3), then prints one line per scenario. BENCH_ARGS="--quick feed".
-# Then the live events (bench/live.py: a uvicorn and Redis at BENCH_REDIS_URL).
+# Then the live events (bench/live.py: a uvicorn and Redis at BENCH_REDIS_URL), and the
+# library's lines (search, near, timeline, memories) on their own 100,000-photo data set
+# (bench/library_data.py, built once: a few minutes).
 bench: install-dev
 	$(BIN)/python -m bench.build_data
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.live
+	$(BIN)/python -m bench.library_data
+	$(BIN)/python -m bench.run library
 
 # A whole deployment on this machine (docs/cluster.md): a PostgreSQL primary and a
 # streaming replica (the system's binaries), Redis, an S3 server (rclone), two gunicorn

@@ -53,3 +53,7 @@ LOGGING = {
         }
     },
 }
+
+# Cost budgets off: back-to-back runs would empty any bucket (and answer 429), and each
+# scenario measures one thing; what budgets add is its own line (bench budget_overhead).
+GRAPHQL_BUDGET_MAX = 0
